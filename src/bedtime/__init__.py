@@ -1,0 +1,1 @@
+"""Bedtime Stories: an illustrated, narrated story every night."""

@@ -1,0 +1,136 @@
+"""The family's characters and scenes: load, validate, pick and store."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+DEFAULT_CATALOG = Path(__file__).with_name("catalog.json")
+MAX_NAME_LENGTH = 60
+MAX_DESCRIPTION_LENGTH = 400
+
+
+class CatalogError(ValueError):
+    """A catalog that cannot be used; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Catalog:
+    characters: tuple[Entry, ...]
+    scenes: tuple[Entry, ...]
+
+    def pick(self, rng: random.Random) -> tuple[tuple[Entry, Entry], Entry]:
+        first, second = rng.sample(self.characters, 2)
+        return (first, second), rng.choice(self.scenes)
+
+
+def parse_catalog(data: Any) -> Catalog:
+    if not isinstance(data, dict):
+        raise CatalogError('the catalog must be a JSON object with "characters" and "scenes"')
+    return Catalog(
+        characters=_entries(data, "characters", minimum=2),
+        scenes=_entries(data, "scenes", minimum=1),
+    )
+
+
+def load_catalog(path: Path = DEFAULT_CATALOG) -> Catalog:
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError as error:
+        raise CatalogError(f"{path}: no such file") from error
+    except UnicodeDecodeError as error:
+        raise CatalogError(f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8") from error
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise CatalogError(f"{path}: not valid JSON: {error}") from error
+    try:
+        return parse_catalog(data)
+    except CatalogError as error:
+        raise CatalogError(f"{path}: {error}") from error
+
+
+def _entries(data: dict, kind: str, minimum: int) -> tuple[Entry, ...]:
+    items = data.get(kind)
+    if not isinstance(items, list) or len(items) < minimum:
+        raise CatalogError(f'"{kind}" must be a list of at least {minimum} entries')
+    entries = tuple(_entry(item, f"{kind}[{index}]") for index, item in enumerate(items))
+    seen: set[str] = set()
+    for entry in entries:
+        folded = entry.name.casefold()
+        if folded in seen:
+            raise CatalogError(f'{kind}: the name "{entry.name}" appears twice')
+        seen.add(folded)
+    return entries
+
+
+def _entry(item: Any, where: str) -> Entry:
+    if not isinstance(item, dict):
+        raise CatalogError(f'{where} must be an object with "name" and "description"')
+    name = _text(item, "name", where, MAX_NAME_LENGTH)
+    return Entry(name=name, description=_text(item, "description", where, MAX_DESCRIPTION_LENGTH))
+
+
+def _text(item: dict, field: str, where: str, limit: int) -> str:
+    value = item.get(field)
+    if not isinstance(value, str) or not value.strip():
+        raise CatalogError(f'{where} needs a non-empty "{field}"')
+    value = " ".join(value.split())
+    if len(value) > limit:
+        raise CatalogError(f'{where}: "{field}" is {len(value)} characters; keep it under {limit}')
+    return value
+
+
+class CatalogStore:
+    """The Characters and Scenes tables (key: name)."""
+
+    def __init__(self, dynamodb: Any, characters_table: str, scenes_table: str) -> None:
+        self._dynamodb = dynamodb
+        self._tables = {"characters": characters_table, "scenes": scenes_table}
+
+    def load(self) -> Catalog:
+        return parse_catalog({kind: self._scan(table) for kind, table in self._tables.items()})
+
+    def replace(self, catalog: Catalog) -> None:
+        """Make the tables hold exactly this (already validated) catalog."""
+        for kind, entries in (("characters", catalog.characters), ("scenes", catalog.scenes)):
+            table = self._tables[kind]
+            wanted = {entry.name for entry in entries}
+            stale = [row["name"] for row in self._scan(table) if row["name"] not in wanted]
+            self._write(table, [_put(entry) for entry in entries] + [_delete(n) for n in stale])
+
+    def _scan(self, table: str) -> list[dict[str, str]]:
+        rows = []
+        for page in self._dynamodb.get_paginator("scan").paginate(TableName=table):
+            rows += [{k: v["S"] for k, v in item.items()} for item in page["Items"]]
+        return rows
+
+    def _write(self, table: str, requests: Sequence[dict]) -> None:
+        for start in range(0, len(requests), 25):
+            pending = {table: list(requests[start : start + 25])}
+            while pending:
+                response = self._dynamodb.batch_write_item(RequestItems=pending)
+                pending = response.get("UnprocessedItems") or {}
+
+
+def _put(entry: Entry) -> dict:
+    item = {"name": {"S": entry.name}, "description": {"S": entry.description}}
+    return {"PutRequest": {"Item": item}}
+
+
+def _delete(name: str) -> dict:
+    return {"DeleteRequest": {"Key": {"name": {"S": name}}}}
+
+
+def names(entries: Iterable[Entry]) -> list[str]:
+    return [entry.name for entry in entries]

@@ -1,0 +1,75 @@
+"""Our own events on the custom bus (source bedtime.stories) and their publisher."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any, ClassVar
+
+SOURCE = "bedtime.stories"
+
+
+class BadEvent(ValueError):
+    """An event that does not have the shape our contract promises."""
+
+
+@dataclass(frozen=True)
+class StoryCreated:
+    detail_type: ClassVar[str] = "StoryCreated"
+    storyId: str  # noqa: N815 - field names are the event's JSON keys
+    night: str
+    title: str
+    characters: list[str]
+    scene: str
+    url: str
+
+    @classmethod
+    def from_detail(cls, detail: Any) -> StoryCreated:
+        return cls(**_fields(cls, detail))
+
+
+@dataclass(frozen=True)
+class StoryReady:
+    detail_type: ClassVar[str] = "StoryReady"
+    storyId: str  # noqa: N815
+    title: str
+    url: str
+    image: str
+    audio: str
+
+    @classmethod
+    def from_detail(cls, detail: Any) -> StoryReady:
+        return cls(**_fields(cls, detail))
+
+
+def _fields(cls: type, detail: Any) -> dict[str, Any]:
+    if not isinstance(detail, dict):
+        raise BadEvent(f"{cls.__name__} detail must be an object, got {type(detail).__name__}")
+    names = [name for name in cls.__dataclass_fields__ if name != "detail_type"]
+    missing = [name for name in names if name not in detail]
+    if missing:
+        raise BadEvent(f"{cls.__name__} detail lacks {', '.join(missing)}")
+    if not isinstance(detail["storyId"], str) or not detail["storyId"]:
+        raise BadEvent(f"{cls.__name__} storyId must be a non-empty string")
+    return {name: detail[name] for name in names}
+
+
+class EventBus:
+    def __init__(self, events: Any, bus_name: str) -> None:
+        self._events = events
+        self._bus_name = bus_name
+
+    def publish(self, event: StoryCreated | StoryReady) -> None:
+        response = self._events.put_events(
+            Entries=[
+                {
+                    "EventBusName": self._bus_name,
+                    "Source": SOURCE,
+                    "DetailType": event.detail_type,
+                    "Detail": json.dumps(asdict(event)),
+                }
+            ]
+        )
+        if response.get("FailedEntryCount"):
+            entry = response["Entries"][0]
+            raise RuntimeError(f"put_events refused {event.detail_type}: {entry}")

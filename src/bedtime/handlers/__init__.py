@@ -1,0 +1,1 @@
+"""Lambda entry points: parse the event into our own types, call the domain, return."""

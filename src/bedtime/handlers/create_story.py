@@ -1,0 +1,41 @@
+"""CreateStoryFunction: the nightly schedule (or `make story`) asks for a story."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from bedtime import services
+from bedtime.idempotency import once
+from bedtime.observability import logger
+from bedtime.providers.factory import offline_story_writer, story_writer
+from bedtime.settings import settings
+from bedtime.writing import BadRequest, StoryRequest, make_story
+
+
+@logger.inject_lambda_context
+def handler(event: Any, context: Any) -> dict:
+    try:
+        request = StoryRequest.from_event(event, now=datetime.now(UTC))
+    except BadRequest as error:
+        logger.error("ignoring malformed CreateStory event", error=str(error))
+        return {"error": str(error)}
+    s = settings()
+
+    def work() -> dict:
+        story = make_story(
+            request,
+            catalog=services.catalog_store().load(),
+            writer=story_writer(s),
+            fallback=offline_story_writer(),
+            store=services.story_store(),
+            zone=s.time_zone,
+            language=s.story_language,
+            now=datetime.now(UTC),
+        )
+        return {"storyId": story.id, "night": story.night.isoformat(), "title": story.title}
+
+    key = request.idempotency_key
+    if key is None:
+        return work()
+    return once(s.idempotency_table, "create-story", key, context, work)

@@ -1,0 +1,72 @@
+"""A voice that needs no network: eSpeak NG (from the espeakng-loader wheel) encoded to MP3."""
+
+from __future__ import annotations
+
+import ctypes
+import threading
+from array import array
+from functools import cache
+
+import espeakng_loader
+
+from bedtime.audio import mp3_from_pcm, silence
+from bedtime.providers import Narration
+from bedtime.speech import LINE_PAUSE_MS, STANZA_PAUSE_MS, spoken_lines
+
+_SYNCHRONOUS = 2
+_DONT_EXIT = 0x8000
+_UTF8 = 1
+_RATE = 1
+_WORDS_PER_MINUTE = 140
+_VOICES = {"en": "en-us", "es": "es", "fr": "fr-fr", "de": "de", "it": "it", "pt": "pt"}
+_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)
+
+
+class _Engine:
+    """eSpeak NG is one global engine per process: one caller at a time."""
+
+    def __init__(self) -> None:
+        self._lib = espeakng_loader.load_library()
+        data = espeakng_loader.get_data_path().encode()
+        self.sample_rate = self._lib.espeak_Initialize(_SYNCHRONOUS, 0, data, _DONT_EXIT)
+        if self.sample_rate <= 0:
+            raise RuntimeError("eSpeak NG failed to initialise")
+        self._samples = array("h")
+        self._callback = _CALLBACK(self._collect)  # kept alive: eSpeak holds the pointer
+        self._lib.espeak_SetSynthCallback(self._callback)
+        self.lock = threading.Lock()
+
+    def _collect(self, wav, count, _events) -> int:
+        if count > 0:
+            self._samples.extend(wav[:count])
+        return 0
+
+    def say(self, text: str, language: str) -> array:
+        voice = _VOICES.get(language.split("-")[0], "en-us").encode()
+        self._lib.espeak_SetVoiceByName(voice)
+        self._lib.espeak_SetParameter(_RATE, _WORDS_PER_MINUTE, 0)
+        self._samples = array("h")
+        data = text.encode("utf-8") + b"\0"
+        self._lib.espeak_Synth(data, len(data), 0, 1, 0, _UTF8, None, None)
+        self._lib.espeak_Synchronize()
+        return self._samples
+
+
+@cache
+def _engine() -> _Engine:
+    return _Engine()
+
+
+class OfflineVoice:
+    name = "offline"
+
+    def speak(self, title: str, paragraphs: tuple[str, ...], language: str) -> Narration:
+        engine = _engine()
+        rate = engine.sample_rate
+        pcm, marks = bytearray(), []
+        with engine.lock:
+            for line in spoken_lines(title, paragraphs):
+                marks.append({"time": len(pcm) * 500 // rate, "type": "line", "value": line.text})
+                pcm += engine.say(line.text, language).tobytes()
+                pcm += silence(rate, STANZA_PAUSE_MS if line.ends_stanza else LINE_PAUSE_MS)
+        return Narration(mp3=mp3_from_pcm(bytes(pcm), rate), line_marks=marks)

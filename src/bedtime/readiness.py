@@ -1,0 +1,58 @@
+"""Finishing a medium, and the aggregation that announces StoryReady exactly once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from bedtime.events import EventBus, StoryCreated, StoryReady
+from bedtime.observability import logger
+from bedtime.stories import Medium, Story, StoryStore
+
+
+def complete_medium(
+    created: StoryCreated,
+    name: str,
+    produce: Callable[[Story], Medium],
+    store: StoryStore,
+    bus: EventBus,
+    now: Callable[[], datetime],
+) -> Story:
+    """Make one medium once, record it done or failed, then announce if both are finished.
+
+    A failure of any kind while producing ends in `failed`, so the family still gets
+    the story and one email; the clients have already retried what could succeed.
+    """
+    story = store.get(created.storyId)
+    if not story.medium(name).finished:
+        try:
+            medium = produce(story)
+        except Exception:
+            logger.exception("medium failed", story_id=story.id, medium=name)
+            medium = Medium(status="failed")
+        story = store.finish_medium(story.id, name, medium)
+    announce_if_finished(story, created.url, store, bus, now())
+    return story
+
+
+def announce_if_finished(
+    story: Story, url: str, store: StoryStore, bus: EventBus, now: datetime
+) -> bool:
+    if not (story.image.finished and story.audio.finished):
+        return False
+    if not store.claim_ready(story.id, now):
+        return False
+    ready = StoryReady(
+        storyId=story.id,
+        title=story.title,
+        url=url,
+        image=story.image.status,
+        audio=story.audio.status,
+    )
+    try:
+        bus.publish(ready)
+    except Exception:
+        store.release_ready(story.id)
+        raise
+    logger.info("story ready", story_id=story.id, image=ready.image, audio=ready.audio)
+    return True

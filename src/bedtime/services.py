@@ -1,0 +1,42 @@
+"""The stores and bus the handlers use, built once per container from settings."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from bedtime.catalog import CatalogStore
+from bedtime.clients import client
+from bedtime.events import EventBus
+from bedtime.media import MediaStore
+from bedtime.settings import settings
+from bedtime.stories import StoryStore
+
+
+@cache
+def story_store() -> StoryStore:
+    return StoryStore(client("dynamodb"), settings().stories_table)
+
+
+@cache
+def catalog_store() -> CatalogStore:
+    s = settings()
+    return CatalogStore(client("dynamodb"), s.characters_table, s.scenes_table)
+
+
+@cache
+def media_store() -> MediaStore:
+    return MediaStore(client("s3"), settings().media_bucket)
+
+
+@cache
+def event_bus() -> EventBus:
+    return EventBus(client("events"), settings().event_bus)
+
+
+def clear() -> None:
+    """Forget every cached client, store and setting (tests and the local runner)."""
+    from bedtime import settings as settings_module
+
+    for cached in (story_store, catalog_store, media_store, event_bus, client,
+                   settings_module.settings):
+        cached.cache_clear()

@@ -1,0 +1,89 @@
+"""Typed settings, read once from the environment and validated at the edge."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+STORY_PROVIDERS = ("openai", "bedrock", "offline")
+IMAGE_PROVIDERS = ("openai", "bedrock", "offline")
+SPEECH_PROVIDERS = ("polly", "openai", "offline")
+
+
+class SettingsError(ValueError):
+    """A missing or invalid environment variable; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    stories_table: str
+    characters_table: str
+    scenes_table: str
+    idempotency_table: str
+    media_bucket: str
+    event_bus: str
+    time_zone: ZoneInfo
+    story_provider: str = "offline"
+    story_model: str = "gpt-5-mini"
+    image_provider: str = "offline"
+    image_model: str = "gpt-image-1-mini"
+    image_quality: str = "medium"
+    speech_provider: str = "offline"
+    speech_voice: str = "Joanna"
+    story_language: str = "en"
+    openai_base_url: str | None = None
+    openai_key_secret: str | None = None
+    reader_key: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        return cls(
+            stories_table=_required(env, "STORIES_TABLE"),
+            characters_table=_required(env, "CHARACTERS_TABLE"),
+            scenes_table=_required(env, "SCENES_TABLE"),
+            idempotency_table=_required(env, "IDEMPOTENCY_TABLE"),
+            media_bucket=_required(env, "MEDIA_BUCKET"),
+            event_bus=_required(env, "EVENT_BUS_NAME"),
+            time_zone=_time_zone(env.get("STORY_TIME_ZONE") or "UTC"),
+            story_provider=_choice(env, "STORY_PROVIDER", STORY_PROVIDERS, "offline"),
+            story_model=env.get("STORY_MODEL") or cls.story_model,
+            image_provider=_choice(env, "IMAGE_PROVIDER", IMAGE_PROVIDERS, "offline"),
+            image_model=env.get("IMAGE_MODEL") or cls.image_model,
+            image_quality=_choice(env, "IMAGE_QUALITY", ("low", "medium", "high"), "medium"),
+            speech_provider=_choice(env, "SPEECH_PROVIDER", SPEECH_PROVIDERS, "offline"),
+            speech_voice=env.get("SPEECH_VOICE") or cls.speech_voice,
+            story_language=env.get("STORY_LANGUAGE") or cls.story_language,
+            openai_base_url=env.get("OPENAI_BASE_URL") or None,
+            openai_key_secret=env.get("OPENAI_API_KEY_SECRET") or None,
+            reader_key=env.get("READER_KEY") or None,
+        )
+
+
+@cache
+def settings() -> Settings:
+    """The process's settings, read on first use (never at import time)."""
+    return Settings.from_env(os.environ)
+
+
+def _required(env: Mapping[str, str], name: str) -> str:
+    value = env.get(name, "").strip()
+    if not value:
+        raise SettingsError(f"environment variable {name} is required but not set")
+    return value
+
+
+def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:
+    value = (env.get(name) or default).strip().lower()
+    if value not in allowed:
+        raise SettingsError(f"{name}={value!r} is not one of {', '.join(allowed)}")
+    return value
+
+
+def _time_zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise SettingsError(f"STORY_TIME_ZONE={name!r} is not an IANA time zone") from error

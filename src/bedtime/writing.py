@@ -1,0 +1,123 @@
+"""Tonight's story: pick characters and a scene, ask a writer, check the draft, save it."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bedtime.catalog import Catalog
+from bedtime.observability import logger
+from bedtime.providers import Draft, ProviderError, StoryBrief, StoryWriter
+from bedtime.stories import LIFETIME, Story, StoryStore, new_story_id
+
+MIN_WORDS = 200
+
+
+class BadRequest(ValueError):
+    """A CreateStory event we cannot act on."""
+
+
+@dataclass(frozen=True)
+class StoryRequest:
+    """Why a story is wanted: the nightly schedule, or someone asking now."""
+
+    trigger: str
+    at: datetime
+    request_id: str | None
+
+    @property
+    def idempotency_key(self) -> str | None:
+        if self.trigger == "schedule":
+            return f"schedule:{self.at.isoformat()}"
+        return f"manual:{self.request_id}" if self.request_id else None
+
+    @classmethod
+    def from_event(cls, event: Any, now: datetime) -> StoryRequest:
+        if not isinstance(event, Mapping):
+            raise BadRequest(f"expected a JSON object, got {type(event).__name__}")
+        trigger = event.get("trigger")
+        if trigger == "schedule":
+            try:
+                at = datetime.fromisoformat(str(event["scheduledTime"]).replace("Z", "+00:00"))
+            except (KeyError, ValueError) as error:
+                raise BadRequest("a schedule event needs scheduledTime in ISO 8601") from error
+            if at.tzinfo is None:
+                raise BadRequest("scheduledTime needs a time zone (e.g. a trailing Z)")
+            return cls("schedule", at, None)
+        if trigger == "manual":
+            request_id = event.get("requestId")
+            if request_id is not None and not isinstance(request_id, str):
+                raise BadRequest("requestId must be a string")
+            return cls("manual", now, request_id)
+        raise BadRequest(f'trigger must be "schedule" or "manual", got {trigger!r}')
+
+    def night(self, zone: ZoneInfo) -> date:
+        return self.at.astimezone(zone).date()
+
+
+def problems(draft: Draft, brief: StoryBrief) -> list[str]:
+    """What is wrong with a draft; empty when it is good enough for tonight."""
+    found = []
+    text = " ".join(draft.paragraphs)
+    if not draft.title.strip():
+        found.append("no title")
+    if len(text.split()) < brief.min_words:
+        found.append(f"{len(text.split())} words, fewer than {brief.min_words}")
+    for character in brief.characters:
+        if character.name.casefold() not in text.casefold():
+            found.append(f"{character.name} never appears")
+    return found
+
+
+def write_checked(brief: StoryBrief, writers: Sequence[StoryWriter]) -> tuple[Draft, StoryWriter]:
+    """The first good draft from the writers, tried in order; the last one must not fail."""
+    for writer in writers[:-1]:
+        try:
+            draft = writer.write(brief)
+        except ProviderError as error:
+            logger.warning("writer failed", provider=writer.name, error=str(error),
+                           request_id=error.request_id)
+            continue
+        issues = problems(draft, brief)
+        if not issues:
+            return draft, writer
+        logger.warning("draft rejected", provider=writer.name, problems=issues)
+    last = writers[-1]
+    return last.write(brief), last
+
+
+def make_story(
+    request: StoryRequest,
+    catalog: Catalog,
+    writer: StoryWriter,
+    fallback: StoryWriter,
+    store: StoryStore,
+    zone: ZoneInfo,
+    language: str,
+    now: datetime,
+    rng: random.Random | None = None,
+) -> Story:
+    rng = rng or random.Random()
+    characters, scene = catalog.pick(rng)
+    brief = StoryBrief(characters, scene, language, MIN_WORDS, seed=rng.getrandbits(32))
+    draft, used = write_checked(brief, [writer, writer, fallback])
+    story = Story(
+        id=new_story_id(),
+        night=request.night(zone),
+        title=draft.title,
+        paragraphs=draft.paragraphs,
+        characters=tuple(c.name for c in characters),
+        scene=scene.name,
+        provider=used.name,
+        model=used.model,
+        created_at=now,
+        expires_at=int((now + LIFETIME).timestamp()),
+    )
+    store.add(story)
+    logger.info("story saved", story_id=story.id, night=str(story.night), provider=used.name,
+                words=len(story.text.split()))
+    return story
