@@ -1,0 +1,54 @@
+"""python -m bedtime.local [--catalog PATH] [--port N]: what `make run` runs."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from bedtime.catalog import DEFAULT_CATALOG, CatalogError
+from bedtime.local.runner import LocalRun
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make run", description=__doc__)
+    parser.add_argument("--catalog", type=Path, default=DEFAULT_CATALOG)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    args = parser.parse_args(argv)
+    parameters = {
+        name: os.environ[variable]
+        for name, variable in (("StoryTime", "STORY_TIME"), ("StoryTimeZone", "STORY_TIME_ZONE"))
+        if os.environ.get(variable)
+    }
+    try:
+        run = LocalRun(catalog=args.catalog, port=args.port, parameters=parameters,
+                       say=lambda line: print(line, flush=True))
+    except CatalogError as error:
+        print(f"Cannot use that catalog: {error}", file=sys.stderr)
+        return 2
+
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    try:
+        run.start()
+    except OSError as error:
+        print(f"Cannot start: {error} (is PORT={args.port} free? try PORT=3001 make run)",
+              file=sys.stderr)
+        run.stop()
+        return 1
+    print("Writing tonight's story now; the nightly schedule keeps going. Ctrl-C stops.",
+          flush=True)
+    threading.Thread(target=run.request_story, daemon=True).start()
+    run.keep_schedule()
+    stop.wait()
+    print("Stopping...", flush=True)
+    run.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,317 @@
+"""`make run`: the whole system on this machine, wired as template.yaml wires it in AWS."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import boto3
+from moto.server import ThreadedMotoServer
+
+from bedtime import services
+from bedtime.catalog import DEFAULT_CATALOG, CatalogStore, load_catalog
+from bedtime.local.function_url import FunctionUrlServer
+from bedtime.local.functions import LocalFunction, environment, functions
+from bedtime.local.pipe import LocalPipe, wire_record
+from bedtime.local.schedule import nightly_schedule
+from bedtime.local.stack import LocalStack, Rule, create_stack
+from bedtime.local.template import TEMPLATE, Resolver, load_template, parameter_values, resources
+from bedtime.local.transformer import transform_input
+
+# botocore's service ids, as its AWS_ENDPOINT_URL_<ID> variables spell them
+LOCAL_SERVICES = ("DYNAMODB", "DYNAMODB_STREAMS", "S3", "SNS", "SQS", "EVENTBRIDGE",
+                  "SECRETS_MANAGER")
+STATE_DIR = Path(".local")
+
+
+@dataclass
+class Stage:
+    name: str
+    story_id: str | None
+    started: float
+    finished: float
+    outcome: str
+
+    @property
+    def seconds(self) -> float:
+        return self.finished - self.started
+
+
+@dataclass
+class Timeline:
+    """What ran when; printed as it goes, and read by tests and `make bench`."""
+
+    say: Callable[[str], None]
+    origin: float = field(default_factory=time.monotonic)
+    stages: list[Stage] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, stage: Stage) -> None:
+        with self.lock:
+            self.stages.append(stage)
+        self.say(
+            f"  [{stage.finished - self.origin:6.1f}s] {stage.name:<20} {stage.outcome:<7}"
+            f" in {stage.seconds:5.2f} s"
+        )
+
+
+def local_environment(base: Mapping[str, str], endpoint: str) -> dict[str, str]:
+    """Point AWS clients at the local endpoint; pick providers that work here."""
+    env = {f"AWS_ENDPOINT_URL_{service}": endpoint for service in LOCAL_SERVICES}
+    env |= {
+        "AWS_ACCESS_KEY_ID": base.get("AWS_ACCESS_KEY_ID", "local"),
+        "AWS_SECRET_ACCESS_KEY": base.get("AWS_SECRET_ACCESS_KEY", "local"),
+        "AWS_DEFAULT_REGION": base.get("AWS_DEFAULT_REGION", "us-east-1"),
+        "POWERTOOLS_LOG_LEVEL": base.get("LOG_LEVEL", "WARNING"),
+    }
+    default = "openai" if base.get("OPENAI_API_KEY") else "offline"
+    env["STORY_PROVIDER"] = base.get("STORY_PROVIDER", default)
+    env["IMAGE_PROVIDER"] = base.get("IMAGE_PROVIDER", default)
+    polly = base.get("SPEECH_PROVIDER") == "polly" and "AWS_ACCESS_KEY_ID" in base
+    env["SPEECH_PROVIDER"] = "polly" if polly else base.get("SPEECH_PROVIDER", "offline")
+    if env["SPEECH_PROVIDER"] == "polly":
+        env["AWS_ENDPOINT_URL_POLLY"] = base.get("AWS_ENDPOINT_URL_POLLY", "")
+    return env
+
+
+class LocalRun:
+    def __init__(
+        self,
+        catalog: Path = DEFAULT_CATALOG,
+        port: int = 3000,
+        template_path: Path = TEMPLATE,
+        state_dir: Path = STATE_DIR,
+        parameters: Mapping[str, str] | None = None,
+        say: Callable[[str], None] = print,
+    ) -> None:
+        self.catalog = load_catalog(catalog)
+        self.template = load_template(template_path)
+        self.port = port
+        self.state_dir = state_dir
+        self.outbox = state_dir / "outbox"
+        self.say = say
+        self.timeline = Timeline(say)
+        self.resolver = Resolver(parameter_values(self.template, parameters or {}))
+        self.functions: dict[str, LocalFunction] = functions(self.template)
+        self.ready: list[dict] = []
+        self._ready_changed = threading.Condition()
+        self._stopping = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="lambda")
+        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self.web: FunctionUrlServer | None = None
+        self.stack: LocalStack | None = None
+
+    # --- lifecycle ---------------------------------------------------------
+    def start(self) -> None:
+        started = time.monotonic()
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request lines
+        self.web = FunctionUrlServer(self._serve_web, self.port)
+        self._moto.start()
+        host, port = self._moto.get_host_and_port()
+        self.endpoint = f"http://{host}:{port}"
+        self.resolver.attributes["WebFunctionUrl.FunctionUrl"] = self.web.url
+        self.stack = create_stack(self.template, self.resolver, self._client)
+        self.pipe = LocalPipe.from_template(
+            self.template, self.resolver, next(iter(resources(self.template, "AWS::Pipes::Pipe")))
+        )
+        chosen_by_user = dict(os.environ)
+        os.environ.update(environment(self.template, self.resolver))
+        os.environ.update(local_environment(chosen_by_user, self.endpoint))
+        os.environ.pop("OPENAI_API_KEY_SECRET", None)  # locally the key is OPENAI_API_KEY
+        services.clear()
+        self._seed()
+        self.control_queue = self._client("sqs").create_queue(QueueName="local-make-story")[
+            "QueueUrl"
+        ]
+        self._write_state()
+        self.web.start()
+        iterators = self._shard_iterators()
+        self._spawn(lambda: self._pump_stream(iterators), "pipe")
+        for rule in self.stack.rules:
+            self._spawn(lambda rule=rule: self._deliver(rule), rule.name)
+        self._spawn(self._listen_for_requests, "make-story")
+        self.say(
+            f"Local stack ready in {time.monotonic() - started:.1f} s: AWS endpoint {self.endpoint},"
+            f" site {self.web.url} (providers: story {os.environ['STORY_PROVIDER']},"
+            f" picture {os.environ['IMAGE_PROVIDER']}, voice {os.environ['SPEECH_PROVIDER']})"
+        )
+
+    def keep_schedule(self) -> None:
+        schedule = nightly_schedule(self.template, self.resolver)
+        self._spawn(lambda: self._fire_nightly(schedule), "schedule")
+
+    def stop(self) -> None:
+        self._stopping.set()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        if self.web:
+            self.web.stop()
+        if self.stack:
+            self._moto.stop()
+        (self.state_dir / "run.json").unlink(missing_ok=True)
+
+    # --- requests ---------------------------------------------------------
+    def request_story(self, event: dict | None = None) -> Any:
+        event = event or {"trigger": "manual", "requestId": str(uuid.uuid4())}
+        return self._invoke("CreateStoryFunction", event)
+
+    def wait_for_ready(self, count: int = 1, timeout: float = 120) -> list[dict]:
+        with self._ready_changed:
+            if not self._ready_changed.wait_for(lambda: len(self.ready) >= count, timeout):
+                raise TimeoutError(f"no StoryReady within {timeout:.0f} s")
+            return list(self.ready)
+
+    def _client(self, service: str) -> Any:
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+        )
+
+    def _seed(self) -> None:
+        store = CatalogStore(
+            self._client("dynamodb"), self.resolver.names["CharactersTable"],
+            self.resolver.names["ScenesTable"],
+        )
+        store.replace(self.catalog)
+        self.say(
+            f"Catalog seeded: {len(self.catalog.characters)} characters,"
+            f" {len(self.catalog.scenes)} scenes"
+        )
+
+    def _write_state(self) -> None:
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        state = {"endpoint": self.endpoint, "controlQueue": self.control_queue, "pid": os.getpid()}
+        (self.state_dir / "run.json").write_text(json.dumps(state))
+
+    def _spawn(self, target: Callable[[], None], name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def _invoke(self, name: str, event: Any, story_id: str | None = None) -> Any:
+        function = self.functions[name]
+        started = time.monotonic()
+        outcome, result = "done", None
+        try:
+            result = function.invoke(event)
+        except Exception as error:  # a Lambda error: logged, like CloudWatch would
+            outcome = "error"
+            self.say(f"  {name} raised {type(error).__name__}: {error}")
+        if isinstance(result, dict) and "error" in result:
+            outcome = "refused"
+        story_id = story_id or (result.get("storyId") if isinstance(result, dict) else None)
+        self.timeline.record(Stage(name, story_id, started, time.monotonic(), outcome))
+        return result
+
+    # --- the pipe: stream → filter → input template → bus -------------------
+    def _shard_iterators(self) -> list[str]:
+        """From the stream's start: the local tables are new, so that is every record."""
+        streams = self._client("dynamodbstreams")
+        shards = streams.describe_stream(StreamArn=self.stack.stream_arn)["StreamDescription"]
+        return [
+            streams.get_shard_iterator(
+                StreamArn=self.stack.stream_arn, ShardId=shard["ShardId"],
+                ShardIteratorType="TRIM_HORIZON",
+            )["ShardIterator"]
+            for shard in shards["Shards"]
+        ]
+
+    def _pump_stream(self, iterators: list[str]) -> None:
+        streams, events = self._client("dynamodbstreams"), self._client("events")
+        bus = self.resolver.resolve({"Ref": self._pipe_bus()})
+        while not self._stopping.wait(0.25):  # Pipes poll a stream about four times a second
+            for index, iterator in enumerate(iterators):
+                page = streams.get_records(ShardIterator=iterator)
+                iterators[index] = page["NextShardIterator"]
+                for record in page["Records"]:
+                    try:
+                        self._forward(wire_record(record), events, bus)
+                    except Exception as error:  # the cloud pipe would retry, then dead-letter
+                        self.say(f"  {self.pipe.name} could not forward a record: {error!r}")
+
+    def _pipe_bus(self) -> str:
+        for name, arn in self.resolver.attributes.items():
+            if arn == self.pipe.target:
+                return name.split(".")[0]
+        raise LookupError(f"the pipe's target {self.pipe.target} is not a local bus")
+
+    def _forward(self, record: dict, events: Any, bus: str) -> None:
+        if not self.pipe.admits(record):
+            return
+        detail = self.pipe.transform(record)
+        events.put_events(Entries=[{
+            "EventBusName": bus, "Source": self.pipe.source,
+            "DetailType": self.pipe.detail_type, "Detail": json.dumps(detail),
+        }])
+        story_id = detail.get("storyId") if isinstance(detail, dict) else None
+        now = time.monotonic()
+        self.timeline.record(Stage(f"{self.pipe.name}", story_id, now, now, "sent"))
+
+    # --- rules: bus → SQS (moto matches the pattern) → target ----------------
+    def _deliver(self, rule: Rule) -> None:
+        sqs = self._client("sqs")
+        while not self._stopping.is_set():
+            messages = sqs.receive_message(
+                QueueUrl=rule.queue_url, WaitTimeSeconds=1, MaxNumberOfMessages=10
+            ).get("Messages", [])
+            for message in messages:
+                event = json.loads(message["Body"])
+                sqs.delete_message(QueueUrl=rule.queue_url, ReceiptHandle=message["ReceiptHandle"])
+                if rule.target in self.functions:
+                    story_id = event.get("detail", {}).get("storyId")
+                    self._pool.submit(self._invoke, rule.target, event, story_id)
+                else:
+                    self._email(rule, event)
+
+    def _email(self, rule: Rule, event: dict) -> None:
+        message = transform_input(rule.input_transformer, event) if rule.input_transformer else (
+            json.dumps(event))
+        self._client("sns").publish(TopicArn=self.resolver.names[rule.target], Message=message)
+        self.outbox.mkdir(parents=True, exist_ok=True)
+        detail = event.get("detail", {})
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        (self.outbox / f"{stamp}-{detail.get('storyId', 'event')}.txt").write_text(message)
+        self.say("\n--- email to the family " + "-" * 40 + "\n" + message.strip() + "\n" + "-" * 64)
+        self.say(f"Story ready: {detail.get('url')}")
+        with self._ready_changed:
+            self.ready.append(detail)
+            self._ready_changed.notify_all()
+
+    # --- schedule and `make story` ------------------------------------------
+    def _fire_nightly(self, schedule: Any) -> None:
+        while not self._stopping.is_set():
+            fire = schedule.next_after(datetime.now(UTC))
+            self.say(f"Next story at {fire:%Y-%m-%d %H:%M %Z} ({schedule.zone.key})")
+            while not self._stopping.wait(min(30, max(0, fire.timestamp() - time.time()))):
+                if time.time() >= fire.timestamp():
+                    self._invoke(schedule.function, json.loads(schedule.event(fire)))
+                    break
+
+    def _listen_for_requests(self) -> None:
+        sqs = self._client("sqs")
+        while not self._stopping.is_set():
+            for message in sqs.receive_message(
+                QueueUrl=self.control_queue, WaitTimeSeconds=1
+            ).get("Messages", []):
+                sqs.delete_message(QueueUrl=self.control_queue, ReceiptHandle=message["ReceiptHandle"])
+                self.say("A story was asked for (make story)")
+                self._pool.submit(self.request_story, json.loads(message["Body"]))
+
+    # --- the web function behind its function URL ----------------------------
+    def _serve_web(self, event: dict) -> dict:
+        return self.functions["WebFunction"].invoke(event)

@@ -1,0 +1,105 @@
+"""Create the template's tables, bucket, topic, bus and rules in the local endpoint."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from bedtime.local.template import Resolver, resources
+
+EVENTBRIDGE_TARGETS = ("EventBridgeRule",)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule → target, delivered locally through an SQS queue that moto routes to."""
+
+    name: str
+    pattern: dict
+    target: str  # a function's logical id, or a topic's logical id
+    queue_url: str
+    input_transformer: dict | None = None
+
+
+@dataclass
+class LocalStack:
+    resolver: Resolver
+    rules: list[Rule] = field(default_factory=list)
+    stream_arn: str = ""
+
+
+def create_stack(template: dict, resolver: Resolver, aws: Any) -> LocalStack:
+    """`aws(service)` gives a client for the local endpoint."""
+    stack = LocalStack(resolver)
+    _tables(template, resolver, aws("dynamodb"), stack)
+    for name in resources(template, "AWS::S3::Bucket"):
+        bucket = f"bedtime-{name.lower()}"
+        aws("s3").create_bucket(Bucket=bucket)
+        resolver.names[name] = bucket
+        resolver.attributes[f"{name}.Arn"] = f"arn:aws:s3:::{bucket}"
+    for name in resources(template, "AWS::SNS::Topic"):
+        arn = aws("sns").create_topic(Name=name)["TopicArn"]
+        resolver.names[name] = arn
+        resolver.attributes[f"{name}.TopicName"] = name
+    for name, spec in resources(template, "AWS::Events::EventBus").items():
+        bus = resolver.resolve(spec["Name"])
+        arn = aws("events").create_event_bus(Name=bus)["EventBusArn"]
+        resolver.names[name] = bus
+        resolver.attributes[f"{name}.Arn"] = arn
+    for name, spec in resources(template, "AWS::SecretsManager::Secret").items():
+        resolver.names[name] = f"arn:aws:secretsmanager:us-east-1:123456789012:secret:{name}"
+    _rules(template, resolver, aws, stack)
+    return stack
+
+
+def _tables(template: dict, resolver: Resolver, dynamodb: Any, stack: LocalStack) -> None:
+    for name, spec in resources(template, "AWS::DynamoDB::Table").items():
+        arguments = {
+            "TableName": name,
+            "AttributeDefinitions": spec["AttributeDefinitions"],
+            "KeySchema": spec["KeySchema"],
+            "BillingMode": spec.get("BillingMode", "PAY_PER_REQUEST"),
+        }
+        if "StreamSpecification" in spec:
+            arguments["StreamSpecification"] = {"StreamEnabled": True, **spec["StreamSpecification"]}
+        table = dynamodb.create_table(**arguments)["TableDescription"]
+        ttl = spec.get("TimeToLiveSpecification")
+        if ttl:
+            dynamodb.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
+        resolver.names[name] = name
+        resolver.attributes[f"{name}.Arn"] = table["TableArn"]
+        if "LatestStreamArn" in table:
+            resolver.attributes[f"{name}.StreamArn"] = table["LatestStreamArn"]
+            stack.stream_arn = table["LatestStreamArn"]
+
+
+def declared_rules(template: dict, resolver: Resolver) -> list[tuple[str, str, dict, str, dict | None]]:
+    """(rule name, bus, pattern, target logical id, input transformer) for every rule."""
+    found = []
+    for function, spec in resources(template, "AWS::Serverless::Function").items():
+        for event_name, event in spec.get("Events", {}).items():
+            if event["Type"] in EVENTBRIDGE_TARGETS:
+                properties = resolver.resolve(event["Properties"])
+                found.append((f"{function}{event_name}", properties.get("EventBusName", "default"),
+                              properties["Pattern"], function, None))
+    for rule, spec in resources(template, "AWS::Events::Rule").items():
+        properties = resolver.resolve({k: v for k, v in spec.items() if k != "Targets"})
+        for target in spec.get("Targets", []):
+            arn = target["Arn"]
+            logical = arn.get("Ref") or arn.get("Fn::GetAtt", [None])[0]
+            found.append((f"{rule}{target['Id']}", properties.get("EventBusName", "default"),
+                          properties["EventPattern"], logical, target.get("InputTransformer")))
+    return found
+
+
+def _rules(template: dict, resolver: Resolver, aws: Any, stack: LocalStack) -> None:
+    sqs, events = aws("sqs"), aws("events")
+    for name, bus, pattern, target, transformer in declared_rules(template, resolver):
+        queue_url = sqs.create_queue(QueueName=name)["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+        events.put_rule(Name=name, EventBusName=bus, EventPattern=json.dumps(pattern))
+        events.put_targets(Rule=name, EventBusName=bus, Targets=[{"Id": "queue", "Arn": queue_arn}])
+        stack.rules.append(Rule(name, pattern, target, queue_url, transformer))
