@@ -49,7 +49,9 @@ def load_catalog(path: Path = DEFAULT_CATALOG) -> Catalog:
     except FileNotFoundError as error:
         raise CatalogError(f"{path}: no such file") from error
     except UnicodeDecodeError as error:
-        raise CatalogError(f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8") from error
+        raise CatalogError(
+            f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8"
+        ) from error
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:

@@ -8,7 +8,9 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-_RETRIES = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=5, read_timeout=30)
+_RETRIES = Config(
+    retries={"mode": "standard", "max_attempts": 4}, connect_timeout=5, read_timeout=30
+)
 
 
 @cache

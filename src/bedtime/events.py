@@ -16,7 +16,7 @@ class BadEvent(ValueError):
 @dataclass(frozen=True)
 class StoryCreated:
     detail_type: ClassVar[str] = "StoryCreated"
-    storyId: str  # noqa: N815 - field names are the event's JSON keys
+    storyId: str
     night: str
     title: str
     characters: list[str]
@@ -31,7 +31,7 @@ class StoryCreated:
 @dataclass(frozen=True)
 class StoryReady:
     detail_type: ClassVar[str] = "StoryReady"
-    storyId: str  # noqa: N815
+    storyId: str
     title: str
     url: str
     image: str

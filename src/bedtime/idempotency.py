@@ -20,9 +20,7 @@ def _persistence(table: str) -> DynamoDBPersistenceLayer:
     return DynamoDBPersistenceLayer(table_name=table, boto3_client=client("dynamodb"))
 
 
-def once(
-    table: str, purpose: str, key: str, context: Any, work: Callable[[], dict]
-) -> dict:
+def once(table: str, purpose: str, key: str, context: Any, work: Callable[[], dict]) -> dict:
     """`work()` the first time (purpose, key) is seen; its saved result after that.
 
     A call while the first is still running raises IdempotencyAlreadyInProgressError,

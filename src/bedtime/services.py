@@ -37,6 +37,12 @@ def clear() -> None:
     """Forget every cached client, store and setting (tests and the local runner)."""
     from bedtime import settings as settings_module
 
-    for cached in (story_store, catalog_store, media_store, event_bus, client,
-                   settings_module.settings):
+    for cached in (
+        story_store,
+        catalog_store,
+        media_store,
+        event_bus,
+        client,
+        settings_module.settings,
+    ):
         cached.cache_clear()

@@ -48,7 +48,11 @@ class StoryView:
 
 class Site:
     def __init__(
-        self, store: StoryStore, media: MediaStore, zone: ZoneInfo, language: str = "en",
+        self,
+        store: StoryStore,
+        media: MediaStore,
+        zone: ZoneInfo,
+        language: str = "en",
         web_root: Path = WEB_ROOT,
     ) -> None:
         self._store = store
@@ -107,8 +111,11 @@ class Site:
             "createdAt": story.created_at.isoformat(),
             "expiresAt": story.expires_at,
             "image": {"status": story.image.status, "url": view.image_url, "alt": story.image.alt},
-            "audio": {"status": story.audio.status, "url": view.audio_url,
-                      "lineTimes": list(story.audio.line_times)},
+            "audio": {
+                "status": story.audio.status,
+                "url": view.audio_url,
+                "lineTimes": list(story.audio.line_times),
+            },
         }
 
     def narration_url(self, story_id: str, now: datetime) -> str:
@@ -119,7 +126,8 @@ class Site:
 
     def feed(self, site_url: str, now: datetime) -> str:
         narrated = [
-            s for s in self._store.recent(limit=50)
+            s
+            for s in self._store.recent(limit=50)
             if not s.expired(now) and s.audio.status == "done"
         ]
         return self._render(
@@ -137,9 +145,7 @@ class Site:
         times = story.audio.line_times
         lines = list(spoken_lines(story.title, story.paragraphs))
         timed = len(times) == len(lines)
-        numbered = [
-            Line(i, line.text, times[i] if timed else None) for i, line in enumerate(lines)
-        ]
+        numbered = [Line(i, line.text, times[i] if timed else None) for i, line in enumerate(lines)]
         stanzas: list[list[Line]] = [[]]
         for line, spoken in zip(numbered[1:], lines[1:], strict=True):
             stanzas[-1].append(line)

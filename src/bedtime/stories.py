@@ -166,7 +166,9 @@ class StoryStore:
         """Record a finished medium once; a repeat leaves the first result in place."""
         attributes = medium.attributes(name)
         names = {f"#a{i}": attribute for i, attribute in enumerate(attributes)}
-        values = {f":v{i}": _serializer.serialize(value) for i, value in enumerate(attributes.values())}
+        values = {
+            f":v{i}": _serializer.serialize(value) for i, value in enumerate(attributes.values())
+        }
         names["#status"] = f"{name}_status"
         values[":pending"] = {"S": "pending"}
         assignments = [f"#a{i} = :v{i}" for i in range(len(attributes))]

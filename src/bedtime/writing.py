@@ -79,8 +79,9 @@ def write_checked(brief: StoryBrief, writers: Sequence[StoryWriter]) -> tuple[Dr
         try:
             draft = writer.write(brief)
         except ProviderError as error:
-            logger.warning("writer failed", provider=writer.name, error=str(error),
-                           request_id=error.request_id)
+            logger.warning(
+                "writer failed", provider=writer.name, error=str(error), request_id=error.request_id
+            )
             continue
         issues = problems(draft, brief)
         if not issues:
@@ -118,6 +119,11 @@ def make_story(
         expires_at=int((now + LIFETIME).timestamp()),
     )
     store.add(story)
-    logger.info("story saved", story_id=story.id, night=str(story.night), provider=used.name,
-                words=len(story.text.split()))
+    logger.info(
+        "story saved",
+        story_id=story.id,
+        night=str(story.night),
+        provider=used.name,
+        words=len(story.text.split()),
+    )
     return story

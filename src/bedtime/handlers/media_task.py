@@ -27,7 +27,11 @@ def handle_story_created(
     def work() -> dict:
         try:
             story = complete_medium(
-                created, medium, produce, services.story_store(), services.event_bus(),
+                created,
+                medium,
+                produce,
+                services.story_store(),
+                services.event_bus(),
                 now=lambda: datetime.now(UTC),
             )
         except StoryNotFound:

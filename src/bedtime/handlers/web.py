@@ -32,7 +32,10 @@ def site() -> Site:
 def static_files() -> dict[str, tuple[bytes, str]]:
     root = site().static_root
     return {
-        path.name: (path.read_bytes(), mimetypes.guess_type(path.name)[0] or "application/octet-stream")
+        path.name: (
+            path.read_bytes(),
+            mimetypes.guess_type(path.name)[0] or "application/octet-stream",
+        )
         for path in root.iterdir()
         if path.is_file()
     }
@@ -128,7 +131,9 @@ def not_found(_: Exception) -> Response:
 
 @app.exception_handler(StoryNotFound)
 def unknown_story(_: StoryNotFound) -> Response:
-    return error(404, "Story not found", "We could not find that story. Perhaps the link was cut short?")
+    return error(
+        404, "Story not found", "We could not find that story. Perhaps the link was cut short?"
+    )
 
 
 @app.exception_handler(StoryExpired)

@@ -24,8 +24,12 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get(variable)
     }
     try:
-        run = LocalRun(catalog=args.catalog, port=args.port, parameters=parameters,
-                       say=lambda line: print(line, flush=True))
+        run = LocalRun(
+            catalog=args.catalog,
+            port=args.port,
+            parameters=parameters,
+            say=lambda line: print(line, flush=True),
+        )
     except CatalogError as error:
         print(f"Cannot use that catalog: {error}", file=sys.stderr)
         return 2
@@ -36,12 +40,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         run.start()
     except OSError as error:
-        print(f"Cannot start: {error} (is PORT={args.port} free? try PORT=3001 make run)",
-              file=sys.stderr)
+        print(
+            f"Cannot start: {error} (is PORT={args.port} free? try PORT=3001 make run)",
+            file=sys.stderr,
+        )
         run.stop()
         return 1
-    print("Writing tonight's story now; the nightly schedule keeps going. Ctrl-C stops.",
-          flush=True)
+    print(
+        "Writing tonight's story now; the nightly schedule keeps going. Ctrl-C stops.", flush=True
+    )
     threading.Thread(target=run.request_story, daemon=True).start()
     run.keep_schedule()
     stop.wait()

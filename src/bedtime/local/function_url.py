@@ -107,7 +107,9 @@ class FunctionUrlServer:
 
             def _reply(self, response: dict) -> None:
                 body = response.get("body") or ""
-                payload = base64.b64decode(body) if response.get("isBase64Encoded") else body.encode()
+                payload = (
+                    base64.b64decode(body) if response.get("isBase64Encoded") else body.encode()
+                )
                 self.send_response(int(response.get("statusCode", 200)))
                 for name, value in (response.get("headers") or {}).items():
                     self.send_header(name, value)
@@ -120,7 +122,7 @@ class FunctionUrlServer:
 
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _serve
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
         return Handler

@@ -65,8 +65,9 @@ def functions(template: dict) -> dict[str, LocalFunction]:
 
 def environment(template: dict, resolver: Resolver) -> dict[str, str]:
     """Globals plus every function's own variables; one process, so they must agree."""
-    merged = dict(template.get("Globals", {}).get("Function", {}).get("Environment", {})
-                  .get("Variables", {}))
+    merged = dict(
+        template.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
+    )
     for name, spec in resources(template, "AWS::Serverless::Function").items():
         for key, value in spec.get("Environment", {}).get("Variables", {}).items():
             if key in merged and merged[key] != value:

@@ -29,8 +29,15 @@ from bedtime.local.template import TEMPLATE, Resolver, load_template, parameter_
 from bedtime.local.transformer import transform_input
 
 # botocore's service ids, as its AWS_ENDPOINT_URL_<ID> variables spell them
-LOCAL_SERVICES = ("DYNAMODB", "DYNAMODB_STREAMS", "S3", "SNS", "SQS", "EVENTBRIDGE",
-                  "SECRETS_MANAGER")
+LOCAL_SERVICES = (
+    "DYNAMODB",
+    "DYNAMODB_STREAMS",
+    "S3",
+    "SNS",
+    "SQS",
+    "EVENTBRIDGE",
+    "SECRETS_MANAGER",
+)
 STATE_DIR = Path(".local")
 
 
@@ -142,7 +149,8 @@ class LocalRun:
             self._spawn(lambda rule=rule: self._deliver(rule), rule.name)
         self._spawn(self._listen_for_requests, "make-story")
         self.say(
-            f"Local stack ready in {time.monotonic() - started:.1f} s: AWS endpoint {self.endpoint},"
+            f"Local stack ready in {time.monotonic() - started:.1f} s:"
+            f" AWS endpoint {self.endpoint},"
             f" site {self.web.url} (providers: story {os.environ['STORY_PROVIDER']},"
             f" picture {os.environ['IMAGE_PROVIDER']}, voice {os.environ['SPEECH_PROVIDER']})"
         )
@@ -179,12 +187,13 @@ class LocalRun:
             endpoint_url=self.endpoint,
             region_name="us-east-1",
             aws_access_key_id="local",
-            aws_secret_access_key="local",
+            aws_secret_access_key="local",  # noqa: S106 - moto accepts any key
         )
 
     def _seed(self) -> None:
         store = CatalogStore(
-            self._client("dynamodb"), self.resolver.names["CharactersTable"],
+            self._client("dynamodb"),
+            self.resolver.names["CharactersTable"],
             self.resolver.names["ScenesTable"],
         )
         store.replace(self.catalog)
@@ -225,7 +234,8 @@ class LocalRun:
         shards = streams.describe_stream(StreamArn=self.stack.stream_arn)["StreamDescription"]
         return [
             streams.get_shard_iterator(
-                StreamArn=self.stack.stream_arn, ShardId=shard["ShardId"],
+                StreamArn=self.stack.stream_arn,
+                ShardId=shard["ShardId"],
                 ShardIteratorType="TRIM_HORIZON",
             )["ShardIterator"]
             for shard in shards["Shards"]
@@ -254,10 +264,16 @@ class LocalRun:
         if not self.pipe.admits(record):
             return
         detail = self.pipe.transform(record)
-        events.put_events(Entries=[{
-            "EventBusName": bus, "Source": self.pipe.source,
-            "DetailType": self.pipe.detail_type, "Detail": json.dumps(detail),
-        }])
+        events.put_events(
+            Entries=[
+                {
+                    "EventBusName": bus,
+                    "Source": self.pipe.source,
+                    "DetailType": self.pipe.detail_type,
+                    "Detail": json.dumps(detail),
+                }
+            ]
+        )
         story_id = detail.get("storyId") if isinstance(detail, dict) else None
         now = time.monotonic()
         self.timeline.record(Stage(f"{self.pipe.name}", story_id, now, now, "sent"))
@@ -279,8 +295,11 @@ class LocalRun:
                     self._email(rule, event)
 
     def _email(self, rule: Rule, event: dict) -> None:
-        message = transform_input(rule.input_transformer, event) if rule.input_transformer else (
-            json.dumps(event))
+        message = (
+            transform_input(rule.input_transformer, event)
+            if rule.input_transformer
+            else (json.dumps(event))
+        )
         self._client("sns").publish(TopicArn=self.resolver.names[rule.target], Message=message)
         self.outbox.mkdir(parents=True, exist_ok=True)
         detail = event.get("detail", {})
@@ -305,10 +324,12 @@ class LocalRun:
     def _listen_for_requests(self) -> None:
         sqs = self._client("sqs")
         while not self._stopping.is_set():
-            for message in sqs.receive_message(
-                QueueUrl=self.control_queue, WaitTimeSeconds=1
-            ).get("Messages", []):
-                sqs.delete_message(QueueUrl=self.control_queue, ReceiptHandle=message["ReceiptHandle"])
+            for message in sqs.receive_message(QueueUrl=self.control_queue, WaitTimeSeconds=1).get(
+                "Messages", []
+            ):
+                sqs.delete_message(
+                    QueueUrl=self.control_queue, ReceiptHandle=message["ReceiptHandle"]
+                )
                 self.say("A story was asked for (make story)")
                 self._pool.submit(self.request_story, json.loads(message["Body"]))
 

@@ -47,7 +47,7 @@ def create_stack(template: dict, resolver: Resolver, aws: Any) -> LocalStack:
         arn = aws("events").create_event_bus(Name=bus)["EventBusArn"]
         resolver.names[name] = bus
         resolver.attributes[f"{name}.Arn"] = arn
-    for name, spec in resources(template, "AWS::SecretsManager::Secret").items():
+    for name in resources(template, "AWS::SecretsManager::Secret"):
         resolver.names[name] = f"arn:aws:secretsmanager:us-east-1:123456789012:secret:{name}"
     _rules(template, resolver, aws, stack)
     return stack
@@ -62,7 +62,10 @@ def _tables(template: dict, resolver: Resolver, dynamodb: Any, stack: LocalStack
             "BillingMode": spec.get("BillingMode", "PAY_PER_REQUEST"),
         }
         if "StreamSpecification" in spec:
-            arguments["StreamSpecification"] = {"StreamEnabled": True, **spec["StreamSpecification"]}
+            arguments["StreamSpecification"] = {
+                "StreamEnabled": True,
+                **spec["StreamSpecification"],
+            }
         table = dynamodb.create_table(**arguments)["TableDescription"]
         ttl = spec.get("TimeToLiveSpecification")
         if ttl:
@@ -74,22 +77,38 @@ def _tables(template: dict, resolver: Resolver, dynamodb: Any, stack: LocalStack
             stack.stream_arn = table["LatestStreamArn"]
 
 
-def declared_rules(template: dict, resolver: Resolver) -> list[tuple[str, str, dict, str, dict | None]]:
+def declared_rules(
+    template: dict, resolver: Resolver
+) -> list[tuple[str, str, dict, str, dict | None]]:
     """(rule name, bus, pattern, target logical id, input transformer) for every rule."""
     found = []
     for function, spec in resources(template, "AWS::Serverless::Function").items():
         for event_name, event in spec.get("Events", {}).items():
             if event["Type"] in EVENTBRIDGE_TARGETS:
                 properties = resolver.resolve(event["Properties"])
-                found.append((f"{function}{event_name}", properties.get("EventBusName", "default"),
-                              properties["Pattern"], function, None))
+                found.append(
+                    (
+                        f"{function}{event_name}",
+                        properties.get("EventBusName", "default"),
+                        properties["Pattern"],
+                        function,
+                        None,
+                    )
+                )
     for rule, spec in resources(template, "AWS::Events::Rule").items():
         properties = resolver.resolve({k: v for k, v in spec.items() if k != "Targets"})
         for target in spec.get("Targets", []):
             arn = target["Arn"]
             logical = arn.get("Ref") or arn.get("Fn::GetAtt", [None])[0]
-            found.append((f"{rule}{target['Id']}", properties.get("EventBusName", "default"),
-                          properties["EventPattern"], logical, target.get("InputTransformer")))
+            found.append(
+                (
+                    f"{rule}{target['Id']}",
+                    properties.get("EventBusName", "default"),
+                    properties["EventPattern"],
+                    logical,
+                    target.get("InputTransformer"),
+                )
+            )
     return found
 
 

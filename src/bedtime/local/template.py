@@ -56,7 +56,7 @@ class Resolver:
         if not isinstance(value, dict):
             return value
         if len(value) == 1:
-            (key, argument), = value.items()
+            ((key, argument),) = value.items()
             handler = getattr(self, "_" + key.replace("Fn::", "").lower(), None)
             if handler is not None and (key == "Ref" or key.startswith("Fn::")):
                 return handler(argument)

@@ -11,7 +11,8 @@ from bedtime.local.pipe import select_path
 
 def transform_input(transformer: dict, event: dict) -> str:
     values = {
-        name: select_path(event, path) for name, path in transformer.get("InputPathsMap", {}).items()
+        name: select_path(event, path)
+        for name, path in transformer.get("InputPathsMap", {}).items()
     }
     template = transformer["InputTemplate"]
 

@@ -35,7 +35,9 @@ def painter(settings: Settings) -> Painter:
     if settings.image_provider == "openai":
         from bedtime.providers.openai import OpenAIPainter
 
-        return OpenAIPainter(_openai(settings, timeout=240), settings.image_model, settings.image_quality)
+        return OpenAIPainter(
+            _openai(settings, timeout=240), settings.image_model, settings.image_quality
+        )
     from bedtime.providers.offline.picture import OfflinePainter
 
     return OfflinePainter()

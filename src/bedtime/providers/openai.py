@@ -52,7 +52,11 @@ class OpenAIStoryWriter:
                 ],
                 response_format={
                     "type": "json_schema",
-                    "json_schema": {"name": "bedtime_story", "strict": True, "schema": STORY_SCHEMA},
+                    "json_schema": {
+                        "name": "bedtime_story",
+                        "strict": True,
+                        "schema": STORY_SCHEMA,
+                    },
                 },
             )
         except openai.OpenAIError as error:
@@ -68,7 +72,9 @@ def _draft(content: str, request_id: str) -> Draft:
         data: Any = json.loads(content)
         title, paragraphs = data["title"], data["paragraphs"]
     except (ValueError, TypeError, KeyError) as error:
-        raise ProviderError("OpenAI returned malformed story JSON", request_id=request_id) from error
+        raise ProviderError(
+            "OpenAI returned malformed story JSON", request_id=request_id
+        ) from error
     if not isinstance(title, str) or not all(isinstance(p, str) for p in paragraphs or [None]):
         raise ProviderError("OpenAI story JSON has the wrong types", request_id=request_id)
     return Draft(title=title.strip(), paragraphs=tuple(p.strip() for p in paragraphs if p.strip()))

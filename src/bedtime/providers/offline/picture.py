@@ -86,7 +86,9 @@ def _sea(draw: Draw, rng: random.Random) -> None:
         draw.line([(x, y), (x + rng.randrange(60, 200), y)], fill=(120, 140, 200), width=2)
     draw.rectangle([0, HORIZON + 120, SIZE, SIZE], fill=(196, 170, 120))
     draw.rectangle([880, HORIZON - 260, 930, HORIZON - 40], fill=(236, 236, 236))
-    draw.polygon([(870, HORIZON - 260), (940, HORIZON - 260), (905, HORIZON - 300)], fill=(200, 60, 60))
+    draw.polygon(
+        [(870, HORIZON - 260), (940, HORIZON - 260), (905, HORIZON - 300)], fill=(200, 60, 60)
+    )
 
 
 def _snow(draw: Draw, rng: random.Random) -> None:
@@ -149,9 +151,17 @@ def _figure(draw: Draw, name: str, centre_x: int, rng: random.Random) -> None:
     draw.ellipse([centre_x - 85, head_y - 80, centre_x + 85, head_y + 80], fill=colour)
     for side in (-1, 1):
         eye_x = centre_x + side * 32
-        draw.arc([eye_x - 16, head_y - 12, eye_x + 16, head_y + 12], 20, 160, fill=(30, 20, 40), width=6)
+        draw.arc(
+            [eye_x - 16, head_y - 12, eye_x + 16, head_y + 12], 20, 160, fill=(30, 20, 40), width=6
+        )
         draw.ellipse([eye_x - 18, head_y + 22, eye_x + 2, head_y + 38], fill=(250, 160, 170))
-    draw.arc([centre_x - 22, head_y + 16, centre_x + 22, head_y + 46], 20, 160, fill=(30, 20, 40), width=5)
+    draw.arc(
+        [centre_x - 22, head_y + 16, centre_x + 22, head_y + 46],
+        20,
+        160,
+        fill=(30, 20, 40),
+        width=5,
+    )
     font = ImageFont.load_default(size=44)
     label = name if len(name) <= 18 else name[:17] + "…"
     width = draw.textlength(label, font=font)
@@ -162,4 +172,6 @@ def _figure(draw: Draw, name: str, centre_x: int, rng: random.Random) -> None:
     )
     draw.text((centre_x - width / 2, ground + 30), label, font=font, fill=(255, 244, 214))
     if rng.random() < 0.5:
-        draw.ellipse([centre_x + 80, ground - 120, centre_x + 120, ground - 80], fill=(255, 220, 120))
+        draw.ellipse(
+            [centre_x + 80, ground - 120, centre_x + 120, ground - 80], fill=(255, 220, 120)
+        )

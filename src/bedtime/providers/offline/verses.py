@@ -21,22 +21,22 @@ OPENING = [
         "A hush fell over {scene} at the end of the day,",
         "when {a} and {b} were still out at play,",
         "the clouds in the west turned a soft dusky grey,",
-        "{b} said, \"Come along, for I know the way,\"",
-        "and the breeze whispered, \"Please do not wander away,\"",
-        "\"Just one small adventure,\" said {a}, \"then we stay.\"",
+        '{b} said, "Come along, for I know the way,"',
+        'and the breeze whispered, "Please do not wander away,"',
+        '"Just one small adventure," said {a}, "then we stay."',
     ],
     [
         "Above {scene} rose a round yellow moon,",
         "and a cricket was humming a slow little tune,",
-        "{a} yawned and said, \"We'll be sleeping quite soon,\"",
+        '{a} yawned and said, "We\'ll be sleeping quite soon,"',
         "as warm as a blanket on an evening in June.",
     ],
     [
         "{b} came skipping along with a wave and a cheer,",
-        "\"Hello there, {a}, I'm so glad you are here!\"",
+        '"Hello there, {a}, I\'m so glad you are here!"',
         "The path through {scene} was quiet and clear,",
         "and the two friends felt no worry and no fear.",
-        "{a} whispered, \"Stay close to me, {b}, my dear.\"",
+        '{a} whispered, "Stay close to me, {b}, my dear."',
     ],
 ]
 
@@ -51,8 +51,8 @@ JOURNEY = [
     [
         "They followed a stream that was gentle and slow,",
         "where pebbles like pearls made a shimmering glow,",
-        "{a} said, \"I wonder where all the stars go,\"",
-        "and {b} answered softly, \"I think that I know.\"",
+        '{a} said, "I wonder where all the stars go,"',
+        'and {b} answered softly, "I think that I know."',
         "The water sang sweetly to the reeds down below.",
     ],
     [
@@ -62,8 +62,8 @@ JOURNEY = [
         "the branches that swayed like a velvety screen.",
     ],
     [
-        "A little old owl called, \"Who? Who goes there?\"",
-        "{a} said, \"Just two friends, taking in the cool air.\"",
+        'A little old owl called, "Who? Who goes there?"',
+        '{a} said, "Just two friends, taking in the cool air."',
         "The owl fluffed her feathers and gave them a stare,",
         "then showed them a stump like a moss-covered chair,",
         "and {b} gave a bow with the greatest of care.",
@@ -71,7 +71,7 @@ JOURNEY = [
     [
         "The wind in the leaves made a sound like the sea,",
         "as {a} and {b} sat down under a tree.",
-        "\"I count one little star, and then two, and then three,\"",
+        '"I count one little star, and then two, and then three,"',
         "said {a}, just as happy as happy can be.",
     ],
     [
@@ -88,7 +88,7 @@ WONDER = [
         "a ribbon of starlight as soft as a dream,",
         "it floated down slowly in one silver beam",
         "and landed like dew on the edge of the stream.",
-        "\"It's magic,\" said {b}, \"or so it would seem!\"",
+        '"It\'s magic," said {b}, "or so it would seem!"',
     ],
     [
         "It twinkled and tinkled and started to sing",
@@ -99,7 +99,7 @@ WONDER = [
     ],
     [
         "The stars wrote a message across the wide sky:",
-        "\"Be kind to each other, and never be shy.\"",
+        '"Be kind to each other, and never be shy."',
         "{b} waved to a comet that went zooming by,",
         "and {a} gave a giggle and let out a sigh",
         "as the moon seemed to wink from her window up high.",
@@ -114,14 +114,14 @@ WONDER = [
         "A cloud drifted down like a soft feather bed",
         "and gave them a ride far above {scene} instead,",
         "the moon leaned in close and she patted each head,",
-        "\"Well done, little travellers,\" was all that she said.",
+        '"Well done, little travellers," was all that she said.',
     ],
 ]
 
 ENDING = [
     [
         "Then {a} gave a yawn that was ever so deep,",
-        "and {b} said, \"Now it is time for some sleep.\"",
+        'and {b} said, "Now it is time for some sleep."',
         "They counted the clouds like a flock of soft sheep,",
         "and promised the stars all their secrets to keep.",
         "In {scene} not one little creature would peep.",
@@ -135,7 +135,7 @@ ENDING = [
     [
         "{b} tucked {a} in a snug little bed",
         "and fluffed up the pillow beneath a tired head.",
-        "\"Goodnight, dearest friend,\" was the last thing said,",
+        '"Goodnight, dearest friend," was the last thing said,',
         "as dreams full of starlight began to spread.",
     ],
     [

@@ -1,0 +1,139 @@
+"""Every file in events/ drives what it is for, as `sam local invoke -e` would."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import boto3
+import pytest
+
+from bedtime import services
+from bedtime.catalog import load_catalog
+from bedtime.handlers import create_story, illustrate, narrate, web
+from bedtime.local.pipe import LocalPipe
+from bedtime.local.stack import LocalStack
+from bedtime.local.transformer import transform_input
+from conftest import EVENTS, SAMPLE_STORY_ID, make_story, sample_event
+
+USED = {
+    "schedule.json",
+    "make-story.json",
+    "story-created.json",
+    "story-ready.json",
+    "stream-insert.json",
+    "stream-modify.json",
+    "stream-remove.json",
+    "web-home.json",
+    "web-story.json",
+    "web-story-json.json",
+    "web-missing-story.json",
+    "web-feed.json",
+}
+
+
+def test_every_sample_event_is_used_here() -> None:
+    assert {path.name for path in EVENTS.glob("*.json")} == USED
+
+
+def stories_in_table() -> list:
+    return services.story_store().recent()
+
+
+def queued(stack: LocalStack, rule_prefix: str) -> list[dict]:
+    sqs = boto3.client("sqs")
+    rule = next(r for r in stack.rules if r.name.startswith(rule_prefix))
+    messages = sqs.receive_message(QueueUrl=rule.queue_url, MaxNumberOfMessages=10)
+    return [json.loads(m["Body"]) for m in messages.get("Messages", [])]
+
+
+@pytest.mark.parametrize("name", ["schedule.json", "make-story.json"])
+def test_create_story_event_makes_one_story_even_when_delivered_twice(
+    aws: LocalStack, lambda_context, name: str
+) -> None:
+    services.catalog_store().replace(load_catalog())
+    first = create_story.handler(sample_event(name), lambda_context)
+    second = create_story.handler(sample_event(name), lambda_context)
+    assert first == second
+    [story] = stories_in_table()
+    assert story.id == first["storyId"]
+    assert len(story.text.split()) >= 200
+
+
+def test_schedule_event_names_the_night_in_the_family_time_zone(aws, lambda_context) -> None:
+    services.catalog_store().replace(load_catalog())
+    result = create_story.handler(sample_event("schedule.json"), lambda_context)
+    assert result["night"] == "2026-11-25"
+
+
+def test_story_created_event_drives_illustrate_and_narrate_then_one_story_ready(
+    aws: LocalStack, lambda_context
+) -> None:
+    services.story_store().add(make_story(SAMPLE_STORY_ID))
+    event = sample_event("story-created.json")
+    assert illustrate.handler(event, lambda_context) == {
+        "storyId": SAMPLE_STORY_ID,
+        "image": "done",
+    }
+    assert queued(aws, "StoryReadyRule") == []
+    assert narrate.handler(event, lambda_context) == {"storyId": SAMPLE_STORY_ID, "audio": "done"}
+    narrate.handler(event, lambda_context)
+    [ready] = queued(aws, "StoryReadyRule")
+    assert ready["detail"] == {
+        "storyId": SAMPLE_STORY_ID,
+        "title": "Pip and Luna in the Whispering Woods",
+        "url": event["detail"]["url"],
+        "image": "done",
+        "audio": "done",
+    }
+
+
+def test_story_ready_event_becomes_the_family_email(template: dict) -> None:
+    target = template["Resources"]["StoryReadyRule"]["Properties"]["Targets"][0]
+    email = transform_input(target["InputTransformer"], sample_event("story-ready.json"))
+    assert "Pip and Luna in the Whispering Woods" in email
+    assert "https://example.lambda-url.us-east-1.on.aws/stories/Qm9vdHN0cmFwU3RvcnkxMjM" in email
+
+
+@pytest.mark.parametrize(
+    ("name", "forwarded"),
+    [("stream-insert.json", True), ("stream-modify.json", False), ("stream-remove.json", False)],
+)
+def test_stream_events_through_the_template_pipe(
+    aws: LocalStack, template, name, forwarded
+) -> None:
+    pipe = LocalPipe.from_template(template, aws.resolver, "StoryPipe")
+    record = sample_event(name)
+    assert pipe.admits(record) is forwarded
+    if forwarded:
+        assert pipe.transform(record) == {
+            "storyId": SAMPLE_STORY_ID,
+            "night": "2026-11-25",
+            "title": "Pip and Luna in the Whispering Woods",
+            "characters": ["Pip", "Luna"],
+            "scene": "the Whispering Woods",
+            "url": f"https://example.lambda-url.on.aws/stories/{SAMPLE_STORY_ID}",
+        }
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "content_type", "expected"),
+    [
+        ("web-home.json", 200, "text/html", "Pip and Luna in the Whispering Woods"),
+        ("web-story.json", 200, "text/html", "<h1>"),
+        ("web-story-json.json", 200, "application/json", '"id": "Qm9vdHN0cmFwU3RvcnkxMjM"'),
+        ("web-missing-story.json", 404, "text/html", "Story not found"),
+        ("web-feed.json", 200, "application/rss+xml", "<rss"),
+    ],
+)
+def test_web_events(aws, lambda_context, name, status, content_type, expected) -> None:
+    services.story_store().add(make_story(SAMPLE_STORY_ID))
+    response = web.handler(sample_event(name), lambda_context)
+    assert response["statusCode"] == status
+    assert response["headers"]["Content-Type"].startswith(content_type)
+    assert expected in response["body"]
+
+
+def test_sample_events_are_valid_json_objects() -> None:
+    for path in Path(EVENTS).glob("*.json"):
+        assert isinstance(json.loads(path.read_text()), dict), path.name
