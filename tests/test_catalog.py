@@ -1,0 +1,74 @@
+"""Catalog files: what is refused, with what message; and nothing half-written."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from bedtime import services
+from bedtime.catalog import CatalogError, load_catalog, parse_catalog
+
+
+def entry(name: str, description: str = "a friend") -> dict:
+    return {"name": name, "description": description}
+
+
+GOOD = {"characters": [entry("Pip"), entry("Luna")], "scenes": [entry("the Woods")]}
+
+
+def test_default_catalog_loads() -> None:
+    catalog = load_catalog()
+    assert len(catalog.characters) >= 2 and catalog.scenes
+
+
+def test_pick_chooses_two_different_characters_and_a_scene() -> None:
+    catalog = parse_catalog(GOOD)
+    (first, second), scene = catalog.pick(random.Random(1))
+    assert {first.name, second.name} == {"Pip", "Luna"}
+    assert scene.name == "the Woods"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ([], "must be a JSON object"),
+        ({"scenes": GOOD["scenes"]}, '"characters" must be a list of at least 2'),
+        ({**GOOD, "characters": [entry("Pip")]}, "at least 2"),
+        ({**GOOD, "scenes": []}, '"scenes" must be a list of at least 1'),
+        (
+            {**GOOD, "characters": [entry("Pip"), {"name": "Luna"}]},
+            'characters[1] needs a non-empty "description"',
+        ),
+        ({**GOOD, "characters": [entry("Pip"), entry("pip")]}, 'the name "pip" appears twice'),
+        ({**GOOD, "characters": [entry("Pip"), entry("L" * 61)]}, "keep it under 60"),
+        ({**GOOD, "scenes": ["the Woods"]}, "scenes[0] must be an object"),
+    ],
+)
+def test_bad_catalogs_are_refused_with_what_to_fix(data, message) -> None:
+    with pytest.raises(CatalogError) as error:
+        parse_catalog(data)
+    assert message in str(error.value)
+
+
+def test_files_that_are_not_utf8_or_json_are_refused(tmp_path) -> None:
+    latin = tmp_path / "latin.json"
+    latin.write_bytes(json.dumps(GOOD).replace("Pip", "P\u00efp").encode("latin-1"))
+    with pytest.raises(CatalogError, match="not UTF-8"):
+        load_catalog(latin)
+    broken = tmp_path / "broken.json"
+    broken.write_text("{")
+    with pytest.raises(CatalogError, match="not valid JSON"):
+        load_catalog(broken)
+    with pytest.raises(CatalogError, match="no such file"):
+        load_catalog(tmp_path / "missing.json")
+
+
+def test_replace_makes_the_tables_hold_exactly_the_catalog(aws) -> None:
+    store = services.catalog_store()
+    store.replace(load_catalog())
+    store.replace(parse_catalog(GOOD))
+    loaded = store.load()
+    assert {c.name for c in loaded.characters} == {"Pip", "Luna"}
+    assert [s.name for s in loaded.scenes] == ["the Woods"]
