@@ -6,12 +6,12 @@ import threading
 from datetime import UTC, datetime
 
 import pytest
-from conftest import make_story
 
 from bedtime import services
 from bedtime.events import StoryCreated, StoryReady
 from bedtime.readiness import complete_medium
 from bedtime.stories import Medium, Story
+from conftest import make_story
 
 
 class RecordingBus:
