@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,8 +44,9 @@ def fresh_caches() -> Iterator[None]:
 def aws(monkeypatch: pytest.MonkeyPatch, template: dict) -> Iterator[LocalStack]:
     """A moto account holding the template's tables, bucket, topic, bus and rules,
     with the functions' environment set as the template sets it (offline providers)."""
-    for name in ("AWS_ENDPOINT_URL", "OPENAI_API_KEY", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
+    for name in list(os.environ):
+        if name.startswith("AWS_ENDPOINT_URL") or name in ("OPENAI_API_KEY", "AWS_PROFILE"):
+            monkeypatch.delenv(name)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")

@@ -28,8 +28,15 @@ class StoryCreated:
         return cls(**_fields(cls, detail))
 
 
+def without_markup(text: str) -> str:
+    """Text for a plain-text email whose reader may render HTML: tags can't survive."""
+    return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
 @dataclass(frozen=True)
 class StoryReady:
+    """Both media finished. `title` is for the email: markup neutralised (without_markup)."""
+
     detail_type: ClassVar[str] = "StoryReady"
     storyId: str
     title: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from bedtime.events import EventBus, StoryCreated, StoryReady
+from bedtime.events import EventBus, StoryCreated, StoryReady, without_markup
 from bedtime.observability import logger
 from bedtime.stories import Medium, Story, StoryStore
 
@@ -44,7 +44,7 @@ def announce_if_finished(
         return False
     ready = StoryReady(
         storyId=story.id,
-        title=story.title,
+        title=without_markup(story.title),
         url=url,
         image=story.image.status,
         audio=story.audio.status,

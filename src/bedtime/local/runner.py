@@ -7,6 +7,7 @@ import logging
 import os
 import threading
 import time
+import urllib.request
 import uuid
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -118,6 +119,7 @@ class LocalRun:
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self.web: FunctionUrlServer | None = None
         self.stack: LocalStack | None = None
+        self._saved_environment: dict[str, str] | None = None
 
     # --- lifecycle ---------------------------------------------------------
     def start(self) -> None:
@@ -127,12 +129,15 @@ class LocalRun:
         self._moto.start()
         host, port = self._moto.get_host_and_port()
         self.endpoint = f"http://{host}:{port}"
+        # moto keeps one account per process: start from an empty one every run
+        reset = urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")  # noqa: S310
+        urllib.request.urlopen(reset, timeout=10).close()  # noqa: S310 - our own http endpoint
         self.resolver.attributes["WebFunctionUrl.FunctionUrl"] = self.web.url
         self.stack = create_stack(self.template, self.resolver, self._client)
         self.pipe = LocalPipe.from_template(
             self.template, self.resolver, next(iter(resources(self.template, "AWS::Pipes::Pipe")))
         )
-        chosen_by_user = dict(os.environ)
+        chosen_by_user = self._saved_environment = dict(os.environ)
         os.environ.update(environment(self.template, self.resolver))
         os.environ.update(local_environment(chosen_by_user, self.endpoint))
         os.environ.pop("OPENAI_API_KEY_SECRET", None)  # locally the key is OPENAI_API_KEY
@@ -169,6 +174,10 @@ class LocalRun:
         if self.stack:
             self._moto.stop()
         (self.state_dir / "run.json").unlink(missing_ok=True)
+        if self._saved_environment is not None:
+            os.environ.clear()
+            os.environ.update(self._saved_environment)
+            services.clear()
 
     # --- requests ---------------------------------------------------------
     def request_story(self, event: dict | None = None) -> Any:

@@ -1,0 +1,194 @@
+"""`make run`, end to end: the real process, the real flow, the link that it prints."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from bedtime.local.runner import LocalRun
+from conftest import ROOT
+
+HOSTILE = '<script>alert("Pip")</script>'
+CATALOG = {
+    "characters": [
+        {"name": HOSTILE, "description": "a hedgehog <b>bold</b>"},
+        {"name": "Luna & Co", "description": "an owl"},
+    ],
+    "scenes": [{"name": "<img src=x onerror=alert(1)> Bay", "description": "a beach"}],
+}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str) -> tuple[int, Any, bytes]:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.status, response.headers, response.read()
+
+
+@pytest.fixture(scope="module")
+def make_run(tmp_path_factory) -> Iterator[dict]:
+    """`python -m bedtime.local` as `make run` starts it, with a hostile catalog."""
+    workdir = tmp_path_factory.mktemp("run")
+    catalog = workdir / "catalog.json"
+    catalog.write_text(json.dumps(CATALOG))
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "PYTHONUNBUFFERED": "1"}
+    for name in ("OPENAI_API_KEY", "STORY_PROVIDER", "IMAGE_PROVIDER", "SPEECH_PROVIDER"):
+        env.pop(name, None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bedtime.local", "--catalog", str(catalog), "--port", str(port)],
+        cwd=workdir,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if line.startswith("Story ready: "):
+            break
+    yield {"process": process, "lines": lines, "workdir": workdir, "port": port}
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+def story_url(make_run: dict) -> str:
+    ready = [line for line in make_run["lines"] if line.startswith("Story ready: ")]
+    assert ready, "".join(make_run["lines"])
+    return ready[0].removeprefix("Story ready: ").strip()
+
+
+def test_prints_the_link_to_tonights_story(make_run) -> None:
+    url = story_url(make_run)
+    assert re.fullmatch(rf"http://127\.0\.0\.1:{make_run['port']}/stories/[A-Za-z0-9_-]{{22}}", url)
+    output = "".join(make_run["lines"])
+    for stage in ("CreateStoryFunction", "StoryPipe", "IllustrateFunction", "NarrateFunction"):
+        assert stage in output
+
+
+def test_page_shows_title_text_picture_and_player_with_real_media(make_run) -> None:
+    status, _, body = fetch(story_url(make_run))
+    page = body.decode()
+    assert status == 200 and "<h1>" in page and 'class="stanza"' in page
+    image_url = re.search(r'<img src="([^"]+)"', page).group(1).replace("&amp;", "&")
+    audio_url = (
+        re.search(r'<audio id="narration" controls preload="metadata" src="([^"]+)"', page)
+        .group(1)
+        .replace("&amp;", "&")
+    )
+    _, image_headers, png = fetch(image_url)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and image_headers["Content-Type"] == "image/png"
+    _, audio_headers, mp3 = fetch(audio_url)
+    assert audio_headers["Content-Type"] == "audio/mpeg" and len(mp3) > 50_000
+    assert len(zlib.compress(mp3)) / len(mp3) > 0.5  # an MP3 of silence compresses to ~1 %
+
+
+def test_hostile_catalog_is_escaped_on_the_page_and_in_the_email(make_run) -> None:
+    _, _, body = fetch(story_url(make_run))
+    page = body.decode()
+    assert "<script>alert" not in page and "<img src=x" not in page and "<b>bold" not in page
+    assert "&lt;script&gt;" in page
+    [email] = (make_run["workdir"] / ".local" / "outbox").glob("*.txt")
+    text = email.read_text()
+    assert story_url(make_run) in text
+    assert "<script>" not in text and "<img" not in text
+
+
+def test_make_story_asks_the_running_stack_for_another(make_run) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bedtime.deployed", "story", "--local-port", str(make_run["port"])],
+        cwd=make_run["workdir"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Asked the local run")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        line = make_run["process"].stdout.readline()
+        make_run["lines"].append(line)
+        if (
+            line.startswith("Story ready: ")
+            and line.strip() != f"Story ready: {story_url(make_run)}"
+        ):
+            return
+    pytest.fail("no second story")
+
+
+def test_sigterm_stops_cleanly_within_seconds(make_run) -> None:
+    process = make_run["process"]
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=10) == 0
+    assert not (make_run["workdir"] / ".local" / "run.json").exists()
+
+
+def test_a_changed_pipe_filter_in_the_template_changes_what_is_forwarded(tmp_path) -> None:
+    text = (ROOT / "template.yaml").read_text()
+    copy = tmp_path / "template.yaml"
+    copy.write_text(text.replace('{"eventName": ["INSERT"]}', '{"eventName": ["MODIFY"]}'))
+    run = LocalRun(port=0, template_path=copy, state_dir=tmp_path / ".local", say=lambda _: None)
+    run.start()
+    try:
+        story = run.request_story()
+        time.sleep(1.5)
+        assert [s.name for s in run.timeline.stages] == ["CreateStoryFunction"]
+        dynamodb = boto3.client(
+            "dynamodb",
+            endpoint_url=run.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="x",
+            aws_secret_access_key="x",
+        )
+        dynamodb.update_item(
+            TableName="StoriesTable",
+            Key={"id": {"S": story["storyId"]}},
+            UpdateExpression="SET title = :t",
+            ExpressionAttributeValues={":t": {"S": "New"}},
+        )
+        deadline = time.monotonic() + 10
+        while "StoryPipe" not in [s.name for s in run.timeline.stages]:
+            assert time.monotonic() < deadline, "the MODIFY was not forwarded"
+            time.sleep(0.1)
+    finally:
+        run.stop()
+
+
+def test_the_template_pipe_forwards_inserts_only(tmp_path) -> None:
+    run = LocalRun(port=0, state_dir=Path(tempfile.mkdtemp()), say=lambda _: None)
+    run.start()
+    try:
+        run.request_story()
+        [ready] = run.wait_for_ready(1, timeout=30)
+        time.sleep(1)  # the media updates are MODIFYs: none may be forwarded
+        assert [s.name for s in run.timeline.stages].count("StoryPipe") == 1
+        assert ready["image"] == ready["audio"] == "done"
+    finally:
+        run.stop()
