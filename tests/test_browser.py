@@ -10,15 +10,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
 from bedtime.local.runner import LocalRun
+from conftest import ROOT
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "test-output" / "browser"
 FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--autoplay-policy=no-user-gesture-required",
 ]
 
@@ -60,7 +65,9 @@ LAYOUT_SHIFT = """() => new Promise(resolve => {
 })"""
 
 
-@pytest.mark.parametrize(("label", "width", "height"), [("phone", 360, 740), ("desktop", 1280, 900)])
+@pytest.mark.parametrize(
+    ("label", "width", "height"), [("phone", 360, 740), ("desktop", 1280, 900)]
+)
 def test_story_page_in_chromium(browser, story_url, label, width, height) -> None:
     page = browser.new_page(viewport={"width": width, "height": height})
     errors: list[str] = []
@@ -96,7 +103,9 @@ def test_read_along_highlights_the_line_being_read(browser, story_url) -> None:
     page = browser.new_page()
     page.goto(story_url, wait_until="load")
     page.locator("#narration").evaluate("audio => { audio.muted = true; return audio.play(); }")
-    page.wait_for_function("() => document.querySelector('#narration').currentTime > 4", timeout=15000)
+    page.wait_for_function(
+        "() => document.querySelector('#narration').currentTime > 4", timeout=15000
+    )
     highlighted = page.locator(".line.reading")
     assert highlighted.count() == 1
     assert int(highlighted.get_attribute("data-line")) >= 1

@@ -192,3 +192,22 @@ def test_the_template_pipe_forwards_inserts_only(tmp_path) -> None:
         assert ready["image"] == ready["audio"] == "done"
     finally:
         run.stop()
+
+
+def test_local_environment_picks_providers_that_work_here() -> None:
+    from bedtime.local.runner import local_environment
+
+    bare = local_environment({}, "http://127.0.0.1:1")
+    assert (bare["STORY_PROVIDER"], bare["IMAGE_PROVIDER"], bare["SPEECH_PROVIDER"]) == (
+        "offline",
+        "offline",
+        "offline",
+    )
+    assert bare["AWS_ENDPOINT_URL_DYNAMODB"] == "http://127.0.0.1:1"
+    keyed = local_environment({"OPENAI_API_KEY": "sk", "SPEECH_PROVIDER": "polly"}, "e")
+    assert (keyed["STORY_PROVIDER"], keyed["SPEECH_PROVIDER"]) == ("openai", "offline")
+    polly = local_environment(
+        {"SPEECH_PROVIDER": "polly", "AWS_PROFILE": "me", "STORY_MODEL": "gpt-x"}, "e"
+    )
+    assert polly["SPEECH_PROVIDER"] == "polly" and "AWS_ACCESS_KEY_ID" not in polly
+    assert polly["STORY_MODEL"] == "gpt-x"

@@ -117,9 +117,26 @@ def _statements(template: dict):
     for resource in template["Resources"].values():
         properties = resource.get("Properties", {})
         for policy in properties.get("Policies", []):
-            if isinstance(policy, dict):
-                yield from policy.get("PolicyDocument", policy).get("Statement", [])
+            yield from _policy_statements(policy)
         yield from properties.get("PolicyDocument", {}).get("Statement", [])
+
+
+def _policy_statements(policy):
+    if isinstance(policy, dict) and "Fn::If" in policy:
+        for branch in policy["Fn::If"][1:]:
+            yield from _policy_statements(branch)
+    elif isinstance(policy, dict):
+        yield from policy.get("PolicyDocument", policy).get("Statement", [])
+
+
+def test_bedrock_permissions_are_scoped_to_the_chosen_models(template) -> None:
+    statements = {s.get("Sid"): s for s in _statements(template)}
+    for sid, parameter in (
+        ("WriteWithBedrock", "BedrockTextModel"),
+        ("PaintWithBedrock", "BedrockImageModel"),
+    ):
+        assert statements[sid]["Action"] == "bedrock:InvokeModel"
+        assert statements[sid]["Resource"]["Fn::Sub"].endswith(f"foundation-model/${{{parameter}}}")
 
 
 def test_outputs_name_the_site_bus_tables_and_bucket(template) -> None:

@@ -103,6 +103,7 @@ def test_make_story_saves_a_checked_story_that_expires_in_two_days(aws) -> None:
         catalog=services.catalog_store().load(),
         writer=OfflineStoryWriter(),
         fallback=OfflineStoryWriter(),
+        moderator=None,
         store=services.story_store(),
         zone=ZoneInfo("Europe/London"),
         language="en",

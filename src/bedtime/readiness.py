@@ -27,8 +27,13 @@ def complete_medium(
     if not story.medium(name).finished:
         try:
             medium = produce(story)
-        except Exception:
-            logger.exception("medium failed", story_id=story.id, medium=name)
+        except Exception as error:
+            logger.exception(
+                "medium failed",
+                story_id=story.id,
+                medium=name,
+                request_id=getattr(error, "request_id", None),
+            )
             medium = Medium(status="failed")
         story = store.finish_medium(story.id, name, medium)
     announce_if_finished(story, created.url, store, bus, now())

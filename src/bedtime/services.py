@@ -9,6 +9,7 @@ from bedtime.clients import client
 from bedtime.events import EventBus
 from bedtime.media import MediaStore
 from bedtime.settings import settings
+from bedtime.site import Site
 from bedtime.stories import StoryStore
 
 
@@ -33,16 +34,13 @@ def event_bus() -> EventBus:
     return EventBus(client("events"), settings().event_bus)
 
 
+@cache
+def site() -> Site:
+    s = settings()
+    return Site(story_store(), media_store(), s.time_zone, s.story_language)
+
+
 def clear() -> None:
     """Forget every cached client, store and setting (tests and the local runner)."""
-    from bedtime import settings as settings_module
-
-    for cached in (
-        story_store,
-        catalog_store,
-        media_store,
-        event_bus,
-        client,
-        settings_module.settings,
-    ):
+    for cached in (story_store, catalog_store, media_store, event_bus, site, client, settings):
         cached.cache_clear()

@@ -32,8 +32,11 @@ class Settings:
     image_model: str = "gpt-image-1-mini"
     image_quality: str = "medium"
     speech_provider: str = "offline"
-    speech_voice: str = "Joanna"
+    speech_voice: str = ""
     story_language: str = "en"
+    bedrock_text_model: str = "amazon.nova-lite-v1:0"
+    bedrock_image_model: str = "amazon.nova-canvas-v1:0"
+    bedrock_guardrail: tuple[str, str] | None = None
     openai_base_url: str | None = None
     openai_key_secret: str | None = None
     reader_key: str | None = None
@@ -54,8 +57,11 @@ class Settings:
             image_model=env.get("IMAGE_MODEL") or cls.image_model,
             image_quality=_choice(env, "IMAGE_QUALITY", ("low", "medium", "high"), "medium"),
             speech_provider=_choice(env, "SPEECH_PROVIDER", SPEECH_PROVIDERS, "offline"),
-            speech_voice=env.get("SPEECH_VOICE") or cls.speech_voice,
+            speech_voice=env.get("SPEECH_VOICE") or "",
             story_language=env.get("STORY_LANGUAGE") or cls.story_language,
+            bedrock_text_model=env.get("BEDROCK_TEXT_MODEL") or cls.bedrock_text_model,
+            bedrock_image_model=env.get("BEDROCK_IMAGE_MODEL") or cls.bedrock_image_model,
+            bedrock_guardrail=_guardrail(env),
             openai_base_url=env.get("OPENAI_BASE_URL") or None,
             openai_key_secret=env.get("OPENAI_API_KEY_SECRET") or None,
             reader_key=env.get("READER_KEY") or None,
@@ -80,6 +86,11 @@ def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...], default
     if value not in allowed:
         raise SettingsError(f"{name}={value!r} is not one of {', '.join(allowed)}")
     return value
+
+
+def _guardrail(env: Mapping[str, str]) -> tuple[str, str] | None:
+    identifier = env.get("BEDROCK_GUARDRAIL_ID") or ""
+    return (identifier, env.get("BEDROCK_GUARDRAIL_VERSION") or "DRAFT") if identifier else None
 
 
 def _time_zone(name: str) -> ZoneInfo:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from bedtime.catalog import Catalog
 from bedtime.observability import logger
-from bedtime.providers import Draft, ProviderError, StoryBrief, StoryWriter
+from bedtime.providers import Draft, Moderator, ProviderError, StoryBrief, StoryWriter
 from bedtime.stories import LIFETIME, Story, StoryStore, new_story_id
 
 MIN_WORDS = 200
@@ -73,17 +73,26 @@ def problems(draft: Draft, brief: StoryBrief) -> list[str]:
     return found
 
 
-def write_checked(brief: StoryBrief, writers: Sequence[StoryWriter]) -> tuple[Draft, StoryWriter]:
-    """The first good draft from the writers, tried in order; the last one must not fail."""
+def write_checked(
+    brief: StoryBrief, writers: Sequence[StoryWriter], moderator: Moderator | None = None
+) -> tuple[Draft, StoryWriter]:
+    """The first good, unflagged draft from the writers, tried in order. The last one,
+    the offline storyteller whose verses we wrote ourselves, must not fail."""
     for writer in writers[:-1]:
         try:
             draft = writer.write(brief)
         except ProviderError as error:
             logger.warning(
-                "writer failed", provider=writer.name, error=str(error), request_id=error.request_id
+                "writer failed",
+                provider=writer.name,
+                error=str(error),
+                request_id=error.request_id,
+                retryable=error.retryable,
             )
             continue
         issues = problems(draft, brief)
+        if not issues and moderator and moderator.flagged(_full_text(draft)):
+            issues = ["flagged by moderation"]
         if not issues:
             return draft, writer
         logger.warning("draft rejected", provider=writer.name, problems=issues)
@@ -91,11 +100,16 @@ def write_checked(brief: StoryBrief, writers: Sequence[StoryWriter]) -> tuple[Dr
     return last.write(brief), last
 
 
+def _full_text(draft: Draft) -> str:
+    return "\n".join((draft.title, *draft.paragraphs))
+
+
 def make_story(
     request: StoryRequest,
     catalog: Catalog,
     writer: StoryWriter,
     fallback: StoryWriter,
+    moderator: Moderator | None,
     store: StoryStore,
     zone: ZoneInfo,
     language: str,
@@ -105,7 +119,7 @@ def make_story(
     rng = rng or random.Random()
     characters, scene = catalog.pick(rng)
     brief = StoryBrief(characters, scene, language, MIN_WORDS, seed=rng.getrandbits(32))
-    draft, used = write_checked(brief, [writer, writer, fallback])
+    draft, used = write_checked(brief, [writer, writer, fallback], moderator)
     story = Story(
         id=new_story_id(),
         night=request.night(zone),

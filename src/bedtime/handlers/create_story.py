@@ -8,7 +8,7 @@ from typing import Any
 from bedtime import services
 from bedtime.idempotency import once
 from bedtime.observability import logger
-from bedtime.providers.factory import offline_story_writer, story_writer
+from bedtime.providers.factory import moderator, offline_story_writer, story_writer
 from bedtime.settings import settings
 from bedtime.writing import BadRequest, StoryRequest, make_story
 
@@ -28,6 +28,7 @@ def handler(event: Any, context: Any) -> dict:
             catalog=services.catalog_store().load(),
             writer=story_writer(s),
             fallback=offline_story_writer(),
+            moderator=moderator(s),
             store=services.story_store(),
             zone=s.time_zone,
             language=s.story_language,

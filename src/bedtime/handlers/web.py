@@ -12,7 +12,6 @@ from aws_lambda_powertools.event_handler import LambdaFunctionUrlResolver, Respo
 
 from bedtime import services
 from bedtime.observability import logger
-from bedtime.settings import settings
 from bedtime.site import Site
 from bedtime.stories import StoryExpired, StoryNotFound
 
@@ -22,10 +21,8 @@ PAGE_CACHE = "private, max-age=300"  # presigned media URLs in the page live an 
 NO_CACHE = "no-cache"
 
 
-@cache
 def site() -> Site:
-    s = settings()
-    return Site(services.story_store(), services.media_store(), s.time_zone, s.story_language)
+    return services.site()
 
 
 @cache

@@ -40,6 +40,17 @@ LOCAL_SERVICES = (
     "SECRETS_MANAGER",
 )
 STATE_DIR = Path(".local")
+# Settings a user may set in the environment to override the template's defaults locally
+USER_SETTINGS = (
+    "STORY_MODEL",
+    "IMAGE_MODEL",
+    "IMAGE_QUALITY",
+    "SPEECH_VOICE",
+    "STORY_LANGUAGE",
+    "OPENAI_BASE_URL",
+    "BEDROCK_TEXT_MODEL",
+    "BEDROCK_IMAGE_MODEL",
+)
 
 
 @dataclass
@@ -76,19 +87,17 @@ class Timeline:
 def local_environment(base: Mapping[str, str], endpoint: str) -> dict[str, str]:
     """Point AWS clients at the local endpoint; pick providers that work here."""
     env = {f"AWS_ENDPOINT_URL_{service}": endpoint for service in LOCAL_SERVICES}
-    env |= {
-        "AWS_ACCESS_KEY_ID": base.get("AWS_ACCESS_KEY_ID", "local"),
-        "AWS_SECRET_ACCESS_KEY": base.get("AWS_SECRET_ACCESS_KEY", "local"),
-        "AWS_DEFAULT_REGION": base.get("AWS_DEFAULT_REGION", "us-east-1"),
-        "POWERTOOLS_LOG_LEVEL": base.get("LOG_LEVEL", "WARNING"),
-    }
+    has_aws_credentials = "AWS_ACCESS_KEY_ID" in base or "AWS_PROFILE" in base
+    if not has_aws_credentials:  # moto takes any key; real ones are kept for Polly
+        env |= {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
+    env["AWS_DEFAULT_REGION"] = base.get("AWS_DEFAULT_REGION", "us-east-1")
+    env["POWERTOOLS_LOG_LEVEL"] = base.get("LOG_LEVEL", "WARNING")
     default = "openai" if base.get("OPENAI_API_KEY") else "offline"
     env["STORY_PROVIDER"] = base.get("STORY_PROVIDER", default)
     env["IMAGE_PROVIDER"] = base.get("IMAGE_PROVIDER", default)
-    polly = base.get("SPEECH_PROVIDER") == "polly" and "AWS_ACCESS_KEY_ID" in base
-    env["SPEECH_PROVIDER"] = "polly" if polly else base.get("SPEECH_PROVIDER", "offline")
-    if env["SPEECH_PROVIDER"] == "polly":
-        env["AWS_ENDPOINT_URL_POLLY"] = base.get("AWS_ENDPOINT_URL_POLLY", "")
+    voice = base.get("SPEECH_PROVIDER", "offline")
+    env["SPEECH_PROVIDER"] = "offline" if voice == "polly" and not has_aws_credentials else voice
+    env |= {name: base[name] for name in USER_SETTINGS if base.get(name)}
     return env
 
 

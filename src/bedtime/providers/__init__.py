@@ -6,8 +6,9 @@ words, a picture or sound. `factory` picks one by settings.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from bedtime.catalog import Entry
 
@@ -53,6 +54,39 @@ class ProviderError(Exception):
         self.request_id = request_id
 
 
+def draft_from_json(data: Any, provider: str, request_id: str | None = None) -> Draft:
+    """A Draft from a model's structured output, or a ProviderError saying why not."""
+    if isinstance(data, str):
+        try:
+            data = json.loads(data)
+        except ValueError as error:
+            raise ProviderError(
+                f"{provider} returned malformed story JSON", request_id=request_id
+            ) from error
+    title = data.get("title") if isinstance(data, dict) else None
+    paragraphs = data.get("paragraphs") if isinstance(data, dict) else None
+    if (
+        not isinstance(title, str)
+        or not isinstance(paragraphs, list)
+        or not all(isinstance(p, str) for p in paragraphs)
+    ):
+        raise ProviderError(
+            f"{provider} story JSON lacks a title and paragraphs", request_id=request_id
+        )
+    return Draft(title=title.strip(), paragraphs=tuple(p.strip() for p in paragraphs if p.strip()))
+
+
+STORY_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "title": {"type": "string"},
+        "paragraphs": {"type": "array", "items": {"type": "string"}},
+    },
+    "required": ["title", "paragraphs"],
+    "additionalProperties": False,
+}
+
+
 class StoryWriter(Protocol):
     name: str
     model: str
@@ -70,3 +104,7 @@ class Voice(Protocol):
     name: str
 
     def speak(self, title: str, paragraphs: tuple[str, ...], language: str) -> Narration: ...
+
+
+class Moderator(Protocol):
+    def flagged(self, text: str) -> bool: ...

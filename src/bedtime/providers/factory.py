@@ -7,7 +7,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from bedtime.clients import client
-from bedtime.providers import Painter, StoryWriter, Voice
+from bedtime.providers import Moderator, Painter, StoryWriter, Voice
 from bedtime.settings import Settings
 
 if TYPE_CHECKING:
@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 OPENAI_SPEECH_MODEL = "gpt-4o-mini-tts"
 OPENAI_SPEECH_VOICE = "sage"
+# A Polly neural voice per story language, when SpeechVoice is left empty
+POLLY_VOICES = {"en": "Joanna", "es": "Lucia", "fr": "Lea", "de": "Vicki", "it": "Bianca"}
 
 
 def story_writer(settings: Settings) -> StoryWriter:
@@ -22,7 +24,22 @@ def story_writer(settings: Settings) -> StoryWriter:
         from bedtime.providers.openai import OpenAIStoryWriter
 
         return OpenAIStoryWriter(_openai(settings, timeout=90), settings.story_model)
+    if settings.story_provider == "bedrock":
+        from bedtime.providers.bedrock import BedrockStoryWriter
+
+        return BedrockStoryWriter(
+            client("bedrock-runtime"), settings.bedrock_text_model, settings.bedrock_guardrail
+        )
     return offline_story_writer()
+
+
+def moderator(settings: Settings) -> Moderator | None:
+    """OpenAI's moderation for OpenAI stories; Bedrock checks with its guardrail in the call."""
+    if settings.story_provider != "openai":
+        return None
+    from bedtime.providers.openai import OpenAIModerator
+
+    return OpenAIModerator(_openai(settings, timeout=30))
 
 
 def offline_story_writer() -> StoryWriter:
@@ -47,11 +64,18 @@ def voice(settings: Settings) -> Voice:
     if settings.speech_provider == "polly":
         from bedtime.providers.polly import PollyVoice
 
-        return PollyVoice(client("polly"), settings.speech_voice)
+        language = settings.story_language
+        return PollyVoice(
+            client("polly"), settings.speech_voice or POLLY_VOICES.get(language, "Joanna")
+        )
     if settings.speech_provider == "openai":
         from bedtime.providers.openai import OpenAIVoice
 
-        return OpenAIVoice(_openai(settings, timeout=120), OPENAI_SPEECH_MODEL, OPENAI_SPEECH_VOICE)
+        return OpenAIVoice(
+            _openai(settings, timeout=120),
+            OPENAI_SPEECH_MODEL,
+            settings.speech_voice or OPENAI_SPEECH_VOICE,
+        )
     from bedtime.providers.offline.voice import OfflineVoice
 
     return OfflineVoice()

@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import base64
-import json
-from typing import Any
 
 import openai
 
 from bedtime.prompts import STORY_SYSTEM, picture_prompt, story_prompt
-from bedtime.providers import Draft, Narration, PictureBrief, ProviderError, StoryBrief
-
-STORY_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "title": {"type": "string"},
-        "paragraphs": {"type": "array", "items": {"type": "string"}},
-    },
-    "required": ["title", "paragraphs"],
-    "additionalProperties": False,
-}
+from bedtime.providers import (
+    STORY_SCHEMA,
+    Draft,
+    Narration,
+    PictureBrief,
+    ProviderError,
+    StoryBrief,
+    draft_from_json,
+)
 
 
 def openai_client(api_key: str | None, base_url: str | None, timeout: float) -> openai.OpenAI:
@@ -64,20 +60,7 @@ class OpenAIStoryWriter:
         message = completion.choices[0].message
         if message.refusal:
             raise ProviderError(f"OpenAI refused: {message.refusal}", request_id=completion.id)
-        return _draft(message.content or "", completion.id)
-
-
-def _draft(content: str, request_id: str) -> Draft:
-    try:
-        data: Any = json.loads(content)
-        title, paragraphs = data["title"], data["paragraphs"]
-    except (ValueError, TypeError, KeyError) as error:
-        raise ProviderError(
-            "OpenAI returned malformed story JSON", request_id=request_id
-        ) from error
-    if not isinstance(title, str) or not all(isinstance(p, str) for p in paragraphs or [None]):
-        raise ProviderError("OpenAI story JSON has the wrong types", request_id=request_id)
-    return Draft(title=title.strip(), paragraphs=tuple(p.strip() for p in paragraphs if p.strip()))
+        return draft_from_json(message.content or "", "OpenAI", completion.id)
 
 
 class OpenAIPainter:
@@ -123,3 +106,18 @@ class OpenAIVoice:
         except openai.OpenAIError as error:
             raise _provider_error(error) from error
         return Narration(mp3=response.content)
+
+
+class OpenAIModerator:
+    """OpenAI's moderation endpoint; a check that cannot be made counts as flagged."""
+
+    def __init__(self, client: openai.OpenAI, model: str = "omni-moderation-latest") -> None:
+        self._client = client
+        self._model = model
+
+    def flagged(self, text: str) -> bool:
+        try:
+            result = self._client.moderations.create(model=self._model, input=text)
+        except openai.OpenAIError:
+            return True
+        return any(item.flagged for item in result.results)

@@ -1,0 +1,115 @@
+"""Amazon Bedrock: story text through the Converse API (tool use for structured output,
+an optional guardrail), pictures through Amazon Nova Canvas."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from bedtime.prompts import STORY_SYSTEM, picture_prompt, story_prompt
+from bedtime.providers import (
+    STORY_SCHEMA,
+    Draft,
+    PictureBrief,
+    ProviderError,
+    StoryBrief,
+    draft_from_json,
+)
+
+_RETRYABLE = {
+    "ThrottlingException",
+    "ServiceUnavailableException",
+    "InternalServerException",
+    "ModelNotReadyException",
+    "ModelTimeoutException",
+}
+_TOOL = "bedtime_story"
+_CANVAS_PROMPT_LIMIT = 1024
+
+
+def _provider_error(error: ClientError | BotoCoreError) -> ProviderError:
+    if isinstance(error, BotoCoreError):
+        return ProviderError(f"Bedrock: {error}", retryable=True)
+    code = error.response.get("Error", {}).get("Code", "")
+    request_id = error.response.get("ResponseMetadata", {}).get("RequestId")
+    return ProviderError(f"Bedrock: {error}", retryable=code in _RETRYABLE, request_id=request_id)
+
+
+class BedrockStoryWriter:
+    name = "bedrock"
+
+    def __init__(self, runtime: Any, model: str, guardrail: tuple[str, str] | None = None) -> None:
+        self._runtime = runtime
+        self.model = model
+        self._guardrail = guardrail
+
+    def write(self, brief: StoryBrief) -> Draft:
+        request: dict[str, Any] = {
+            "modelId": self.model,
+            "system": [{"text": STORY_SYSTEM}],
+            "messages": [{"role": "user", "content": [{"text": story_prompt(brief)}]}],
+            "inferenceConfig": {"maxTokens": 3000},
+            "toolConfig": {
+                "tools": [
+                    {
+                        "toolSpec": {
+                            "name": _TOOL,
+                            "description": "Save the finished bedtime story.",
+                            "inputSchema": {"json": STORY_SCHEMA},
+                        }
+                    }
+                ],
+                "toolChoice": {"tool": {"name": _TOOL}},
+            },
+        }
+        if self._guardrail:
+            identifier, version = self._guardrail
+            request["guardrailConfig"] = {
+                "guardrailIdentifier": identifier,
+                "guardrailVersion": version,
+            }
+        try:
+            response = self._runtime.converse(**request)
+        except (ClientError, BotoCoreError) as error:
+            raise _provider_error(error) from error
+        request_id = response.get("ResponseMetadata", {}).get("RequestId")
+        if response.get("stopReason") == "guardrail_intervened":
+            raise ProviderError("Bedrock guardrail flagged the story", request_id=request_id)
+        for block in response["output"]["message"]["content"]:
+            if "toolUse" in block:
+                return draft_from_json(block["toolUse"]["input"], "Bedrock", request_id)
+        raise ProviderError("Bedrock returned no story", request_id=request_id)
+
+
+class BedrockPainter:
+    name = "bedrock"
+
+    def __init__(self, runtime: Any, model: str) -> None:
+        self._runtime = runtime
+        self._model = model
+
+    def paint(self, brief: PictureBrief) -> bytes:
+        body = {
+            "taskType": "TEXT_IMAGE",
+            "textToImageParams": {
+                "text": picture_prompt(brief)[:_CANVAS_PROMPT_LIMIT],
+                "negativeText": "text, letters, words, scary, dark shadows",
+            },
+            "imageGenerationConfig": {"numberOfImages": 1, "width": 1024, "height": 1024},
+        }
+        try:
+            response = self._runtime.invoke_model(
+                modelId=self._model,
+                body=json.dumps(body),
+                contentType="application/json",
+                accept="application/json",
+            )
+        except (ClientError, BotoCoreError) as error:
+            raise _provider_error(error) from error
+        result = json.loads(response["body"].read())
+        if result.get("error") or not result.get("images"):
+            raise ProviderError(f"Bedrock returned no image: {result.get('error')}")
+        return base64.b64decode(result["images"][0])
