@@ -16,7 +16,7 @@ from moto import mock_aws
 from bedtime import services
 from bedtime.local.functions import LambdaContext, environment
 from bedtime.local.stack import LocalStack, create_stack
-from bedtime.local.template import Resolver, load_template, parameter_values
+from bedtime.local.template import load_template, template_resolver
 from bedtime.stories import LIFETIME, Medium, Story
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,7 +51,7 @@ def aws(monkeypatch: pytest.MonkeyPatch, template: dict) -> Iterator[LocalStack]
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     with mock_aws():
-        resolver = Resolver(parameter_values(template, {}))
+        resolver = template_resolver(template, {})
         resolver.attributes["WebFunctionUrl.FunctionUrl"] = "https://example.lambda-url.on.aws/"
         stack = create_stack(template, resolver, lambda service: boto3.client(service))
         for key, value in environment(template, resolver).items():

@@ -88,9 +88,9 @@ def test_story_created_event_drives_illustrate_and_narrate_then_one_story_ready(
     }
 
 
-def test_story_ready_event_becomes_the_family_email(template: dict) -> None:
-    target = template["Resources"]["StoryReadyRule"]["Properties"]["Targets"][0]
-    email = transform_input(target["InputTransformer"], sample_event("story-ready.json"))
+def test_story_ready_event_becomes_the_family_email(aws: LocalStack) -> None:
+    rule = next(r for r in aws.rules if r.name.startswith("StoryReadyRule"))
+    email = transform_input(rule.input_transformer, sample_event("story-ready.json"))
     assert "Pip and Luna in the Whispering Woods" in email
     assert "https://example.lambda-url.us-east-1.on.aws/stories/Qm9vdHN0cmFwU3RvcnkxMjM" in email
 

@@ -40,7 +40,27 @@ def site() -> Site:
     return Site(story_store(), media_store(), s.time_zone, s.story_language)
 
 
+@cache
+def reader_key() -> str | None:
+    """The key every page needs, or None: from Secrets Manager in the cloud, else the env."""
+    s = settings()
+    if s.reader_key_secret:
+        from aws_lambda_powertools.utilities.parameters import get_secret
+
+        return get_secret(s.reader_key_secret)
+    return s.reader_key
+
+
 def clear() -> None:
     """Forget every cached client, store and setting (tests and the local runner)."""
-    for cached in (story_store, catalog_store, media_store, event_bus, site, client, settings):
+    for cached in (
+        story_store,
+        catalog_store,
+        media_store,
+        event_bus,
+        site,
+        reader_key,
+        client,
+        settings,
+    ):
         cached.cache_clear()

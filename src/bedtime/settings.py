@@ -40,6 +40,7 @@ class Settings:
     openai_base_url: str | None = None
     openai_key_secret: str | None = None
     reader_key: str | None = None
+    reader_key_secret: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -65,6 +66,7 @@ class Settings:
             openai_base_url=env.get("OPENAI_BASE_URL") or None,
             openai_key_secret=env.get("OPENAI_API_KEY_SECRET") or None,
             reader_key=env.get("READER_KEY") or None,
+            reader_key_secret=env.get("READER_KEY_SECRET") or None,
         )
 
 

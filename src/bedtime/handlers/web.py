@@ -9,13 +9,17 @@ from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.event_handler import LambdaFunctionUrlResolver, Response
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
 from bedtime import services
+from bedtime.access import COOKIE, COOKIE_MAX_AGE, decide
 from bedtime.observability import logger
 from bedtime.site import Site
 from bedtime.stories import StoryExpired, StoryNotFound
 
 app = LambdaFunctionUrlResolver()
+OPEN_PREFIXES = ("/static/",)  # no story data: served without the reader key
 
 PAGE_CACHE = "private, max-age=300"  # presigned media URLs in the page live an hour
 NO_CACHE = "no-cache"
@@ -68,6 +72,36 @@ def error(status: int, heading: str, message: str, cache_control: str = "no-stor
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def require_reader_key(app: LambdaFunctionUrlResolver, next_middleware: NextMiddleware) -> Response:
+    event = app.current_event
+    if event.raw_path.startswith(OPEN_PREFIXES):
+        return next_middleware(app)
+    decision = decide(
+        services.reader_key(), event.get_query_string_value("key"), event.cookies or []
+    )
+    if not decision.allowed:
+        return error(
+            401, "This bedtime story is private", "Open it with the link from tonight's email."
+        )
+    response = next_middleware(app)
+    if decision.set_cookie:
+        response.cookies.append(
+            Cookie(
+                name=COOKIE,
+                value=decision.set_cookie,
+                path="/",
+                secure=True,
+                http_only=True,
+                same_site=SameSite.LAX_MODE,
+                max_age=COOKIE_MAX_AGE,
+            )
+        )
+    return response
+
+
+app.use(middlewares=[require_reader_key])
 
 
 @app.get("/")

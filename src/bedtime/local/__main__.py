@@ -20,7 +20,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     parameters = {
         name: os.environ[variable]
-        for name, variable in (("StoryTime", "STORY_TIME"), ("StoryTimeZone", "STORY_TIME_ZONE"))
+        for name, variable in (
+            ("StoryTime", "STORY_TIME"),
+            ("StoryTimeZone", "STORY_TIME_ZONE"),
+            ("ReaderKey", "READER_KEY"),
+        )
         if os.environ.get(variable)
     }
     try:

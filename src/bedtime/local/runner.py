@@ -26,7 +26,7 @@ from bedtime.local.functions import LocalFunction, environment, functions
 from bedtime.local.pipe import LocalPipe, wire_record
 from bedtime.local.schedule import nightly_schedule
 from bedtime.local.stack import LocalStack, Rule, create_stack
-from bedtime.local.template import TEMPLATE, Resolver, load_template, parameter_values, resources
+from bedtime.local.template import TEMPLATE, load_template, resources, template_resolver
 from bedtime.local.transformer import transform_input
 
 # botocore's service ids, as its AWS_ENDPOINT_URL_<ID> variables spell them
@@ -118,7 +118,7 @@ class LocalRun:
         self.outbox = state_dir / "outbox"
         self.say = say
         self.timeline = Timeline(say)
-        self.resolver = Resolver(parameter_values(self.template, parameters or {}))
+        self.resolver = template_resolver(self.template, parameters or {})
         self.functions: dict[str, LocalFunction] = functions(self.template)
         self.ready: list[dict] = []
         self._ready_changed = threading.Condition()
@@ -149,7 +149,11 @@ class LocalRun:
         chosen_by_user = self._saved_environment = dict(os.environ)
         os.environ.update(environment(self.template, self.resolver))
         os.environ.update(local_environment(chosen_by_user, self.endpoint))
-        os.environ.pop("OPENAI_API_KEY_SECRET", None)  # locally the key is OPENAI_API_KEY
+        # Locally, secrets come from the environment, not Secrets Manager
+        os.environ.pop("OPENAI_API_KEY_SECRET", None)
+        os.environ.pop("READER_KEY_SECRET", None)
+        if self.resolver.parameters.get("ReaderKey"):
+            os.environ["READER_KEY"] = self.resolver.parameters["ReaderKey"]
         services.clear()
         self._seed()
         self.control_queue = self._client("sqs").create_queue(QueueName="local-make-story")[

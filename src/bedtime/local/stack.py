@@ -77,36 +77,36 @@ def _tables(template: dict, resolver: Resolver, dynamodb: Any, stack: LocalStack
             stack.stream_arn = table["LatestStreamArn"]
 
 
-def declared_rules(
-    template: dict, resolver: Resolver
-) -> list[tuple[str, str, dict, str, dict | None]]:
-    """(rule name, bus, pattern, target logical id, input transformer) for every rule."""
+@dataclass(frozen=True)
+class RuleSpec:
+    name: str
+    bus: str
+    pattern: dict
+    target: str
+    input_transformer: dict | None = None
+
+
+def declared_rules(template: dict, resolver: Resolver) -> list[RuleSpec]:
+    """Every rule: SAM EventBridgeRule events on functions and AWS::Events::Rule targets."""
     found = []
     for function, spec in resources(template, "AWS::Serverless::Function").items():
         for event_name, event in spec.get("Events", {}).items():
             if event["Type"] in EVENTBRIDGE_TARGETS:
                 properties = resolver.resolve(event["Properties"])
-                found.append(
-                    (
-                        f"{function}{event_name}",
-                        properties.get("EventBusName", "default"),
-                        properties["Pattern"],
-                        function,
-                        None,
-                    )
-                )
+                bus = properties.get("EventBusName", "default")
+                found.append(RuleSpec(function + event_name, bus, properties["Pattern"], function))
     for rule, spec in resources(template, "AWS::Events::Rule").items():
         properties = resolver.resolve({k: v for k, v in spec.items() if k != "Targets"})
         for target in spec.get("Targets", []):
             arn = target["Arn"]
             logical = arn.get("Ref") or arn.get("Fn::GetAtt", [None])[0]
             found.append(
-                (
-                    f"{rule}{target['Id']}",
+                RuleSpec(
+                    rule + target["Id"],
                     properties.get("EventBusName", "default"),
                     properties["EventPattern"],
                     logical,
-                    target.get("InputTransformer"),
+                    resolver.resolve(target.get("InputTransformer")),
                 )
             )
     return found
@@ -114,11 +114,16 @@ def declared_rules(
 
 def _rules(template: dict, resolver: Resolver, aws: Any, stack: LocalStack) -> None:
     sqs, events = aws("sqs"), aws("events")
-    for name, bus, pattern, target, transformer in declared_rules(template, resolver):
-        queue_url = sqs.create_queue(QueueName=name)["QueueUrl"]
-        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
-            "Attributes"
-        ]["QueueArn"]
-        events.put_rule(Name=name, EventBusName=bus, EventPattern=json.dumps(pattern))
-        events.put_targets(Rule=name, EventBusName=bus, Targets=[{"Id": "queue", "Arn": queue_arn}])
-        stack.rules.append(Rule(name, pattern, target, queue_url, transformer))
+    for spec in declared_rules(template, resolver):
+        queue_url = sqs.create_queue(QueueName=spec.name)["QueueUrl"]
+        attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])
+        queue_arn = attributes["Attributes"]["QueueArn"]
+        events.put_rule(
+            Name=spec.name, EventBusName=spec.bus, EventPattern=json.dumps(spec.pattern)
+        )
+        events.put_targets(
+            Rule=spec.name, EventBusName=spec.bus, Targets=[{"Id": "queue", "Arn": queue_arn}]
+        )
+        stack.rules.append(
+            Rule(spec.name, spec.pattern, spec.target, queue_url, spec.input_transformer)
+        )

@@ -48,7 +48,7 @@ class Resolver:
     parameters: Mapping[str, str]
     names: dict[str, str] = field(default_factory=dict)  # Ref of a resource
     attributes: dict[str, str] = field(default_factory=dict)  # "Logical.Attribute"
-    conditions: Mapping[str, bool] = field(default_factory=dict)
+    conditions: dict[str, bool] = field(default_factory=dict)
 
     def resolve(self, value: Any) -> Any:
         if isinstance(value, list):
@@ -100,7 +100,31 @@ class Resolver:
 
     def _if(self, argument: list) -> Any:
         condition, when_true, when_false = argument
-        return self.resolve(when_true if self.conditions.get(condition) else when_false)
+        return self.resolve(when_true if self.conditions[condition] else when_false)
+
+    def _equals(self, argument: list) -> bool:
+        first, second = self.resolve(argument)
+        return first == second
+
+    def _not(self, argument: list) -> bool:
+        return not self.resolve(argument[0])
+
+    def _and(self, argument: list) -> bool:
+        return all(self.resolve(argument))
+
+    def _or(self, argument: list) -> bool:
+        return any(self.resolve(argument))
+
+    def _condition(self, name: str) -> bool:
+        return self.conditions[name]
+
+
+def template_resolver(template: dict, overrides: Mapping[str, str]) -> Resolver:
+    """A Resolver with the template's parameters (defaults, then overrides) and conditions."""
+    resolver = Resolver(parameter_values(template, overrides))
+    for name, condition in template.get("Conditions", {}).items():
+        resolver.conditions[name] = bool(resolver.resolve(condition))
+    return resolver
 
 
 _PSEUDO = {
