@@ -39,10 +39,11 @@ seed: $(VENV)/.local ## Load CATALOG=path (default: the bundled catalog) into th
 	@$(PYTHON) -m bedtime.deployed seed --stack $(STACK) $(if $(CATALOG),--catalog $(CATALOG))
 
 # --- Quality ------------------------------------------------------------------
-test: $(VENV)/.dev ## Lint, validate and build the template, then run every test
+test: $(VENV)/.dev ## Lint, validate, scan and build, then run every test
 	@$(BIN)/ruff check src tests
 	@$(BIN)/ruff format --check src tests
 	@$(MAKE) validate
+	@$(MAKE) security
 	@$(MAKE) build
 	@$(BIN)/pytest
 
@@ -53,6 +54,17 @@ lint: $(VENV)/.dev ## ruff lint and format check
 validate: $(VENV)/.dev ## sam validate --lint and cfn-lint
 	@$(BIN)/sam validate --lint --region us-east-1
 	@$(BIN)/cfn-lint template.yaml
+
+TOOLS := .venv-tools
+$(TOOLS)/.installed: requirements/checkov.txt
+	@test -x $(TOOLS)/bin/python || python3 -m venv $(TOOLS)
+	@echo "Installing checkov (first time only)..."
+	@$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/checkov.txt
+	@touch $@
+
+security: $(VENV)/.dev $(TOOLS)/.installed ## bandit on src/ (no medium or high) and checkov on the template
+	@$(BIN)/bandit --quiet --recursive src --severity-level medium
+	@$(TOOLS)/bin/checkov --file template.yaml --framework cloudformation --compact --quiet
 
 bench: $(VENV)/.dev ## Measure cold starts, sizes, render time, the local flow and load; print a table
 	@$(PYTHON) -m bedtime.bench
@@ -98,5 +110,5 @@ build-WebFunction:
 	$(call lambda_artifact,web)
 	cp -r web "$(ARTIFACTS_DIR)/"
 
-.PHONY: help run story seed test lint validate bench build deploy invoke logs clean \
+.PHONY: help run story seed test lint validate security bench build deploy invoke logs clean \
   build-CreateStoryFunction build-IllustrateFunction build-NarrateFunction build-WebFunction

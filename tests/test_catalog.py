@@ -72,3 +72,29 @@ def test_replace_makes_the_tables_hold_exactly_the_catalog(aws) -> None:
     loaded = store.load()
     assert {c.name for c in loaded.characters} == {"Pip", "Luna"}
     assert [s.name for s in loaded.scenes] == ["the Woods"]
+
+
+def test_make_seed_refuses_a_bad_catalog_before_touching_aws(tmp_path, capsys, monkeypatch) -> None:
+    from bedtime import deployed
+
+    def no_aws(*args, **kwargs):
+        raise AssertionError("AWS was called for a catalog that cannot be used")
+
+    monkeypatch.setattr(deployed, "stack_outputs", no_aws)
+    bad = tmp_path / "catalog.json"
+    bad.write_text(json.dumps({**GOOD, "characters": [entry("Pip"), entry("Pip")]}))
+    assert deployed.main(["seed", "--catalog", str(bad)]) == 2
+    assert 'the name "Pip" appears twice' in capsys.readouterr().err
+
+
+def test_make_seed_replaces_the_deployed_catalog(aws, monkeypatch, capsys) -> None:
+    from bedtime import deployed
+
+    monkeypatch.setattr(
+        deployed,
+        "stack_outputs",
+        lambda stack: {"CharactersTableName": "CharactersTable", "ScenesTableName": "ScenesTable"},
+    )
+    assert deployed.main(["seed"]) == 0
+    assert "6 characters and 5 scenes" in capsys.readouterr().out
+    assert len(services.catalog_store().load().characters) == 6

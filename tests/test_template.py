@@ -162,4 +162,4 @@ def test_functions_build_for_arm64_python_3_13_with_the_makefile(template) -> No
     assert globals_["Architectures"] == ["arm64"]
     for name, resource in template["Resources"].items():
         if resource["Type"] == "AWS::Serverless::Function":
-            assert resource["Metadata"] == {"BuildMethod": "makefile"}, name
+            assert resource["Metadata"]["BuildMethod"] == "makefile", name

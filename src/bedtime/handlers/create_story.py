@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bedtime import services
+from bedtime.catalog import CatalogError
 from bedtime.idempotency import once
 from bedtime.observability import logger
 from bedtime.providers.factory import moderator, offline_story_writer, story_writer
@@ -22,10 +23,17 @@ def handler(event: Any, context: Any) -> dict:
         return {"error": str(error)}
     s = settings()
 
+    try:
+        catalog = services.catalog_store().load()
+    except CatalogError as error:
+        message = f"the catalog cannot be used ({error}); load one with `make seed`"
+        logger.error(message)
+        return {"error": message}
+
     def work() -> dict:
         story = make_story(
             request,
-            catalog=services.catalog_store().load(),
+            catalog=catalog,
             writer=story_writer(s),
             fallback=offline_story_writer(),
             moderator=moderator(s),

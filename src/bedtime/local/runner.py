@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import os
 import threading
 import time
-import urllib.request
 import uuid
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -139,8 +139,10 @@ class LocalRun:
         host, port = self._moto.get_host_and_port()
         self.endpoint = f"http://{host}:{port}"
         # moto keeps one account per process: start from an empty one every run
-        reset = urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")  # noqa: S310
-        urllib.request.urlopen(reset, timeout=10).close()  # noqa: S310 - our own http endpoint
+        connection = http.client.HTTPConnection(host, port, timeout=10)
+        connection.request("POST", "/moto-api/reset")
+        connection.getresponse().read()
+        connection.close()
         self.resolver.attributes["WebFunctionUrl.FunctionUrl"] = self.web.url
         self.stack = create_stack(self.template, self.resolver, self._client)
         self.pipe = LocalPipe.from_template(

@@ -34,7 +34,7 @@ _Loader.add_multi_constructor("!", _intrinsic)
 
 
 def load_template(path: Path = TEMPLATE) -> dict:
-    return yaml.load(path.read_text(), Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+    return yaml.load(path.read_text(), Loader=_Loader)  # noqa: S506  # nosec B506 - a SafeLoader subclass
 
 
 class TemplateError(ValueError):
