@@ -66,8 +66,8 @@ security: $(VENV)/.dev $(TOOLS)/.installed ## bandit on src/ (no medium or high)
 	@$(BIN)/bandit --quiet --recursive src --severity-level medium
 	@$(TOOLS)/bin/checkov --file template.yaml --framework cloudformation --compact --quiet
 
-bench: $(VENV)/.dev ## Measure cold starts, sizes, render time, the local flow and load; print a table
-	@$(PYTHON) -m bedtime.bench
+bench: build ## Measure cold starts, sizes, render time, the local flow and load; print a table
+	@$(PYTHON) -m bedtime.local.bench
 
 # --- AWS ----------------------------------------------------------------------
 build: $(VENV)/.dev ## sam build (no Docker and no local Python 3.13 needed)
@@ -93,7 +93,7 @@ LAMBDA_PIP := python3 -m pip install --quiet --disable-pip-version-check \
 define lambda_artifact
 	$(LAMBDA_PIP) "$(ARTIFACTS_DIR)" -r requirements/$(1).txt
 	cp -r src/bedtime "$(ARTIFACTS_DIR)/"
-	rm -rf "$(ARTIFACTS_DIR)"/bedtime/local "$(ARTIFACTS_DIR)"/bedtime/bench.py
+	rm -rf "$(ARTIFACTS_DIR)"/bedtime/local
 	find "$(ARTIFACTS_DIR)" -name __pycache__ -type d -prune -exec rm -rf {} +
 endef
 

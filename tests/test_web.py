@@ -193,3 +193,17 @@ def test_sample_web_event_still_matches_the_adapter_shape() -> None:
     built = function_url_event("GET", "/", {"host": "h"}, b"", "h", "203.0.113.9")
     assert set(sample) == set(built) - {"cookies", "queryStringParameters", "body"}
     assert set(sample["requestContext"]["http"]) == set(built["requestContext"]["http"])
+
+
+def test_the_web_function_stays_light() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, bedtime.handlers.web; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'openai', 'pydantic', 'PIL'}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

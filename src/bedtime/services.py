@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 from bedtime.catalog import CatalogStore
 from bedtime.clients import client
 from bedtime.events import EventBus
 from bedtime.media import MediaStore
 from bedtime.settings import settings
-from bedtime.site import Site
 from bedtime.stories import StoryStore
+
+if TYPE_CHECKING:
+    from bedtime.site import Site
 
 
 @cache
@@ -36,6 +39,8 @@ def event_bus() -> EventBus:
 
 @cache
 def site() -> Site:
+    from bedtime.site import Site  # only the web function needs Jinja
+
     s = settings()
     return Site(story_store(), media_store(), s.time_zone, s.story_language)
 
