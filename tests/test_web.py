@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 
@@ -13,7 +16,7 @@ from bedtime import services
 from bedtime.handlers import web
 from bedtime.local.function_url import function_url_event
 from bedtime.stories import Medium
-from conftest import make_story, sample_event
+from conftest import ROOT, make_story, sample_event
 
 STORY_ID = "Qm9vdHN0cmFwU3RvcnkxMjM"
 HOSTILE = '<script>alert("x")</script>'
@@ -196,14 +199,12 @@ def test_sample_web_event_still_matches_the_adapter_shape() -> None:
 
 
 def test_the_web_function_stays_light() -> None:
-    import subprocess
-    import sys
-
     code = (
         "import sys, bedtime.handlers.web; "
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'openai', 'pydantic', 'PIL'}))"
     )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     assert result.stdout.strip() == "[]"
