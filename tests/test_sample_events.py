@@ -10,6 +10,7 @@ import pytest
 
 from bedtime import services
 from bedtime.catalog import load_catalog
+from bedtime.events import StoryCreated, StoryReady
 from bedtime.handlers import create_story, illustrate, narrate, web
 from bedtime.local.pipe import LocalPipe
 from bedtime.local.stack import LocalStack
@@ -86,6 +87,13 @@ def test_story_created_event_drives_illustrate_and_narrate_then_one_story_ready(
         "image": "done",
         "audio": "done",
     }
+
+
+def test_story_ready_sample_matches_our_event_type() -> None:
+    ready = StoryReady.from_detail(sample_event("story-ready.json")["detail"])
+    assert (ready.storyId, ready.image, ready.audio) == (SAMPLE_STORY_ID, "done", "failed")
+    created = StoryCreated.from_detail(sample_event("story-created.json")["detail"])
+    assert created.characters == ["Pip", "Luna"]
 
 
 def test_story_ready_event_becomes_the_family_email(aws: LocalStack) -> None:

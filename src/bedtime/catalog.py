@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -132,7 +132,3 @@ def _put(entry: Entry) -> dict:
 
 def _delete(name: str) -> dict:
     return {"DeleteRequest": {"Key": {"name": {"S": name}}}}
-
-
-def names(entries: Iterable[Entry]) -> list[str]:
-    return [entry.name for entry in entries]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 SOURCE = "bedtime.stories"
 
@@ -13,8 +13,17 @@ class BadEvent(ValueError):
     """An event that does not have the shape our contract promises."""
 
 
+class _Event:
+    detail_type: ClassVar[str]
+
+    @classmethod
+    def from_detail(cls, detail: Any) -> Self:
+        """Our event from an EventBridge `detail`, or BadEvent saying what is wrong."""
+        return cls(**_fields(cls, detail))
+
+
 @dataclass(frozen=True)
-class StoryCreated:
+class StoryCreated(_Event):
     detail_type: ClassVar[str] = "StoryCreated"
     storyId: str
     night: str
@@ -23,10 +32,6 @@ class StoryCreated:
     scene: str
     url: str
 
-    @classmethod
-    def from_detail(cls, detail: Any) -> StoryCreated:
-        return cls(**_fields(cls, detail))
-
 
 def without_markup(text: str) -> str:
     """Text for a plain-text email whose reader may render HTML: tags can't survive."""
@@ -34,7 +39,7 @@ def without_markup(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class StoryReady:
+class StoryReady(_Event):
     """Both media finished. `title` is for the email: markup neutralised (without_markup)."""
 
     detail_type: ClassVar[str] = "StoryReady"
@@ -43,10 +48,6 @@ class StoryReady:
     url: str
     image: str
     audio: str
-
-    @classmethod
-    def from_detail(cls, detail: Any) -> StoryReady:
-        return cls(**_fields(cls, detail))
 
 
 def _fields(cls: type, detail: Any) -> dict[str, Any]:
@@ -66,7 +67,7 @@ class EventBus:
         self._events = events
         self._bus_name = bus_name
 
-    def publish(self, event: StoryCreated | StoryReady) -> None:
+    def publish(self, event: StoryReady) -> None:
         response = self._events.put_events(
             Entries=[
                 {
