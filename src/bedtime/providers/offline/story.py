@@ -58,7 +58,7 @@ class OfflineStoryWriter:
             families = list(_families(part))
             chosen = sorted(rng.sample(range(len(families)), min(count, len(families))))
             for family in (families[index] for index in chosen):
-                start = rng.randrange(len(family) - 1)
+                start = rng.randrange(0, len(family) - 1, 2)  # lines are written in pairs
                 couplets.append((family[start][0], family[start + 1][0]))
         stanzas = [couplets[i : i + 2] for i in range(0, len(couplets), 2)]
         paragraphs = tuple(
