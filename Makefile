@@ -64,7 +64,7 @@ $(TOOLS)/.installed: requirements/checkov.txt
 
 security: $(VENV)/.dev $(TOOLS)/.installed ## bandit on src/ (no medium or high) and checkov on the template
 	@$(BIN)/bandit --quiet --recursive src --severity-level medium
-	@$(TOOLS)/bin/checkov --file template.yaml --framework cloudformation --compact --quiet
+	@$(TOOLS)/bin/checkov --file template.yaml --framework cloudformation --compact --quiet --skip-download
 
 bench: build ## Measure cold starts, sizes, render time, the local flow and load; print a table
 	@$(PYTHON) -m bedtime.local.bench

@@ -85,7 +85,11 @@ def test_openai_key_is_a_secret_never_a_parameter(template) -> None:
     assert not any("apikey" in name.lower() for name in template["Parameters"])
     assert template["Parameters"]["ReaderKey"]["NoEcho"] is True
     variables = template["Globals"]["Function"]["Environment"]["Variables"]
-    assert variables["OPENAI_API_KEY_SECRET"] == {"Ref": "OpenAIApiKeySecret"}
+    assert variables["OPENAI_API_KEY_SECRET"] == {
+        "Fn::If": ["UsesOpenAI", {"Ref": "OpenAIApiKeySecret"}, ""]
+    }
+    # A stack without OpenAI has no secret, so it costs nothing while idle
+    assert template["Resources"]["OpenAIApiKeySecret"]["Condition"] == "UsesOpenAI"
     assert "OPENAI_API_KEY" not in variables
 
 

@@ -267,32 +267,36 @@ def local_flow(run: LocalRun) -> tuple[list[Row], str]:
     return rows, ready["storyId"]
 
 
-def load(run: LocalRun, story_id: str) -> list[Row]:
+def load(
+    run: LocalRun, story_id: str, clients: int = LOAD_CLIENTS, requests: int = LOAD_REQUESTS
+) -> list[Row]:
     host, port = run.web.httpd.server_address[:2]
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
-    per_client = LOAD_REQUESTS // LOAD_CLIENTS
+    per_client = requests // clients
 
     def client() -> None:
         connection = http.client.HTTPConnection(host, port, timeout=30)
         for _ in range(per_client):
             started = time.perf_counter()
+            problem = None
             try:
                 connection.request("GET", f"/stories/{story_id}")
                 response = connection.getresponse()
                 response.read()
-                failed = response.status != 200
+                if response.status != 200:
+                    problem = f"HTTP {response.status}"
             except (OSError, http.client.HTTPException) as error:
-                failed, connection = True, http.client.HTTPConnection(host, port, timeout=30)
-                errors.append(repr(error))
+                problem = repr(error)
+                connection = http.client.HTTPConnection(host, port, timeout=30)
             with lock:
                 latencies.append((time.perf_counter() - started) * 1000)
-                if failed and not errors:
-                    errors.append("non-200")
+                if problem:
+                    errors.append(problem)
         connection.close()
 
-    threads = [threading.Thread(target=client) for _ in range(LOAD_CLIENTS)]
+    threads = [threading.Thread(target=client) for _ in range(clients)]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -306,7 +310,13 @@ def load(run: LocalRun, story_id: str) -> list[Row]:
             f"{len(latencies)} story pages, {LOAD_CLIENTS} clients",
             f"{len(latencies) / elapsed:.0f} req/s, median {median:.0f} ms, p99 {p99:.0f} ms",
         ),
-        Row("load", "errors", str(len(errors)), "0", not errors),
+        Row(
+            "load",
+            "errors",
+            f"{len(errors)} {sorted(set(errors))[:3] if errors else ''}".strip(),
+            "0",
+            not errors,
+        ),
     ]
 
 
