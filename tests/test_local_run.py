@@ -146,7 +146,14 @@ def test_make_story_asks_the_running_stack_for_another(make_run) -> None:
 def test_sigterm_stops_cleanly_within_seconds(make_run) -> None:
     process = make_run["process"]
     process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=10) == 0
+    try:
+        rest, _ = process.communicate(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        rest, _ = process.communicate()
+        pytest.fail("still running 15 s after SIGTERM:\n" + rest[-2000:])
+    assert process.returncode == 0, rest[-2000:]
+    assert "Stopping..." in rest
     assert not (make_run["workdir"] / ".local" / "run.json").exists()
 
 

@@ -239,6 +239,7 @@ class LocalRun:
     def _invoke(self, name: str, event: Any, story_id: str | None = None) -> Any:
         function = self.functions[name]
         started = time.monotonic()
+        self.say(f"  [{started - self.timeline.origin:6.1f}s] {name:<20} running...")
         outcome, result = "done", None
         try:
             result = function.invoke(event)
