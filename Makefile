@@ -73,8 +73,8 @@ bench: build ## Measure cold starts, sizes, render time, the local flow and load
 build: $(VENV)/.dev ## sam build (no Docker and no local Python 3.13 needed)
 	@$(BIN)/sam build --build-in-source --parallel
 
-deploy: build ## sam deploy (guided the first time)
-	@if [ -f samconfig.toml ] && grep -q '^stack_name' samconfig.toml; then $(BIN)/sam deploy; else $(BIN)/sam deploy --guided; fi
+deploy: build ## sam deploy with samconfig.toml's defaults; GUIDED=1 asks for every parameter
+	@$(BIN)/sam deploy $(if $(GUIDED),--guided)
 
 invoke: build ## sam local invoke FN=WebFunction EVENT=events/web-home.json (needs Docker)
 	@$(BIN)/sam local invoke $(FN) --event $(EVENT)

@@ -301,7 +301,7 @@ class LocalRun:
         )
         story_id = detail.get("storyId") if isinstance(detail, dict) else None
         now = time.monotonic()
-        self.timeline.record(Stage(f"{self.pipe.name}", story_id, now, now, "sent"))
+        self.timeline.record(Stage(self.pipe.name, story_id, now, now, "sent"))
 
     # --- rules: bus → SQS (moto matches the pattern) → target ----------------
     def _deliver(self, rule: Rule) -> None:
@@ -323,7 +323,7 @@ class LocalRun:
         message = (
             transform_input(rule.input_transformer, event)
             if rule.input_transformer
-            else (json.dumps(event))
+            else json.dumps(event)
         )
         self._client("sns").publish(TopicArn=self.resolver.names[rule.target], Message=message)
         self.outbox.mkdir(parents=True, exist_ok=True)
