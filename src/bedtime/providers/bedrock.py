@@ -18,6 +18,7 @@ from bedtime.providers import (
     StoryBrief,
     draft_from_json,
 )
+from bedtime.providers.aws import provider_error
 
 _RETRYABLE = {
     "ThrottlingException",
@@ -28,14 +29,6 @@ _RETRYABLE = {
 }
 _TOOL = "bedtime_story"
 _CANVAS_PROMPT_LIMIT = 1024
-
-
-def _provider_error(error: ClientError | BotoCoreError) -> ProviderError:
-    if isinstance(error, BotoCoreError):
-        return ProviderError(f"Bedrock: {error}", retryable=True)
-    code = error.response.get("Error", {}).get("Code", "")
-    request_id = error.response.get("ResponseMetadata", {}).get("RequestId")
-    return ProviderError(f"Bedrock: {error}", retryable=code in _RETRYABLE, request_id=request_id)
 
 
 class BedrockStoryWriter:
@@ -74,7 +67,7 @@ class BedrockStoryWriter:
         try:
             response = self._runtime.converse(**request)
         except (ClientError, BotoCoreError) as error:
-            raise _provider_error(error) from error
+            raise provider_error("Bedrock", error, _RETRYABLE) from error
         request_id = response.get("ResponseMetadata", {}).get("RequestId")
         if response.get("stopReason") == "guardrail_intervened":
             raise ProviderError("Bedrock guardrail flagged the story", request_id=request_id)
@@ -108,7 +101,7 @@ class BedrockPainter:
                 accept="application/json",
             )
         except (ClientError, BotoCoreError) as error:
-            raise _provider_error(error) from error
+            raise provider_error("Bedrock", error, _RETRYABLE) from error
         result = json.loads(response["body"].read())
         if result.get("error") or not result.get("images"):
             raise ProviderError(f"Bedrock returned no image: {result.get('error')}")

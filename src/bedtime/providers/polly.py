@@ -10,7 +10,8 @@ from xml.sax.saxutils import escape
 from botocore.exceptions import BotoCoreError, ClientError
 
 from bedtime.audio import mp3_from_pcm, silence
-from bedtime.providers import Narration, ProviderError
+from bedtime.providers import Narration
+from bedtime.providers.aws import provider_error
 from bedtime.speech import LINE_PAUSE_MS, STANZA_PAUSE_MS, SpokenLine, spoken_lines
 
 SAMPLE_RATE = 16000
@@ -53,14 +54,8 @@ class PollyVoice:
                 TextType="ssml",
                 **extra,
             )["AudioStream"]
-        except ClientError as error:
-            code = error.response.get("Error", {}).get("Code", "")
-            request_id = error.response.get("ResponseMetadata", {}).get("RequestId")
-            raise ProviderError(
-                f"Polly: {error}", retryable=code in _RETRYABLE, request_id=request_id
-            ) from error
-        except BotoCoreError as error:
-            raise ProviderError(f"Polly: {error}", retryable=True) from error
+        except (ClientError, BotoCoreError) as error:
+            raise provider_error("Polly", error, _RETRYABLE) from error
 
 
 def _chunks(lines: list[SpokenLine]) -> Iterator[list[SpokenLine]]:
