@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
+from bedtime.local.endpoint import local_client
 from bedtime.local.runner import LocalRun
 from conftest import ROOT
 
@@ -167,13 +167,7 @@ def test_a_changed_pipe_filter_in_the_template_changes_what_is_forwarded(tmp_pat
         story = run.request_story()
         time.sleep(1.5)
         assert [s.name for s in run.timeline.stages] == ["CreateStoryFunction"]
-        dynamodb = boto3.client(
-            "dynamodb",
-            endpoint_url=run.endpoint,
-            region_name="us-east-1",
-            aws_access_key_id="x",
-            aws_secret_access_key="x",
-        )
+        dynamodb = local_client("dynamodb", run.endpoint)
         dynamodb.update_item(
             TableName="StoriesTable",
             Key={"id": {"S": story["storyId"]}},

@@ -7,12 +7,12 @@ import json
 import sys
 import uuid
 from pathlib import Path
-from typing import Any
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from bedtime.catalog import DEFAULT_CATALOG, CatalogError, CatalogStore, load_catalog
+from bedtime.local.endpoint import local_client
 
 LOCAL_STATE = Path(".local/run.json")
 
@@ -27,7 +27,7 @@ def local_run() -> dict | None:
     if not LOCAL_STATE.exists():
         return None
     state = json.loads(LOCAL_STATE.read_text())
-    sqs = _local_client("sqs", state["endpoint"])
+    sqs = local_client("sqs", state["endpoint"])
     try:
         sqs.get_queue_attributes(QueueUrl=state["controlQueue"], AttributeNames=["QueueArn"])
     except (BotoCoreError, ClientError):
@@ -35,21 +35,11 @@ def local_run() -> dict | None:
     return state
 
 
-def _local_client(service: str, endpoint: str) -> Any:
-    return boto3.client(
-        service,
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",  # noqa: S106 - moto
-    )
-
-
 def ask_for_story(stack: str, local_port: int) -> str:
     request = {"trigger": "manual", "requestId": str(uuid.uuid4())}
     state = local_run()
     if state:
-        sqs = _local_client("sqs", state["endpoint"])
+        sqs = local_client("sqs", state["endpoint"])
         sqs.send_message(QueueUrl=state["controlQueue"], MessageBody=json.dumps(request))
         return (
             f"Asked the local run (http://127.0.0.1:{local_port}/) for a story;"

@@ -16,11 +16,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import boto3
 from moto.server import ThreadedMotoServer
 
 from bedtime import services
 from bedtime.catalog import DEFAULT_CATALOG, CatalogStore, load_catalog
+from bedtime.local.endpoint import local_client
 from bedtime.local.function_url import FunctionUrlServer
 from bedtime.local.functions import LocalFunction, environment, functions
 from bedtime.local.pipe import LocalPipe, wire_record
@@ -206,13 +206,7 @@ class LocalRun:
             return list(self.ready)
 
     def _client(self, service: str) -> Any:
-        return boto3.client(
-            service,
-            endpoint_url=self.endpoint,
-            region_name="us-east-1",
-            aws_access_key_id="local",
-            aws_secret_access_key="local",  # noqa: S106 - moto accepts any key
-        )
+        return local_client(service, self.endpoint)
 
     def _seed(self) -> None:
         store = CatalogStore(
