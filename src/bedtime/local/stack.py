@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bedtime.local.template import Resolver, resources
@@ -13,13 +13,15 @@ EVENTBRIDGE_TARGETS = ("EventBridgeRule",)
 
 @dataclass(frozen=True)
 class Rule:
-    """One rule → target, delivered locally through an SQS queue that moto routes to."""
+    """One rule → target, delivered locally through an SQS queue that moto routes to
+    (`queue_url` is set once the queue exists)."""
 
     name: str
+    bus: str
     pattern: dict
     target: str  # a function's logical id, or a topic's logical id
-    queue_url: str
     input_transformer: dict | None = None
+    queue_url: str = ""
 
 
 @dataclass
@@ -77,16 +79,7 @@ def _tables(template: dict, resolver: Resolver, dynamodb: Any, stack: LocalStack
             stack.stream_arn = table["LatestStreamArn"]
 
 
-@dataclass(frozen=True)
-class RuleSpec:
-    name: str
-    bus: str
-    pattern: dict
-    target: str
-    input_transformer: dict | None = None
-
-
-def declared_rules(template: dict, resolver: Resolver) -> list[RuleSpec]:
+def declared_rules(template: dict, resolver: Resolver) -> list[Rule]:
     """Every rule: SAM EventBridgeRule events on functions and AWS::Events::Rule targets."""
     found = []
     for function, spec in resources(template, "AWS::Serverless::Function").items():
@@ -94,14 +87,14 @@ def declared_rules(template: dict, resolver: Resolver) -> list[RuleSpec]:
             if event["Type"] in EVENTBRIDGE_TARGETS:
                 properties = resolver.resolve(event["Properties"])
                 bus = properties.get("EventBusName", "default")
-                found.append(RuleSpec(function + event_name, bus, properties["Pattern"], function))
+                found.append(Rule(function + event_name, bus, properties["Pattern"], function))
     for rule, spec in resources(template, "AWS::Events::Rule").items():
         properties = resolver.resolve({k: v for k, v in spec.items() if k != "Targets"})
         for target in spec.get("Targets", []):
             arn = target["Arn"]
             logical = arn.get("Ref") or arn.get("Fn::GetAtt", [None])[0]
             found.append(
-                RuleSpec(
+                Rule(
                     rule + target["Id"],
                     properties.get("EventBusName", "default"),
                     properties["EventPattern"],
@@ -124,6 +117,4 @@ def _rules(template: dict, resolver: Resolver, aws: Any, stack: LocalStack) -> N
         events.put_targets(
             Rule=spec.name, EventBusName=spec.bus, Targets=[{"Id": "queue", "Arn": queue_arn}]
         )
-        stack.rules.append(
-            Rule(spec.name, spec.pattern, spec.target, queue_url, spec.input_transformer)
-        )
+        stack.rules.append(replace(spec, queue_url=queue_url))
