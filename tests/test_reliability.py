@@ -192,3 +192,16 @@ def test_malformed_create_story_events_are_refused_without_raising(aws, lambda_c
 def test_story_created_for_a_story_that_is_gone_is_dropped(aws, providers, lambda_context):
     result = illustrate.handler(sample_event("story-created.json"), lambda_context)
     assert result["image"] == "gone" and providers["painter"].calls == 0
+
+
+def test_a_repeated_schedule_event_does_not_read_the_catalog_again(
+    aws, lambda_context, monkeypatch
+):
+    services.catalog_store().replace(load_catalog())
+    first = create_story.handler(sample_event("schedule.json"), lambda_context)
+
+    def no_second_read():
+        raise AssertionError("the catalog was read for a delivery already handled")
+
+    monkeypatch.setattr(services.catalog_store(), "load", no_second_read)
+    assert create_story.handler(sample_event("schedule.json"), lambda_context) == first

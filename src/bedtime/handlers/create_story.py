@@ -23,17 +23,10 @@ def handler(event: Any, context: Any) -> dict:
         return {"error": str(error)}
     s = settings()
 
-    try:
-        catalog = services.catalog_store().load()
-    except CatalogError as error:
-        message = f"the catalog cannot be used ({error}); load one with `make seed`"
-        logger.error(message)
-        return {"error": message}
-
     def work() -> dict:
         story = make_story(
             request,
-            catalog=catalog,
+            catalog=services.catalog_store().load(),
             writer=story_writer(s),
             fallback=offline_story_writer(),
             moderator=moderator(s),
@@ -45,6 +38,11 @@ def handler(event: Any, context: Any) -> dict:
         return {"storyId": story.id, "night": story.night.isoformat(), "title": story.title}
 
     key = request.idempotency_key
-    if key is None:
-        return work()
-    return once(s.idempotency_table, "create-story", key, context, work)
+    try:
+        if key is None:
+            return work()
+        return once(s.idempotency_table, "create-story", key, context, work)
+    except CatalogError as error:
+        message = f"the catalog cannot be used ({error}); load one with `make seed`"
+        logger.error(message)
+        return {"error": message}
