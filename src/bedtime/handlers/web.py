@@ -15,7 +15,6 @@ from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 from bedtime import services
 from bedtime.access import COOKIE, COOKIE_MAX_AGE, decide
 from bedtime.observability import logger
-from bedtime.site import Site
 from bedtime.stories import StoryExpired, StoryNotFound
 
 app = LambdaFunctionUrlResolver()
@@ -25,13 +24,9 @@ PAGE_CACHE = "private, max-age=300"  # presigned media URLs in the page live an 
 NO_CACHE = "no-cache"
 
 
-def site() -> Site:
-    return services.site()
-
-
 @cache
 def static_files() -> dict[str, tuple[bytes, str]]:
-    root = site().static_root
+    root = services.site().static_root
     return {
         path.name: (
             path.read_bytes(),
@@ -43,7 +38,7 @@ def static_files() -> dict[str, tuple[bytes, str]]:
 
 
 def security_headers(cache_control: str) -> dict[str, str]:
-    media = site().media_origin
+    media = services.site().media_origin
     return {
         "Content-Security-Policy": (
             f"default-src 'none'; img-src 'self' {media}; media-src {media}; "
@@ -67,7 +62,7 @@ def html(body: str, status: int = 200, cache_control: str = PAGE_CACHE) -> Respo
 
 
 def error(status: int, heading: str, message: str, cache_control: str = "no-store") -> Response:
-    return html(site().error_page(status, heading, message), status, cache_control)
+    return html(services.site().error_page(status, heading, message), status, cache_control)
 
 
 def now() -> datetime:
@@ -106,25 +101,27 @@ app.use(middlewares=[require_reader_key])
 
 @app.get("/")
 def home() -> Response:
-    return html(site().home(now()), cache_control=NO_CACHE)
+    return html(services.site().home(now()), cache_control=NO_CACHE)
 
 
 @app.get("/stories/<story_id>")
 def story(story_id: str) -> Response:
     if story_id.endswith(".json"):
-        data = site().story_data(story_id.removesuffix(".json"), now())
+        data = services.site().story_data(story_id.removesuffix(".json"), now())
         return Response(
             status_code=200,
             content_type="application/json",
             body=json.dumps(data),
             headers=security_headers(PAGE_CACHE),
         )
-    return html(site().story_page(story_id, now()))
+    return html(services.site().story_page(story_id, now()))
 
 
 @app.get("/stories/<story_id>/narration.mp3")
 def narration(story_id: str) -> Response:
-    headers = security_headers(NO_CACHE) | {"Location": site().narration_url(story_id, now())}
+    headers = security_headers(NO_CACHE) | {
+        "Location": services.site().narration_url(story_id, now())
+    }
     return Response(status_code=302, body="", headers=headers)
 
 
@@ -136,7 +133,7 @@ def feed() -> Response:
     return Response(
         status_code=200,
         content_type="application/rss+xml; charset=utf-8",
-        body=site().feed(site_url, now()),
+        body=services.site().feed(site_url, now()),
         headers=security_headers("public, max-age=600"),
     )
 
