@@ -28,6 +28,18 @@ def sample_event(name: str) -> Any:
     return json.loads((EVENTS / name).read_text())
 
 
+def delivered(stack: LocalStack, rule_prefix: str) -> list[dict]:
+    """Every event the rule has delivered to its local queue so far."""
+    sqs = boto3.client("sqs")
+    rule = next(r for r in stack.rules if r.name.startswith(rule_prefix))
+    found = []
+    while True:
+        got = sqs.receive_message(QueueUrl=rule.queue_url, MaxNumberOfMessages=10)
+        if not got.get("Messages"):
+            return found
+        found += [json.loads(m["Body"]) for m in got["Messages"]]
+
+
 @pytest.fixture(scope="session")
 def template() -> dict:
     return load_template(ROOT / "template.yaml")

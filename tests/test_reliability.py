@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 
@@ -14,7 +11,7 @@ from bedtime.handlers import create_story, illustrate, narrate, web
 from bedtime.local.function_url import function_url_event
 from bedtime.providers import Draft, Narration, ProviderError
 from bedtime.stories import StoryStore
-from conftest import SAMPLE_STORY_ID, make_story, sample_event
+from conftest import SAMPLE_STORY_ID, delivered, make_story, sample_event
 
 
 class Counting:
@@ -46,17 +43,6 @@ class Counting:
         return Draft("Too short", ("Pip.",))
 
 
-def ready_emails(stack) -> list[dict]:
-    sqs = boto3.client("sqs")
-    rule = next(r for r in stack.rules if r.name.startswith("StoryReadyRule"))
-    found = []
-    while True:
-        got = sqs.receive_message(QueueUrl=rule.queue_url, MaxNumberOfMessages=10)
-        if not got.get("Messages"):
-            return found
-        found += [json.loads(m["Body"]) for m in got["Messages"]]
-
-
 @pytest.fixture
 def story(aws):
     services.story_store().add(make_story(SAMPLE_STORY_ID))
@@ -79,7 +65,7 @@ def test_story_created_twice_makes_one_picture_one_narration_and_one_email(
         illustrate.handler(event, lambda_context)
         narrate.handler(event, lambda_context)
     assert providers["painter"].calls == 1 and providers["voice"].calls == 1
-    assert len(ready_emails(aws)) == 1
+    assert len(delivered(aws, "StoryReadyRule")) == 1
 
 
 FAULTS = {
@@ -106,7 +92,7 @@ def test_every_media_fault_ends_failed_readable_and_emailed_once(
     statuses = {"painter": saved.image.status, "voice": saved.audio.status}
     assert statuses[medium] == "failed"
     assert set(statuses.values()) == {"failed", "done"}
-    [email] = ready_emails(aws)
+    [email] = delivered(aws, "StoryReadyRule")
     assert email["detail"]["image" if medium == "painter" else "audio"] == "failed"
     page = web.handler(
         function_url_event("GET", f"/stories/{story}", {}, b"", "h", "1.2.3.4"), lambda_context
@@ -135,7 +121,7 @@ def test_a_dynamodb_error_is_retried_by_lambda_and_still_ends_in_one_email(
     illustrate.handler(event, lambda_context)
     narrate.handler(event, lambda_context)
     assert services.story_store().get(story).image.status == "done"
-    assert len(ready_emails(aws)) == 1
+    assert len(delivered(aws, "StoryReadyRule")) == 1
 
 
 @pytest.mark.parametrize("fault", ["refusal", "timeout"])
@@ -181,7 +167,7 @@ def test_malformed_story_created_events_are_refused_without_raising(
     aws, lambda_context, handler, event
 ) -> None:
     assert "error" in handler(event, lambda_context)
-    assert ready_emails(aws) == []
+    assert delivered(aws, "StoryReadyRule") == []
 
 
 @pytest.mark.parametrize("event", [None, [], "text", {"trigger": "soon"}, {"trigger": "schedule"}])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import boto3
 import pytest
 
 from bedtime import services
@@ -15,7 +14,7 @@ from bedtime.handlers import create_story, illustrate, narrate, web
 from bedtime.local.pipe import LocalPipe
 from bedtime.local.stack import LocalStack
 from bedtime.local.transformer import transform_input
-from conftest import EVENTS, SAMPLE_STORY_ID, make_story, sample_event
+from conftest import EVENTS, SAMPLE_STORY_ID, delivered, make_story, sample_event
 
 USED = {
     "schedule.json",
@@ -39,13 +38,6 @@ def test_every_sample_event_is_used_here() -> None:
 
 def stories_in_table() -> list:
     return services.story_store().recent()
-
-
-def queued(stack: LocalStack, rule_prefix: str) -> list[dict]:
-    sqs = boto3.client("sqs")
-    rule = next(r for r in stack.rules if r.name.startswith(rule_prefix))
-    messages = sqs.receive_message(QueueUrl=rule.queue_url, MaxNumberOfMessages=10)
-    return [json.loads(m["Body"]) for m in messages.get("Messages", [])]
 
 
 @pytest.mark.parametrize("name", ["schedule.json", "make-story.json"])
@@ -76,10 +68,10 @@ def test_story_created_event_drives_illustrate_and_narrate_then_one_story_ready(
         "storyId": SAMPLE_STORY_ID,
         "image": "done",
     }
-    assert queued(aws, "StoryReadyRule") == []
+    assert delivered(aws, "StoryReadyRule") == []
     assert narrate.handler(event, lambda_context) == {"storyId": SAMPLE_STORY_ID, "audio": "done"}
     narrate.handler(event, lambda_context)
-    [ready] = queued(aws, "StoryReadyRule")
+    [ready] = delivered(aws, "StoryReadyRule")
     assert ready["detail"] == {
         "storyId": SAMPLE_STORY_ID,
         "title": "Pip and Luna in the Whispering Woods",
