@@ -93,7 +93,7 @@ LAMBDA_PIP := python3 -m pip install --quiet --disable-pip-version-check \
 define lambda_artifact
 	$(LAMBDA_PIP) "$(ARTIFACTS_DIR)" -r requirements/$(1).txt
 	cp -r src/bedtime "$(ARTIFACTS_DIR)/"
-	rm -rf "$(ARTIFACTS_DIR)"/bedtime/local
+	rm -rf "$(ARTIFACTS_DIR)"/bedtime/local "$(ARTIFACTS_DIR)"/bedtime/deployed.py
 	find "$(ARTIFACTS_DIR)" -name __pycache__ -type d -prune -exec rm -rf {} +
 endef
 
