@@ -8,8 +8,8 @@ from array import array
 import pytest
 from PIL import Image
 
+from bedtime.briefs import PictureBrief, StoryBrief
 from bedtime.catalog import Entry
-from bedtime.providers import PictureBrief, StoryBrief
 from bedtime.providers.offline.picture import OfflinePainter
 from bedtime.providers.offline.story import OfflineStoryWriter, rhymes
 from bedtime.providers.offline.voice import OfflineVoice, _engine
@@ -52,8 +52,9 @@ def test_names_with_braces_or_markup_are_kept_verbatim() -> None:
 
 def test_picture_is_a_1024_png_that_differs_by_scene() -> None:
     painter = OfflinePainter()
-    woods = painter.paint(PictureBrief("t", ("Pip", "Luna"), "the Whispering Woods", "", 1))
-    sea = painter.paint(PictureBrief("t", ("Pip", "Luna"), "Moonlit Bay", "", 1))
+    cast = (Entry("Pip", "a hedgehog"), Entry("Luna", "an owl"))
+    woods = painter.paint(PictureBrief("t", cast, Entry("the Whispering Woods", ""), "", 1))
+    sea = painter.paint(PictureBrief("t", cast, Entry("Moonlit Bay", ""), "", 1))
     image = Image.open(io.BytesIO(woods))
     assert (image.format, image.size) == ("PNG", (1024, 1024))
     assert woods != sea

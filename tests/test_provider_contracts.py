@@ -14,8 +14,9 @@ import pytest
 from botocore.response import StreamingBody
 from botocore.stub import ANY, Stubber
 
+from bedtime.briefs import PictureBrief, StoryBrief
 from bedtime.catalog import Entry
-from bedtime.providers import PictureBrief, ProviderError, StoryBrief
+from bedtime.providers import ProviderError
 from bedtime.providers.bedrock import BedrockPainter, BedrockStoryWriter
 from bedtime.providers.offline.story import OfflineStoryWriter
 from bedtime.providers.openai import (
@@ -36,7 +37,13 @@ BRIEF = StoryBrief(
     200,
     seed=1,
 )
-PICTURE = PictureBrief("Pip and Luna", ("Pip", "Luna"), "Moonlit Bay", "Once upon a night", 1)
+PICTURE = PictureBrief(
+    "Pip and Luna",
+    (Entry("Pip", "a hedgehog"), Entry("Luna", "an owl")),
+    Entry("Moonlit Bay", "a beach"),
+    "Once upon a night",
+    1,
+)
 STORY_JSON = json.dumps({"title": "Goodnight, Bay", "paragraphs": ["Pip and Luna " + "la " * 200]})
 PNG = b"\x89PNG\r\n\x1a\n" + b"picture"
 

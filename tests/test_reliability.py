@@ -6,10 +6,11 @@ import pytest
 from botocore.exceptions import ClientError
 
 from bedtime import services
+from bedtime.briefs import Draft
 from bedtime.catalog import load_catalog
 from bedtime.handlers import create_story, illustrate, narrate, web
 from bedtime.local.function_url import function_url_event
-from bedtime.providers import Draft, Narration, ProviderError
+from bedtime.providers import Narration, ProviderError
 from bedtime.stories import StoryStore
 from conftest import SAMPLE_STORY_ID, delivered, make_story, sample_event
 

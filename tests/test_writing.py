@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bedtime import services
+from bedtime.briefs import Draft, StoryBrief
 from bedtime.catalog import load_catalog
-from bedtime.providers import Draft, ProviderError, StoryBrief
+from bedtime.providers import ProviderError
 from bedtime.providers.offline.story import OfflineStoryWriter
 from bedtime.writing import BadRequest, StoryRequest, make_story, problems, write_checked
 

@@ -22,6 +22,7 @@ class CatalogError(ValueError):
 class Entry:
     name: str
     description: str
+    look: str = ""  # how a character is painted, the same every night (written once)
 
 
 @dataclass(frozen=True)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import zlib
 
+from bedtime.briefs import PictureBrief
 from bedtime.media import MediaStore, picture_key
-from bedtime.providers import Painter, PictureBrief
+from bedtime.providers import Painter
 from bedtime.stories import Medium, Story
 
 
 def picture_brief(story: Story) -> PictureBrief:
     return PictureBrief(
         title=story.title,
-        characters=story.characters,
-        scene=story.scene,
+        characters=story.cast,
+        scene=story.setting,
         opening=story.paragraphs[0] if story.paragraphs else "",
         seed=zlib.crc32(story.id.encode()),
     )

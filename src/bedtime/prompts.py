@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bedtime.providers import PictureBrief, StoryBrief
+from bedtime.briefs import PictureBrief, StoryBrief
+from bedtime.catalog import Entry
 
 LANGUAGES = {"en": "English", "es": "Spanish", "fr": "French", "de": "German", "it": "Italian"}
 
@@ -32,6 +33,11 @@ def picture_prompt(brief: PictureBrief) -> str:
     return (
         "A gentle, child-friendly picture-book illustration for a bedtime story, "
         "soft colours, night-time, cosy and calm, with no text or letters in the image. "
-        f"Story: {brief.title}. Characters: {' and '.join(brief.characters)}. "
-        f"Setting: {brief.scene}. The story begins: {brief.opening[:400]}"
+        f"Story: {brief.title}. Characters: {' and '.join(_painted(c) for c in brief.characters)}. "
+        f"Setting: {_painted(brief.scene)}. The story begins: {brief.opening[:400]}"
     )
+
+
+def _painted(entry: Entry) -> str:
+    detail = entry.look or entry.description
+    return f"{entry.name} ({detail})" if detail else entry.name

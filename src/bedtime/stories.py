@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+from bedtime.catalog import Entry
 
 LIFETIME = timedelta(days=2)
 MEDIA = ("image", "audio")
@@ -16,6 +18,9 @@ FINISHED = ("done", "failed")
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
+
+
+NO_SETTING = Entry("", "")
 
 
 class StoryNotFound(LookupError):
@@ -86,6 +91,15 @@ class Story:
     image: Medium = field(default_factory=Medium)
     audio: Medium = field(default_factory=Medium)
     ready_at: str | None = None
+    cast: tuple[Entry, ...] = ()  # the characters as the catalog described them that night
+    setting: Entry = NO_SETTING
+
+    def __post_init__(self) -> None:
+        # Records from before cast and setting were kept: their names alone.
+        if not self.cast:
+            object.__setattr__(self, "cast", tuple(Entry(name, "") for name in self.characters))
+        if not self.setting.name:
+            object.__setattr__(self, "setting", Entry(self.scene, ""))
 
     @property
     def text(self) -> str:
@@ -110,6 +124,8 @@ class Story:
             "created_at": self.created_at.isoformat(),
             "expires_at": self.expires_at,
         }
+        plain["cast"] = [_entry_attributes(entry) for entry in self.cast]
+        plain["setting"] = _entry_attributes(self.setting)
         for name in MEDIA:
             plain.update(self.medium(name).attributes(name))
         return {key: _serializer.serialize(value) for key, value in plain.items()}
@@ -130,8 +146,18 @@ class Story:
             created_at=datetime.fromisoformat(plain["created_at"]),
             expires_at=int(plain["expires_at"]),
             ready_at=plain.get("ready_at"),
+            cast=tuple(_entry(value) for value in plain.get("cast", ())),
+            setting=_entry(plain.get("setting") or {"name": "", "description": ""}),
             **media,
         )
+
+
+def _entry_attributes(entry: Entry) -> dict[str, str]:
+    return {k: v for k, v in asdict(entry).items() if v}
+
+
+def _entry(value: dict[str, Any]) -> Entry:
+    return Entry(value.get("name", ""), value.get("description", ""), value.get("look", ""))
 
 
 class StoryStore:

@@ -9,9 +9,10 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bedtime.briefs import Draft, StoryBrief
 from bedtime.catalog import Catalog
 from bedtime.observability import logger
-from bedtime.providers import Draft, Moderator, ProviderError, StoryBrief, StoryWriter
+from bedtime.providers import Moderator, ProviderError, StoryWriter
 from bedtime.stories import LIFETIME, Story, StoryStore, new_story_id
 
 MIN_WORDS = 200
@@ -127,6 +128,8 @@ def make_story(
         paragraphs=draft.paragraphs,
         characters=tuple(c.name for c in characters),
         scene=scene.name,
+        cast=tuple(characters),
+        setting=scene,
         provider=used.name,
         model=used.model,
         created_at=now,

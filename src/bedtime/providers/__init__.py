@@ -10,31 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from bedtime.catalog import Entry
-
-
-@dataclass(frozen=True)
-class StoryBrief:
-    characters: tuple[Entry, Entry]
-    scene: Entry
-    language: str
-    min_words: int
-    seed: int
-
-
-@dataclass(frozen=True)
-class Draft:
-    title: str
-    paragraphs: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class PictureBrief:
-    title: str
-    characters: tuple[str, ...]
-    scene: str
-    opening: str
-    seed: int
+from bedtime.briefs import Draft, PictureBrief, StoryBrief
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,9 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from bedtime.briefs import Draft, PictureBrief, StoryBrief
 from bedtime.prompts import STORY_SYSTEM, picture_prompt, story_prompt
-from bedtime.providers import (
-    STORY_SCHEMA,
-    Draft,
-    PictureBrief,
-    ProviderError,
-    StoryBrief,
-    draft_from_json,
-)
+from bedtime.providers import STORY_SCHEMA, ProviderError, draft_from_json
 from bedtime.providers.aws import provider_error
 
 _RETRYABLE = {

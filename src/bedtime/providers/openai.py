@@ -6,16 +6,9 @@ import base64
 
 import openai
 
+from bedtime.briefs import Draft, PictureBrief, StoryBrief
 from bedtime.prompts import STORY_SYSTEM, picture_prompt, story_prompt
-from bedtime.providers import (
-    STORY_SCHEMA,
-    Draft,
-    Narration,
-    PictureBrief,
-    ProviderError,
-    StoryBrief,
-    draft_from_json,
-)
+from bedtime.providers import STORY_SCHEMA, Narration, ProviderError, draft_from_json
 
 
 def openai_client(api_key: str | None, base_url: str | None, timeout: float) -> openai.OpenAI:

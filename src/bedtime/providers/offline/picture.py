@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from bedtime.providers import PictureBrief
+from bedtime.briefs import PictureBrief
 
 SIZE = 1024
 HORIZON = 700
@@ -26,9 +26,9 @@ class OfflinePainter:
         _sky(draw)
         _stars(draw, rng)
         _moon(image, rng)
-        _setting(brief.scene)(draw, rng)
-        for index, name in enumerate(brief.characters[:2]):
-            _figure(draw, name, centre_x=330 + index * 370, rng=rng)
+        _setting(f"{brief.scene.name} {brief.scene.description}")(draw, rng)
+        for index, character in enumerate(brief.characters[:2]):
+            _figure(draw, character.name, centre_x=330 + index * 370, rng=rng)
         buffer = io.BytesIO()
         image.save(buffer, format="PNG", optimize=True)
         return buffer.getvalue()

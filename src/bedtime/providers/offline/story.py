@@ -8,7 +8,7 @@ from functools import cache
 
 import pronouncing
 
-from bedtime.providers import Draft, StoryBrief
+from bedtime.briefs import Draft, StoryBrief
 from bedtime.providers.offline import verses
 
 Family = list[tuple[str, str]]  # (line, rhyme sound)
