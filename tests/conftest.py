@@ -1,13 +1,13 @@
-"""Shared fixtures: moto resources made from template.yaml, settings, a Lambda context."""
+"""Fixtures: moto resources made from template.yaml, settings, a Lambda context.
+
+Helpers that tests call (sample events, story records) are in helpers.py."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
 
 import boto3
 import pytest
@@ -17,27 +17,8 @@ from bedtime import services
 from bedtime.local.functions import LambdaContext, environment
 from bedtime.local.stack import LocalStack, create_stack
 from bedtime.local.template import load_template, template_resolver
-from bedtime.stories import LIFETIME, Medium, Story
-
-ROOT = Path(__file__).resolve().parents[1]
-EVENTS = ROOT / "events"
-SAMPLE_STORY_ID = "Qm9vdHN0cmFwU3RvcnkxMjM"
-
-
-def sample_event(name: str) -> Any:
-    return json.loads((EVENTS / name).read_text())
-
-
-def delivered(stack: LocalStack, rule_prefix: str) -> list[dict]:
-    """Every event the rule has delivered to its local queue so far."""
-    sqs = boto3.client("sqs")
-    rule = next(r for r in stack.rules if r.name.startswith(rule_prefix))
-    found = []
-    while True:
-        got = sqs.receive_message(QueueUrl=rule.queue_url, MaxNumberOfMessages=10)
-        if not got.get("Messages"):
-            return found
-        found += [json.loads(m["Body"]) for m in got["Messages"]]
+from bedtime.observability import logger
+from helpers import ROOT
 
 
 @pytest.fixture(scope="session")
@@ -77,37 +58,17 @@ def aws(monkeypatch: pytest.MonkeyPatch, template: dict) -> Iterator[LocalStack]
 
 
 @pytest.fixture
+def logged(monkeypatch: pytest.MonkeyPatch):
+    """What our logger writes from now on, as parsed JSON lines (read it by calling it)."""
+    buffer = io.StringIO()
+    monkeypatch.setattr(logger.registered_handler, "stream", buffer)
+
+    def lines() -> list[dict]:
+        return [json.loads(line) for line in buffer.getvalue().splitlines() if line]
+
+    return lines
+
+
+@pytest.fixture
 def lambda_context() -> LambdaContext:
     return LambdaContext("test-function")
-
-
-def make_story(
-    story_id: str = SAMPLE_STORY_ID,
-    *,
-    now: datetime | None = None,
-    title: str = "Pip and Luna in the Whispering Woods",
-    characters: tuple[str, str] = ("Pip", "Luna"),
-    scene: str = "the Whispering Woods",
-    image: Medium | None = None,
-    audio: Medium | None = None,
-) -> Story:
-    now = now or datetime.now(UTC)
-    return Story(
-        id=story_id,
-        night=now.date(),
-        title=title,
-        paragraphs=(
-            f"{characters[0]} peeked out at the sky, so clear and so bright,\n"
-            "the sky over the woods turned silver and white,",
-            f"and {characters[1]} came along, holding on tight.\n"
-            "They wished the moon a good night.",
-        ),
-        characters=characters,
-        scene=scene,
-        provider="offline",
-        model="rhyming-couplets-1",
-        created_at=now,
-        expires_at=int((now + LIFETIME).timestamp()),
-        image=image or Medium(),
-        audio=audio or Medium(),
-    )

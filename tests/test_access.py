@@ -9,7 +9,7 @@ from bedtime.access import COOKIE, cookie_value, decide
 from bedtime.handlers import web
 from bedtime.local.function_url import function_url_event
 from bedtime.local.template import template_resolver
-from conftest import make_story
+from helpers import story_record
 
 STORY_ID = "Qm9vdHN0cmFwU3RvcnkxMjM"
 KEY = "moonbeam-42"
@@ -19,7 +19,7 @@ KEY = "moonbeam-42"
 def keyed(aws, monkeypatch):
     monkeypatch.setenv("READER_KEY", KEY)
     services.clear()
-    services.story_store().add(make_story(STORY_ID))
+    services.story_store().add(story_record(STORY_ID))
 
 
 def get(path: str, context, cookies: list[str] | None = None) -> dict:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from helpers import ROOT
 
 SRC = ROOT / "src"
 RUNTIME = {"boto3", "botocore"}  # the python3.13 Lambda runtime ships these

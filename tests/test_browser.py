@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bedtime.local.runner import LocalRun
-from conftest import ROOT
+from helpers import ROOT
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "test-output" / "browser"

@@ -21,7 +21,7 @@ import pytest
 
 from bedtime.local.endpoint import local_client
 from bedtime.local.runner import LocalRun
-from conftest import ROOT
+from helpers import ROOT
 
 HOSTILE = '<script>alert("Pip")</script>'
 CATALOG = {

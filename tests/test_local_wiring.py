@@ -10,7 +10,7 @@ from bedtime.local.pipe import LocalPipe, render_input_template
 from bedtime.local.schedule import nightly_schedule
 from bedtime.local.stack import declared_rules
 from bedtime.local.template import template_resolver
-from conftest import sample_event
+from helpers import sample_event
 
 
 def test_schedule_fires_at_story_time_in_the_family_time_zone(template) -> None:

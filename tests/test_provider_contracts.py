@@ -16,8 +16,10 @@ from botocore.stub import ANY, Stubber
 
 from bedtime.briefs import PictureBrief, StoryBrief
 from bedtime.catalog import Entry
-from bedtime.providers import ProviderError
+from bedtime.providers import KeyMissing, ProviderError
+from bedtime.providers import openai as openai_provider
 from bedtime.providers.bedrock import BedrockPainter, BedrockStoryWriter
+from bedtime.providers.budget import Budget, CallSpec
 from bedtime.providers.offline.story import OfflineStoryWriter
 from bedtime.providers.openai import (
     OpenAIModerator,
@@ -45,6 +47,7 @@ PICTURE = PictureBrief(
     1,
 )
 STORY_JSON = json.dumps({"title": "Goodnight, Bay", "paragraphs": ["Pip and Luna " + "la " * 200]})
+HOUR = Budget.of(None)
 PNG = b"\x89PNG\r\n\x1a\n" + b"picture"
 
 
@@ -55,14 +58,14 @@ def fake() -> Iterator[FakeOpenAI]:
     server.close()
 
 
-def client(fake: FakeOpenAI, timeout: float = 5):
-    return openai_client("sk-test", fake.base_url, timeout)
+def client(fake: FakeOpenAI):
+    return openai_client("sk-test", fake.base_url)
 
 
 # --- OpenAI: story -------------------------------------------------------------
 def test_story_uses_structured_output(fake) -> None:
     fake.reply("/chat/completions", Reply(body=completion(STORY_JSON)))
-    draft = OpenAIStoryWriter(client(fake), "gpt-5-mini").write(BRIEF)
+    draft = OpenAIStoryWriter(client(fake), "gpt-5-mini", HOUR).write(BRIEF)
     assert draft.title == "Goodnight, Bay"
     _, sent = fake.requests[0]
     assert sent["model"] == "gpt-5-mini"
@@ -77,14 +80,14 @@ def test_story_uses_structured_output(fake) -> None:
 def test_malformed_story_output_is_a_provider_error(fake, content) -> None:
     fake.reply("/chat/completions", Reply(body=completion(content)))
     with pytest.raises(ProviderError) as raised:
-        OpenAIStoryWriter(client(fake), "gpt-5-mini").write(BRIEF)
+        OpenAIStoryWriter(client(fake), "gpt-5-mini", HOUR).write(BRIEF)
     assert not raised.value.retryable and raised.value.request_id == "chatcmpl-1"
 
 
 def test_refusal_is_a_provider_error_not_a_story(fake) -> None:
     fake.reply("/chat/completions", Reply(body=completion(None, refusal="I can't help with that")))
     with pytest.raises(ProviderError, match="refused"):
-        OpenAIStoryWriter(client(fake), "gpt-5-mini").write(BRIEF)
+        OpenAIStoryWriter(client(fake), "gpt-5-mini", HOUR).write(BRIEF)
 
 
 def test_throttling_then_success_is_retried_by_the_client(fake) -> None:
@@ -94,26 +97,42 @@ def test_throttling_then_success_is_retried_by_the_client(fake) -> None:
         error(503, "busy", "server_error"),
         Reply(body=completion(STORY_JSON)),
     )
-    assert OpenAIStoryWriter(client(fake), "gpt-5-mini").write(BRIEF).title == "Goodnight, Bay"
+    assert (
+        OpenAIStoryWriter(client(fake), "gpt-5-mini", HOUR).write(BRIEF).title == "Goodnight, Bay"
+    )
     assert fake.calls("/chat/completions") == 3
 
 
 def test_a_4xx_such_as_a_content_policy_refusal_is_not_retried(fake) -> None:
     fake.reply("/chat/completions", error(400, "content policy violation"))
     with pytest.raises(ProviderError) as raised:
-        OpenAIStoryWriter(client(fake), "gpt-5-mini").write(BRIEF)
+        OpenAIStoryWriter(client(fake), "gpt-5-mini", HOUR).write(BRIEF)
     assert not raised.value.retryable
     assert raised.value.request_id == "req_1"
     assert fake.calls("/chat/completions") == 1
 
 
-def test_a_timeout_is_retried_then_reported_as_retryable(fake) -> None:
+def test_a_timeout_is_retried_then_reported_as_retryable(fake, monkeypatch) -> None:
+    monkeypatch.setattr(openai_provider, "STORY_CALL", CallSpec(0.2, attempts=3, max_backoff=1))
     slow = Reply(body=completion(STORY_JSON), delay=1.0)
     fake.reply("/chat/completions", slow, slow, slow)
     with pytest.raises(ProviderError) as raised:
-        OpenAIStoryWriter(client(fake, timeout=0.2), "gpt-5-mini").write(BRIEF)
+        OpenAIStoryWriter(client(fake), "gpt-5-mini", HOUR).write(BRIEF)
     assert raised.value.retryable
     assert fake.calls("/chat/completions") == 3
+
+
+def test_a_refused_key_is_key_missing_with_the_fix(fake) -> None:
+    fake.reply("/images/generations", error(401, "Incorrect API key provided"))
+    with pytest.raises(KeyMissing) as raised:
+        OpenAIPainter(client(fake), "gpt-image-1-mini", "low", HOUR).paint(PICTURE)
+    assert "put-secret-value" in raised.value.fix
+    assert fake.calls("/images/generations") == 1
+
+
+def test_no_key_at_all_is_key_missing_before_any_call() -> None:
+    with pytest.raises(KeyMissing):
+        openai_client(None, None)
 
 
 def test_a_flagged_story_is_rewritten_once_then_the_offline_storyteller_takes_over(fake) -> None:
@@ -126,9 +145,9 @@ def test_a_flagged_story_is_rewritten_once_then_the_offline_storyteller_takes_ov
         "results": [{"flagged": True, "categories": {}, "category_scores": {}}],
     }
     fake.reply("/moderations", Reply(body=flagged), Reply(body=flagged))
-    writer = OpenAIStoryWriter(client(fake), "gpt-5-mini")
+    writer = OpenAIStoryWriter(client(fake), "gpt-5-mini", HOUR)
     draft, used = write_checked(
-        BRIEF, [writer, writer, OfflineStoryWriter()], OpenAIModerator(client(fake))
+        BRIEF, [writer, writer, OfflineStoryWriter()], OpenAIModerator(client(fake), HOUR)
     )
     assert used.name == "offline" and draft.title
     assert fake.calls("/chat/completions") == 2 and fake.calls("/moderations") == 2
@@ -142,9 +161,9 @@ def test_an_unflagged_story_passes_moderation(fake) -> None:
         "results": [{"flagged": False, "categories": {}, "category_scores": {}}],
     }
     fake.reply("/moderations", Reply(body=clean))
-    writer = OpenAIStoryWriter(client(fake), "gpt-5-mini")
+    writer = OpenAIStoryWriter(client(fake), "gpt-5-mini", HOUR)
     _, used = write_checked(
-        BRIEF, [writer, writer, OfflineStoryWriter()], OpenAIModerator(client(fake))
+        BRIEF, [writer, writer, OfflineStoryWriter()], OpenAIModerator(client(fake), HOUR)
     )
     assert used is writer
 
@@ -155,7 +174,7 @@ def test_picture_is_decoded_from_base64(fake) -> None:
         "/images/generations",
         Reply(body={"created": 1, "data": [{"b64_json": base64.b64encode(PNG).decode()}]}),
     )
-    assert OpenAIPainter(client(fake), "gpt-image-1-mini", "low").paint(PICTURE) == PNG
+    assert OpenAIPainter(client(fake), "gpt-image-1-mini", "low", HOUR).paint(PICTURE) == PNG
     _, sent = fake.requests[0]
     assert (sent["model"], sent["quality"], sent["size"]) == (
         "gpt-image-1-mini",
@@ -168,12 +187,14 @@ def test_picture_is_decoded_from_base64(fake) -> None:
 def test_picture_without_data_is_a_provider_error(fake) -> None:
     fake.reply("/images/generations", Reply(body={"created": 1, "data": []}))
     with pytest.raises(ProviderError):
-        OpenAIPainter(client(fake), "gpt-image-1-mini", "low").paint(PICTURE)
+        OpenAIPainter(client(fake), "gpt-image-1-mini", "low", HOUR).paint(PICTURE)
 
 
 def test_openai_speech_returns_the_mp3(fake) -> None:
     fake.reply("/audio/speech", Reply(body=b"\xff\xfbmp3-bytes"))
-    narration = OpenAIVoice(client(fake), "gpt-4o-mini-tts", "sage").speak("T", ("a\nb",), "en")
+    narration = OpenAIVoice(client(fake), "gpt-4o-mini-tts", "sage", HOUR).speak(
+        "T", ("a\nb",), "en"
+    )
     assert narration.mp3 == b"\xff\xfbmp3-bytes" and narration.line_marks is None
 
 
@@ -209,7 +230,7 @@ def test_polly_splits_a_long_story_and_joins_one_mp3_with_line_marks() -> None:
     verse = "The moon came up over the quiet sea & sang a song to you and me,"
     paragraphs = tuple("\n".join([verse] * 4) for _ in range(14))
     assert len(verse) * 56 > MAX_BILLED_CHARACTERS
-    narration = PollyVoice(polly, "Joanna").speak("Title", paragraphs, "en")
+    narration = PollyVoice(lambda plan: polly, "Joanna", HOUR).speak("Title", paragraphs, "en")
     audio_requests = [text for kind, text in polly.texts if kind == "pcm"]
     assert len(audio_requests) == 2
     assert all(billed_characters(text) <= 3000 for text in audio_requests)
@@ -226,7 +247,7 @@ def test_polly_throttling_is_a_retryable_provider_error() -> None:
     with Stubber(polly) as stub:
         stub.add_client_error("synthesize_speech", "ThrottlingException", http_status_code=400)
         with pytest.raises(ProviderError) as raised:
-            PollyVoice(polly, "Joanna").speak("T", ("a",), "en")
+            PollyVoice(lambda plan: polly, "Joanna", HOUR).speak("T", ("a",), "en")
     assert raised.value.retryable
 
 
@@ -235,7 +256,7 @@ def test_polly_rejecting_the_text_is_not_retryable() -> None:
     with Stubber(polly) as stub:
         stub.add_client_error("synthesize_speech", "TextLengthExceededException")
         with pytest.raises(ProviderError) as raised:
-            PollyVoice(polly, "Joanna").speak("T", ("a",), "en")
+            PollyVoice(lambda plan: polly, "Joanna", HOUR).speak("T", ("a",), "en")
     assert not raised.value.retryable
 
 
@@ -256,7 +277,7 @@ def test_bedrock_story_comes_from_the_tool_call() -> None:
     }
     with Stubber(runtime) as stub:
         stub.add_response("converse", converse_reply([tool_use]))
-        draft = BedrockStoryWriter(runtime, "amazon.nova-lite-v1:0").write(BRIEF)
+        draft = BedrockStoryWriter(lambda plan: runtime, "amazon.nova-lite-v1:0", HOUR).write(BRIEF)
     assert draft.title == "Goodnight, Bay"
 
 
@@ -276,7 +297,9 @@ def test_bedrock_guardrail_intervention_is_a_provider_error() -> None:
             },
         )
         with pytest.raises(ProviderError, match="guardrail"):
-            BedrockStoryWriter(runtime, "amazon.nova-lite-v1:0", ("g1", "1")).write(BRIEF)
+            BedrockStoryWriter(
+                lambda plan: runtime, "amazon.nova-lite-v1:0", HOUR, ("g1", "1")
+            ).write(BRIEF)
 
 
 def test_bedrock_throttling_is_retryable_and_a_missing_story_is_not() -> None:
@@ -284,7 +307,7 @@ def test_bedrock_throttling_is_retryable_and_a_missing_story_is_not() -> None:
     with Stubber(runtime) as stub:
         stub.add_client_error("converse", "ThrottlingException", http_status_code=429)
         stub.add_response("converse", converse_reply([{"text": "no tool call"}], "end_turn"))
-        writer = BedrockStoryWriter(runtime, "amazon.nova-lite-v1:0")
+        writer = BedrockStoryWriter(lambda plan: runtime, "amazon.nova-lite-v1:0", HOUR)
         with pytest.raises(ProviderError) as throttled:
             writer.write(BRIEF)
         with pytest.raises(ProviderError) as missing:
@@ -297,4 +320,7 @@ def test_bedrock_picture_from_nova_canvas() -> None:
     body = json.dumps({"images": [base64.b64encode(PNG).decode()]}).encode()
     with Stubber(runtime) as stub:
         stub.add_response("invoke_model", {"body": stream(body), "contentType": "application/json"})
-        assert BedrockPainter(runtime, "amazon.nova-canvas-v1:0").paint(PICTURE) == PNG
+        assert (
+            BedrockPainter(lambda plan: runtime, "amazon.nova-canvas-v1:0", HOUR).paint(PICTURE)
+            == PNG
+        )

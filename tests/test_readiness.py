@@ -11,7 +11,7 @@ from bedtime import services
 from bedtime.events import StoryCreated, StoryReady
 from bedtime.readiness import complete_medium
 from bedtime.stories import Medium, Story
-from conftest import make_story
+from helpers import story_record
 
 
 class RecordingBus:
@@ -55,7 +55,7 @@ def finish(story: Story, name: str, produce, bus) -> Story:
 
 @pytest.fixture
 def story(aws) -> Story:
-    story = make_story("A" * 22)
+    story = story_record("A" * 22)
     services.story_store().add(story)
     return story
 

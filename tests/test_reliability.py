@@ -12,7 +12,7 @@ from bedtime.handlers import create_story, illustrate, narrate, web
 from bedtime.local.function_url import function_url_event
 from bedtime.providers import Narration, ProviderError
 from bedtime.stories import StoryStore
-from conftest import SAMPLE_STORY_ID, delivered, make_story, sample_event
+from helpers import SAMPLE_STORY_ID, delivered, sample_event, story_record
 
 
 class Counting:
@@ -46,15 +46,15 @@ class Counting:
 
 @pytest.fixture
 def story(aws):
-    services.story_store().add(make_story(SAMPLE_STORY_ID))
+    services.story_store().add(story_record(SAMPLE_STORY_ID))
     return SAMPLE_STORY_ID
 
 
 @pytest.fixture
 def providers(monkeypatch):
     chosen = {"painter": Counting(), "voice": Counting()}
-    monkeypatch.setattr(illustrate, "painter", lambda settings: chosen["painter"])
-    monkeypatch.setattr(narrate, "voice", lambda settings: chosen["voice"])
+    monkeypatch.setattr(illustrate, "painter", lambda settings, budget: chosen["painter"])
+    monkeypatch.setattr(narrate, "voice", lambda settings, budget: chosen["voice"])
     return chosen
 
 
@@ -129,7 +129,7 @@ def test_a_dynamodb_error_is_retried_by_lambda_and_still_ends_in_one_email(
 def test_a_failing_writer_still_gives_the_night_a_story(aws, lambda_context, monkeypatch, fault):
     services.catalog_store().replace(load_catalog())
     failing = Counting(FAULTS[fault])
-    monkeypatch.setattr(create_story, "story_writer", lambda settings: failing)
+    monkeypatch.setattr(create_story, "story_writer", lambda settings, budget: failing)
     result = create_story.handler(sample_event("make-story.json"), lambda_context)
     saved = services.story_store().get(result["storyId"])
     assert failing.calls == 2 and saved.provider == "offline"
@@ -138,7 +138,7 @@ def test_a_failing_writer_still_gives_the_night_a_story(aws, lambda_context, mon
 def test_a_short_draft_is_rewritten_then_replaced(aws, lambda_context, monkeypatch) -> None:
     services.catalog_store().replace(load_catalog())
     short = Counting()
-    monkeypatch.setattr(create_story, "story_writer", lambda settings: short)
+    monkeypatch.setattr(create_story, "story_writer", lambda settings, budget: short)
     result = create_story.handler(sample_event("make-story.json"), lambda_context)
     assert short.calls == 2
     assert len(services.story_store().get(result["storyId"]).text.split()) >= 200

@@ -14,7 +14,7 @@ from bedtime.handlers import create_story, illustrate, narrate, web
 from bedtime.local.pipe import LocalPipe
 from bedtime.local.stack import LocalStack
 from bedtime.local.transformer import transform_input
-from conftest import EVENTS, SAMPLE_STORY_ID, delivered, make_story, sample_event
+from helpers import EVENTS, SAMPLE_STORY_ID, delivered, sample_event, story_record
 
 USED = {
     "schedule.json",
@@ -62,7 +62,7 @@ def test_schedule_event_names_the_night_in_the_family_time_zone(aws, lambda_cont
 def test_story_created_event_drives_illustrate_and_narrate_then_one_story_ready(
     aws: LocalStack, lambda_context
 ) -> None:
-    services.story_store().add(make_story(SAMPLE_STORY_ID))
+    services.story_store().add(story_record(SAMPLE_STORY_ID))
     event = sample_event("story-created.json")
     assert illustrate.handler(event, lambda_context) == {
         "storyId": SAMPLE_STORY_ID,
@@ -127,7 +127,7 @@ def test_stream_events_through_the_template_pipe(
     ],
 )
 def test_web_events(aws, lambda_context, name, status, content_type, expected) -> None:
-    services.story_store().add(make_story(SAMPLE_STORY_ID))
+    services.story_store().add(story_record(SAMPLE_STORY_ID))
     response = web.handler(sample_event(name), lambda_context)
     assert response["statusCode"] == status
     assert response["headers"]["Content-Type"].startswith(content_type)

@@ -16,7 +16,7 @@ from bedtime import services
 from bedtime.handlers import web
 from bedtime.local.function_url import function_url_event
 from bedtime.stories import Medium
-from conftest import ROOT, make_story, sample_event
+from helpers import ROOT, sample_event, story_record
 
 STORY_ID = "Qm9vdHN0cmFwU3RvcnkxMjM"
 HOSTILE = '<script>alert("x")</script>'
@@ -28,7 +28,7 @@ def get(path: str, context, method: str = "GET", headers: dict | None = None) ->
 
 
 def add(**kwargs) -> None:
-    services.story_store().add(make_story(**kwargs))
+    services.story_store().add(story_record(**kwargs))
 
 
 def done_media(story_id: str = STORY_ID) -> dict:

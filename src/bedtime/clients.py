@@ -8,6 +8,8 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from bedtime.providers.budget import CallPlan
+
 # Standard retries: throttling, 5xx and timeouts, with jittered backoff. Our own code builds
 # every request, so botocore's client-side parameter validation would only cost CPU.
 _CONFIG = Config(
@@ -16,9 +18,32 @@ _CONFIG = Config(
     read_timeout=30,
     parameter_validation=False,
 )
+# Presigned GETs that a browser can follow: Signature Version 4 (buckets made since June
+# 2020 refuse SigV2, which botocore would otherwise use in us-east-1) against the bucket's
+# regional virtual-hosted name (the global name can answer a new bucket with a 307
+# redirect for up to a day, to a host the page's CSP does not allow). Amazon S3 user
+# guide: "Authenticating Requests (AWS Signature Version 4)" and "Virtual hosting of
+# buckets"; DESIGN.md, "What real AWS refuses".
+S3_CONFIG = _CONFIG.merge(
+    Config(
+        signature_version="s3v4",
+        s3={"addressing_style": "virtual", "us_east_1_regional_endpoint": "regional"},
+    )
+)
 
 
 @cache
 def client(service: str) -> Any:
     """A shared client; region, credentials and endpoint come from the environment."""
-    return boto3.client(service, config=_CONFIG)
+    return boto3.client(service, config=S3_CONFIG if service == "s3" else _CONFIG)
+
+
+@cache
+def provider_client(service: str, plan: CallPlan) -> Any:
+    """A client for a provider call whose timeout and attempts follow the plan."""
+    config = Config(
+        retries={"mode": "standard", "total_max_attempts": plan.attempts},
+        connect_timeout=min(5.0, plan.timeout),
+        read_timeout=plan.timeout,
+    )
+    return boto3.client(service, config=config)

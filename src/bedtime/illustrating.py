@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 
 from bedtime.briefs import PictureBrief
 from bedtime.media import MediaStore, picture_key
-from bedtime.providers import Painter
+from bedtime.observability import logger
+from bedtime.providers import KeyMissing, Painter
 from bedtime.stories import Medium, Story
 
 
@@ -24,7 +26,15 @@ def alt_text(story: Story) -> str:
     return f"{' and '.join(story.characters)} in {story.scene}, at night."
 
 
-def paint_picture(story: Story, painter: Painter, media: MediaStore) -> Medium:
-    png = painter.paint(picture_brief(story))
+def paint_picture(
+    story: Story, painter: Painter, media: MediaStore, fallback: Callable[[], Painter]
+) -> Medium:
+    """The painter's picture; the offline painter's when the painter's key is missing."""
+    brief = picture_brief(story)
+    try:
+        png = painter.paint(brief)
+    except KeyMissing as error:
+        logger.error(f"Tonight's picture is painted offline: {error}. To fix: {error.fix}.")
+        png = fallback().paint(brief)
     key = media.put(picture_key(story.id), png, "image/png")
     return Medium(status="done", key=key, alt=alt_text(story))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import secrets
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
@@ -31,9 +33,14 @@ class StoryExpired(LookupError):
     """The story is past its expires_at, even if TTL has not deleted it yet."""
 
 
-def new_story_id() -> str:
-    """128 random bits, URL-safe: unguessable by design."""
-    return secrets.token_urlsafe(16)
+def story_id_for(idempotency_key: str | None) -> str:
+    """The story id for a request: derived from its idempotency key, so every retry of
+    one request names the same story (and a conditional put keeps it single); random
+    (128 bits) for a request that has no key."""
+    if idempotency_key is None:
+        return secrets.token_urlsafe(16)
+    digest = hashlib.sha256(f"bedtime-story:{idempotency_key}".encode()).digest()
+    return base64.urlsafe_b64encode(digest[:16]).decode().rstrip("=")
 
 
 @dataclass(frozen=True)
@@ -165,12 +172,17 @@ class StoryStore:
         self._dynamodb = dynamodb
         self._table = table
 
-    def add(self, story: Story) -> None:
-        self._dynamodb.put_item(
-            TableName=self._table,
-            Item=story.to_item(),
-            ConditionExpression="attribute_not_exists(id)",
-        )
+    def add(self, story: Story) -> bool:
+        """Save a new story; False when one with its id is already saved."""
+        try:
+            self._dynamodb.put_item(
+                TableName=self._table,
+                Item=story.to_item(),
+                ConditionExpression="attribute_not_exists(id)",
+            )
+        except self._dynamodb.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
 
     def get(self, story_id: str) -> Story:
         item = self._dynamodb.get_item(

@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 from bedtime.briefs import Draft, StoryBrief
 from bedtime.catalog import Catalog
 from bedtime.observability import logger
-from bedtime.providers import Moderator, ProviderError, StoryWriter
-from bedtime.stories import LIFETIME, Story, StoryStore, new_story_id
+from bedtime.providers import KeyMissing, Moderator, ProviderError, StoryWriter
+from bedtime.providers.budget import OutOfTime
+from bedtime.stories import LIFETIME, Story, StoryStore, story_id_for
 
 MIN_WORDS = 200
 
@@ -82,6 +83,9 @@ def write_checked(
     for writer in writers[:-1]:
         try:
             draft = writer.write(brief)
+        except (KeyMissing, OutOfTime) as error:
+            _log_no_time_or_key(error, writer)
+            break
         except ProviderError as error:
             logger.warning(
                 "writer failed",
@@ -99,6 +103,13 @@ def write_checked(
         logger.warning("draft rejected", provider=writer.name, problems=issues)
     last = writers[-1]
     return last.write(brief), last
+
+
+def _log_no_time_or_key(error: ProviderError, writer: StoryWriter) -> None:
+    if isinstance(error, KeyMissing):
+        logger.error(f"Tonight's story is written offline: {error}. To fix: {error.fix}.")
+    else:
+        logger.warning("no time left for the writer", provider=writer.name, error=str(error))
 
 
 def _full_text(draft: Draft) -> str:
@@ -122,7 +133,7 @@ def make_story(
     brief = StoryBrief(characters, scene, language, MIN_WORDS, seed=rng.getrandbits(32))
     draft, used = write_checked(brief, [writer, writer, fallback], moderator)
     story = Story(
-        id=new_story_id(),
+        id=story_id_for(request.idempotency_key),
         night=request.night(zone),
         title=draft.title,
         paragraphs=draft.paragraphs,
@@ -135,7 +146,9 @@ def make_story(
         created_at=now,
         expires_at=int((now + LIFETIME).timestamp()),
     )
-    store.add(story)
+    if not store.add(story):
+        logger.info("story already saved by an earlier attempt", story_id=story.id)
+        return store.get(story.id)
     logger.info(
         "story saved",
         story_id=story.id,

@@ -9,12 +9,13 @@ from bedtime import services
 from bedtime.catalog import CatalogError
 from bedtime.idempotency import once
 from bedtime.observability import logger
+from bedtime.providers.budget import Budget
 from bedtime.providers.factory import moderator, offline_story_writer, story_writer
 from bedtime.settings import settings
 from bedtime.writing import BadRequest, StoryRequest, make_story
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(clear_state=True)
 def handler(event: Any, context: Any) -> dict:
     try:
         request = StoryRequest.from_event(event, now=datetime.now(UTC))
@@ -24,12 +25,13 @@ def handler(event: Any, context: Any) -> dict:
     s = settings()
 
     def work() -> dict:
+        budget = Budget.of(context)
         story = make_story(
             request,
             catalog=services.catalog_store().load(),
-            writer=story_writer(s),
+            writer=story_writer(s, budget),
             fallback=offline_story_writer(),
-            moderator=moderator(s),
+            moderator=moderator(s, budget),
             store=services.story_store(),
             zone=s.time_zone,
             language=s.story_language,

@@ -4,17 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from aws_lambda_powertools.logging import correlation_paths
+
 from bedtime import services
 from bedtime.handlers.media_task import handle_story_created
 from bedtime.illustrating import paint_picture
 from bedtime.observability import logger
-from bedtime.providers.factory import painter
+from bedtime.providers.budget import Budget
+from bedtime.providers.factory import offline_painter, painter
 from bedtime.settings import settings
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(clear_state=True, correlation_id_path=correlation_paths.EVENT_BRIDGE)
 def handler(event: Any, context: Any) -> dict:
-    chosen = painter(settings())
     return handle_story_created(
-        event, context, "image", lambda story: paint_picture(story, chosen, services.media_store())
+        event,
+        context,
+        "image",
+        lambda story: paint_picture(
+            story,
+            painter(settings(), Budget.of(context)),
+            services.media_store(),
+            fallback=offline_painter,
+        ),
     )

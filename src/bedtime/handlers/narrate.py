@@ -4,21 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from aws_lambda_powertools.logging import correlation_paths
+
 from bedtime import services
 from bedtime.handlers.media_task import handle_story_created
 from bedtime.narrating import narrate
 from bedtime.observability import logger
+from bedtime.providers.budget import Budget
 from bedtime.providers.factory import voice
 from bedtime.settings import settings
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(clear_state=True, correlation_id_path=correlation_paths.EVENT_BRIDGE)
 def handler(event: Any, context: Any) -> dict:
     s = settings()
-    chosen = voice(s)
     return handle_story_created(
         event,
         context,
         "audio",
-        lambda story: narrate(story, chosen, services.media_store(), s.story_language),
+        lambda story: narrate(
+            story, voice(s, Budget.of(context)), services.media_store(), s.story_language
+        ),
     )

@@ -39,7 +39,10 @@ def nightly_schedule(template: dict, resolver: Resolver) -> Schedule:
         for event in spec.get("Events", {}).values():
             if event["Type"] != "ScheduleV2":
                 continue
-            properties = resolver.resolve(event["Properties"])
+            wanted = ("ScheduleExpression", "ScheduleExpressionTimezone", "Input")
+            properties = resolver.resolve(
+                {k: v for k, v in event["Properties"].items() if k in wanted}
+            )
             match = _CRON.fullmatch(properties["ScheduleExpression"])
             if not match:
                 raise TemplateError(

@@ -49,6 +49,7 @@ def create_stack(template: dict, resolver: Resolver, aws: Any) -> LocalStack:
         arn = aws("events").create_event_bus(Name=bus)["EventBusArn"]
         resolver.names[name] = bus
         resolver.attributes[f"{name}.Arn"] = arn
+    _queues(template, aws("sqs"), resolver)
     for name in resources(template, "AWS::SecretsManager::Secret"):
         resolver.names[name] = f"arn:aws:secretsmanager:us-east-1:123456789012:secret:{name}"
     _rules(template, resolver, aws, stack)
@@ -79,13 +80,28 @@ def _tables(template: dict, resolver: Resolver, dynamodb: Any, stack: LocalStack
             stack.stream_arn = table["LatestStreamArn"]
 
 
+def _queues(template: dict, sqs: Any, resolver: Resolver) -> None:
+    for name in resources(template, "AWS::SQS::Queue"):
+        url = sqs.create_queue(QueueName=name)["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
+        resolver.names[name] = url
+        resolver.attributes[f"{name}.Arn"] = arn["Attributes"]["QueueArn"]
+        resolver.attributes[f"{name}.QueueName"] = name
+
+
 def declared_rules(template: dict, resolver: Resolver) -> list[Rule]:
     """Every rule: SAM EventBridgeRule events on functions and AWS::Events::Rule targets."""
     found = []
     for function, spec in resources(template, "AWS::Serverless::Function").items():
         for event_name, event in spec.get("Events", {}).items():
             if event["Type"] in EVENTBRIDGE_TARGETS:
-                properties = resolver.resolve(event["Properties"])
+                properties = resolver.resolve(
+                    {
+                        k: v
+                        for k, v in event["Properties"].items()
+                        if k in ("EventBusName", "Pattern")
+                    }
+                )
                 bus = properties.get("EventBusName", "default")
                 found.append(Rule(function + event_name, bus, properties["Pattern"], function))
     for rule, spec in resources(template, "AWS::Events::Rule").items():

@@ -51,16 +51,17 @@ class Resolver:
     conditions: dict[str, bool] = field(default_factory=dict)
 
     def resolve(self, value: Any) -> Any:
-        if isinstance(value, list):
-            return [self.resolve(item) for item in value]
+        if isinstance(value, list):  # Ref AWS::NoValue removes the item
+            return [item for item in map(self.resolve, value) if item is not None]
         if not isinstance(value, dict):
             return value
         if len(value) == 1:
             ((key, argument),) = value.items()
             handler = getattr(self, "_" + key.replace("Fn::", "").lower(), None)
-            if handler is not None and (key == "Ref" or key.startswith("Fn::")):
+            if handler is not None and (key in ("Ref", "Condition") or key.startswith("Fn::")):
                 return handler(argument)
-        return {key: self.resolve(item) for key, item in value.items()}
+        resolved = {key: self.resolve(item) for key, item in value.items()}
+        return {key: item for key, item in resolved.items() if item is not None}
 
     def _ref(self, name: str) -> str:
         for source in (self.parameters, self.names, _PSEUDO):

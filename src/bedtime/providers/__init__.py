@@ -30,6 +30,14 @@ class ProviderError(Exception):
         self.request_id = request_id
 
 
+class KeyMissing(ProviderError):
+    """The provider's key is missing or was refused; `fix` says how to add it."""
+
+    def __init__(self, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.fix = fix
+
+
 def draft_from_json(data: Any, provider: str, request_id: str | None = None) -> Draft:
     """A Draft from a model's structured output, or a ProviderError saying why not."""
     if isinstance(data, str):

@@ -1,12 +1,19 @@
-"""A failed AWS provider call (Polly, Bedrock) as a ProviderError, with its request id."""
+"""AWS providers (Polly, Bedrock): each call planned against the Budget, and a failed
+call as a ProviderError with its request id."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from bedtime.providers import ProviderError
+from bedtime.providers.budget import Budget, CallPlan, CallSpec
+
+# botocore's standard retry mode waits at most 20 s between attempts.
+MAX_BACKOFF = 20.0
+ClientFor = Callable[[CallPlan], Any]
 
 
 def provider_error(
@@ -21,3 +28,21 @@ def provider_error(
     return ProviderError(
         f"{provider}: {error}", retryable=code in retryable_codes, request_id=request_id
     )
+
+
+class AwsCaller:
+    """`client_for(plan)` gives a client whose timeout and attempts follow the plan."""
+
+    provider = "AWS"
+    retryable: Collection[str] = ()
+
+    def __init__(self, client_for: ClientFor, budget: Budget) -> None:
+        self._client_for = client_for
+        self._budget = budget
+
+    def _call(self, spec: CallSpec, operation: str, **request: Any) -> Any:
+        client = self._client_for(self._budget.plan(spec))
+        try:
+            return getattr(client, operation)(**request)
+        except (ClientError, BotoCoreError) as error:
+            raise provider_error(self.provider, error, self.retryable) from error

@@ -7,29 +7,39 @@ import base64
 import json
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
 from bedtime.briefs import Draft, PictureBrief, StoryBrief
 from bedtime.prompts import STORY_SYSTEM, picture_prompt, story_prompt
 from bedtime.providers import STORY_SCHEMA, ProviderError, draft_from_json
-from bedtime.providers.aws import provider_error
+from bedtime.providers.aws import MAX_BACKOFF, AwsCaller, ClientFor
+from bedtime.providers.budget import Budget, CallSpec
 
-_RETRYABLE = {
-    "ThrottlingException",
-    "ServiceUnavailableException",
-    "InternalServerException",
-    "ModelNotReadyException",
-    "ModelTimeoutException",
-}
+STORY_CALL = CallSpec(timeout=120, attempts=2, max_backoff=MAX_BACKOFF)
+IMAGE_CALL = CallSpec(timeout=120, attempts=2, max_backoff=MAX_BACKOFF)
 _TOOL = "bedtime_story"
 _CANVAS_PROMPT_LIMIT = 1024
 
 
-class BedrockStoryWriter:
+class _Bedrock(AwsCaller):
     name = "bedrock"
+    provider = "Bedrock"
+    retryable = (
+        "ThrottlingException",
+        "ServiceUnavailableException",
+        "InternalServerException",
+        "ModelNotReadyException",
+        "ModelTimeoutException",
+    )
 
-    def __init__(self, runtime: Any, model: str, guardrail: tuple[str, str] | None = None) -> None:
-        self._runtime = runtime
+
+class BedrockStoryWriter(_Bedrock):
+    def __init__(
+        self,
+        client_for: ClientFor,
+        model: str,
+        budget: Budget,
+        guardrail: tuple[str, str] | None = None,
+    ) -> None:
+        super().__init__(client_for, budget)
         self.model = model
         self._guardrail = guardrail
 
@@ -58,10 +68,7 @@ class BedrockStoryWriter:
                 "guardrailIdentifier": identifier,
                 "guardrailVersion": version,
             }
-        try:
-            response = self._runtime.converse(**request)
-        except (ClientError, BotoCoreError) as error:
-            raise provider_error("Bedrock", error, _RETRYABLE) from error
+        response = self._call(STORY_CALL, "converse", **request)
         request_id = response.get("ResponseMetadata", {}).get("RequestId")
         if response.get("stopReason") == "guardrail_intervened":
             raise ProviderError("Bedrock guardrail flagged the story", request_id=request_id)
@@ -71,11 +78,9 @@ class BedrockStoryWriter:
         raise ProviderError("Bedrock returned no story", request_id=request_id)
 
 
-class BedrockPainter:
-    name = "bedrock"
-
-    def __init__(self, runtime: Any, model: str) -> None:
-        self._runtime = runtime
+class BedrockPainter(_Bedrock):
+    def __init__(self, client_for: ClientFor, model: str, budget: Budget) -> None:
+        super().__init__(client_for, budget)
         self._model = model
 
     def paint(self, brief: PictureBrief) -> bytes:
@@ -87,15 +92,14 @@ class BedrockPainter:
             },
             "imageGenerationConfig": {"numberOfImages": 1, "width": 1024, "height": 1024},
         }
-        try:
-            response = self._runtime.invoke_model(
-                modelId=self._model,
-                body=json.dumps(body),
-                contentType="application/json",
-                accept="application/json",
-            )
-        except (ClientError, BotoCoreError) as error:
-            raise provider_error("Bedrock", error, _RETRYABLE) from error
+        response = self._call(
+            IMAGE_CALL,
+            "invoke_model",
+            modelId=self._model,
+            body=json.dumps(body),
+            contentType="application/json",
+            accept="application/json",
+        )
         result = json.loads(response["body"].read())
         if result.get("error") or not result.get("images"):
             raise ProviderError(f"Bedrock returned no image: {result.get('error')}")

@@ -1,45 +1,86 @@
-"""Pick providers by settings; heavy clients are imported only when chosen."""
+"""Pick providers by settings; heavy clients are imported only when chosen.
+
+Providers are built per invocation, with that invocation's Budget, and never raise
+while being built: a missing key surfaces when the provider is used, inside the code
+that records a failure or falls back to the offline storyteller.
+"""
 
 from __future__ import annotations
 
 import os
-from functools import cache
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
-from bedtime.clients import client
-from bedtime.providers import Moderator, Painter, StoryWriter, Voice
+from bedtime.briefs import Draft, PictureBrief, StoryBrief
+from bedtime.clients import provider_client
+from bedtime.providers import (
+    KeyMissing,
+    Moderator,
+    Narration,
+    Painter,
+    ProviderError,
+    StoryWriter,
+    Voice,
+)
+from bedtime.providers.budget import Budget
 from bedtime.settings import Settings
 
 if TYPE_CHECKING:
-    import openai
+    pass
 
 OPENAI_SPEECH_MODEL = "gpt-4o-mini-tts"
 OPENAI_SPEECH_VOICE = "sage"
 # A Polly neural voice per story language, when SpeechVoice is left empty
+KEY_CACHE_SECONDS = 300
 POLLY_VOICES = {"en": "Joanna", "es": "Lucia", "fr": "Lea", "de": "Vicki", "it": "Bianca"}
 
 
-def story_writer(settings: Settings) -> StoryWriter:
+class Unavailable:
+    """A provider that could not be built: using it raises why (e.g. KeyMissing)."""
+
+    model = "unavailable"
+
+    def __init__(self, name: str, error: ProviderError) -> None:
+        self.name = name
+        self.error = error
+
+    def write(self, brief: StoryBrief) -> Draft:
+        raise self.error
+
+    def paint(self, brief: PictureBrief) -> bytes:
+        raise self.error
+
+    def speak(self, title: str, paragraphs: tuple[str, ...], language: str) -> Narration:
+        raise self.error
+
+
+def story_writer(settings: Settings, budget: Budget) -> StoryWriter:
     if settings.story_provider == "openai":
         from bedtime.providers.openai import OpenAIStoryWriter
 
-        return OpenAIStoryWriter(_openai(settings, timeout=90), settings.story_model)
+        return _with_openai(
+            settings, lambda client: OpenAIStoryWriter(client, settings.story_model, budget)
+        )
     if settings.story_provider == "bedrock":
         from bedtime.providers.bedrock import BedrockStoryWriter
 
         return BedrockStoryWriter(
-            client("bedrock-runtime"), settings.bedrock_text_model, settings.bedrock_guardrail
+            partial(provider_client, "bedrock-runtime"),
+            settings.bedrock_text_model,
+            budget,
+            settings.bedrock_guardrail,
         )
     return offline_story_writer()
 
 
-def moderator(settings: Settings) -> Moderator | None:
+def moderator(settings: Settings, budget: Budget) -> Moderator | None:
     """OpenAI's moderation for OpenAI stories; Bedrock checks with its guardrail in the call."""
     if settings.story_provider != "openai":
         return None
     from bedtime.providers.openai import OpenAIModerator
 
-    return OpenAIModerator(_openai(settings, timeout=30))
+    moderation = _with_openai(settings, lambda client: OpenAIModerator(client, budget))
+    return moderation if isinstance(moderation, OpenAIModerator) else None
 
 
 def offline_story_writer() -> StoryWriter:
@@ -48,50 +89,78 @@ def offline_story_writer() -> StoryWriter:
     return OfflineStoryWriter()
 
 
-def painter(settings: Settings) -> Painter:
+def painter(settings: Settings, budget: Budget) -> Painter:
     if settings.image_provider == "openai":
         from bedtime.providers.openai import OpenAIPainter
 
-        return OpenAIPainter(
-            _openai(settings, timeout=240), settings.image_model, settings.image_quality
+        return _with_openai(
+            settings,
+            lambda client: OpenAIPainter(
+                client, settings.image_model, settings.image_quality, budget
+            ),
         )
+    if settings.image_provider == "bedrock":
+        from bedtime.providers.bedrock import BedrockPainter
+
+        return BedrockPainter(
+            partial(provider_client, "bedrock-runtime"), settings.bedrock_image_model, budget
+        )
+    return offline_painter()
+
+
+def offline_painter() -> Painter:
     from bedtime.providers.offline.picture import OfflinePainter
 
     return OfflinePainter()
 
 
-def voice(settings: Settings) -> Voice:
+def voice(settings: Settings, budget: Budget) -> Voice:
     if settings.speech_provider == "polly":
         from bedtime.providers.polly import PollyVoice
 
         language = settings.story_language
         return PollyVoice(
-            client("polly"), settings.speech_voice or POLLY_VOICES.get(language, "Joanna")
+            partial(provider_client, "polly"),
+            settings.speech_voice or POLLY_VOICES.get(language, "Joanna"),
+            budget,
         )
     if settings.speech_provider == "openai":
         from bedtime.providers.openai import OpenAIVoice
 
-        return OpenAIVoice(
-            _openai(settings, timeout=120),
-            OPENAI_SPEECH_MODEL,
-            settings.speech_voice or OPENAI_SPEECH_VOICE,
+        return _with_openai(
+            settings,
+            lambda client: OpenAIVoice(
+                client, OPENAI_SPEECH_MODEL, settings.speech_voice or OPENAI_SPEECH_VOICE, budget
+            ),
         )
     from bedtime.providers.offline.voice import OfflineVoice
 
     return OfflineVoice()
 
 
-def _openai(settings: Settings, timeout: float) -> openai.OpenAI:
+def _with_openai(settings: Settings, build: Any) -> Any:
     from bedtime.providers.openai import openai_client
 
-    return openai_client(_openai_key(settings.openai_key_secret), settings.openai_base_url, timeout)
+    try:
+        key = _openai_key(settings.openai_key_secret)
+        return build(openai_client(key, settings.openai_base_url))
+    except ProviderError as error:
+        return Unavailable("openai", error)
 
 
-@cache
 def _openai_key(secret_id: str | None) -> str | None:
-    """The key from Secrets Manager in the cloud (read once per container); locally, the env."""
+    """The key from Secrets Manager in the cloud, cached for a few minutes so that a key
+    put in the secret is used soon after; locally, the environment."""
     if secret_id is None:
         return os.environ.get("OPENAI_API_KEY")
     from aws_lambda_powertools.utilities.parameters import get_secret
+    from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 
-    return get_secret(secret_id)
+    from bedtime.providers.openai import KEY_FIX
+
+    try:
+        return str(get_secret(secret_id, max_age=KEY_CACHE_SECONDS))
+    except GetParameterError as error:
+        raise KeyMissing(
+            f"cannot read the OpenAI key from {secret_id}: {error}", KEY_FIX
+        ) from error

@@ -1,4 +1,8 @@
-"""OpenAI through the official client: structured story text, gpt-image pictures, speech."""
+"""OpenAI through the official client: structured story text, gpt-image pictures, speech.
+
+Every call is planned against the invocation's Budget: the client's timeout and
+retries (429, 5xx and timeouts, with jittered backoff) are set per call to fit.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +12,39 @@ import openai
 
 from bedtime.briefs import Draft, PictureBrief, StoryBrief
 from bedtime.prompts import STORY_SYSTEM, picture_prompt, story_prompt
-from bedtime.providers import STORY_SCHEMA, Narration, ProviderError, draft_from_json
+from bedtime.providers import (
+    STORY_SCHEMA,
+    KeyMissing,
+    Narration,
+    ProviderError,
+    draft_from_json,
+)
+from bedtime.providers.budget import Budget, CallSpec
+
+# openai-python waits at most 8 s between attempts, or what a Retry-After header asks
+# for when that is 60 s or less.
+_MAX_BACKOFF = 60.0
+STORY_CALL = CallSpec(timeout=90, attempts=3, max_backoff=_MAX_BACKOFF)
+IMAGE_CALL = CallSpec(timeout=180, attempts=2, max_backoff=_MAX_BACKOFF)
+SPEECH_CALL = CallSpec(timeout=120, attempts=2, max_backoff=_MAX_BACKOFF)
+MODERATION_CALL = CallSpec(timeout=30, attempts=2, max_backoff=_MAX_BACKOFF)
+SPEECH_INPUT_LIMIT = 4096  # characters per speech request (OpenAI API reference)
+KEY_FIX = (
+    "put your OpenAI key in the stack's secret (the output OpenAIApiKeySecretArn): "
+    "aws secretsmanager put-secret-value --secret-id <OpenAIApiKeySecretArn> "
+    "--secret-string 'sk-...'; locally, set OPENAI_API_KEY"
+)
 
 
-def openai_client(api_key: str | None, base_url: str | None, timeout: float) -> openai.OpenAI:
-    """The client retries 429, 5xx and timeouts itself, with jittered exponential backoff."""
-    return openai.OpenAI(api_key=api_key, base_url=base_url, timeout=timeout, max_retries=2)
+def openai_client(api_key: str | None, base_url: str | None) -> openai.OpenAI:
+    if not api_key:
+        raise KeyMissing("no OpenAI key is set", fix=KEY_FIX)
+    return openai.OpenAI(api_key=api_key, base_url=base_url)
 
 
 def _provider_error(error: openai.OpenAIError) -> ProviderError:
+    if isinstance(error, openai.AuthenticationError | openai.PermissionDeniedError):
+        return KeyMissing(f"OpenAI refused the key: {error}", fix=KEY_FIX)
     retryable = isinstance(
         error, openai.APITimeoutError | openai.APIConnectionError | openai.RateLimitError
     ) or (isinstance(error, openai.APIStatusError) and error.status_code >= 500)
@@ -24,16 +52,26 @@ def _provider_error(error: openai.OpenAIError) -> ProviderError:
     return ProviderError(f"OpenAI: {error}", retryable=retryable, request_id=request_id)
 
 
-class OpenAIStoryWriter:
+class _OpenAICaller:
+    def __init__(self, client: openai.OpenAI, budget: Budget) -> None:
+        self._client = client
+        self._budget = budget
+
+    def _planned(self, spec: CallSpec) -> openai.OpenAI:
+        plan = self._budget.plan(spec)
+        return self._client.with_options(timeout=plan.timeout, max_retries=plan.retries)
+
+
+class OpenAIStoryWriter(_OpenAICaller):
     name = "openai"
 
-    def __init__(self, client: openai.OpenAI, model: str) -> None:
-        self._client = client
+    def __init__(self, client: openai.OpenAI, model: str, budget: Budget) -> None:
+        super().__init__(client, budget)
         self.model = model
 
     def write(self, brief: StoryBrief) -> Draft:
         try:
-            completion = self._client.chat.completions.create(
+            completion = self._planned(STORY_CALL).chat.completions.create(
                 model=self.model,
                 messages=[
                     {"role": "system", "content": STORY_SYSTEM},
@@ -56,21 +94,21 @@ class OpenAIStoryWriter:
         return draft_from_json(message.content or "", "OpenAI", completion.id)
 
 
-class OpenAIPainter:
+class OpenAIPainter(_OpenAICaller):
     name = "openai"
 
-    def __init__(self, client: openai.OpenAI, model: str, quality: str) -> None:
-        self._client = client
+    def __init__(self, client: openai.OpenAI, model: str, quality: str, budget: Budget) -> None:
+        super().__init__(client, budget)
         self._model = model
         self._quality = quality
 
     def paint(self, brief: PictureBrief) -> bytes:
         try:
-            result = self._client.images.generate(
+            result = self._planned(IMAGE_CALL).images.generate(
                 model=self._model,
                 prompt=picture_prompt(brief),
                 size="1024x1024",
-                quality=self._quality,
+                quality=self._quality,  # type: ignore[arg-type]  # a validated setting
                 n=1,
             )
         except openai.OpenAIError as error:
@@ -80,37 +118,54 @@ class OpenAIPainter:
         return base64.b64decode(result.data[0].b64_json)
 
 
-class OpenAIVoice:
+class OpenAIVoice(_OpenAICaller):
     """OpenAI text-to-speech; it gives no timings, so the page estimates them."""
 
     name = "openai"
 
-    def __init__(self, client: openai.OpenAI, model: str, voice: str) -> None:
-        self._client = client
+    def __init__(self, client: openai.OpenAI, model: str, voice: str, budget: Budget) -> None:
+        super().__init__(client, budget)
         self._model = model
         self._voice = voice
 
     def speak(self, title: str, paragraphs: tuple[str, ...], language: str) -> Narration:
-        text = "\n\n".join((title, *paragraphs))
-        try:
-            response = self._client.audio.speech.create(
-                model=self._model, voice=self._voice, input=text, response_format="mp3"
-            )
-        except openai.OpenAIError as error:
-            raise _provider_error(error) from error
-        return Narration(mp3=response.content)
+        mp3 = b""
+        for text in speech_requests((title, *paragraphs)):
+            try:
+                response = self._planned(SPEECH_CALL).audio.speech.create(
+                    model=self._model, voice=self._voice, input=text, response_format="mp3"
+                )
+            except openai.OpenAIError as error:
+                raise _provider_error(error) from error
+            mp3 += response.content  # MP3 frames play on from one file into the next
+        return Narration(mp3=mp3)
 
 
-class OpenAIModerator:
+def speech_requests(parts: tuple[str, ...]) -> list[str]:
+    """Whole paragraphs per request, each request within the speech input limit."""
+    requests: list[str] = []
+    for part in parts:
+        if requests and len(requests[-1]) + 2 + len(part) <= SPEECH_INPUT_LIMIT:
+            requests[-1] += "\n\n" + part
+        else:
+            requests.append(part[:SPEECH_INPUT_LIMIT])
+    return requests
+
+
+class OpenAIModerator(_OpenAICaller):
     """OpenAI's moderation endpoint; a check that cannot be made counts as flagged."""
 
-    def __init__(self, client: openai.OpenAI, model: str = "omni-moderation-latest") -> None:
-        self._client = client
+    def __init__(
+        self, client: openai.OpenAI, budget: Budget, model: str = "omni-moderation-latest"
+    ) -> None:
+        super().__init__(client, budget)
         self._model = model
 
     def flagged(self, text: str) -> bool:
         try:
-            result = self._client.moderations.create(model=self._model, input=text)
-        except openai.OpenAIError:
+            result = self._planned(MODERATION_CALL).moderations.create(
+                model=self._model, input=text
+            )
+        except (openai.OpenAIError, ProviderError):
             return True
         return any(item.flagged for item in result.results)

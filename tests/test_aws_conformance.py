@@ -1,0 +1,314 @@
+"""What real AWS refuses and moto forgives.
+
+Nobody can deploy from a test, so each rule the cloud enforces is read here from the
+template as SAM translates it (or from the clients we build), and each test's docstring
+names the AWS document it encodes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from bedtime import services
+from bedtime.catalog import load_catalog
+from bedtime.handlers import create_story, illustrate, narrate
+from bedtime.local.functions import LambdaContext
+from bedtime.providers import bedrock, openai, polly
+from bedtime.providers.budget import RESERVE_SECONDS
+from bedtime.speech import spoken_lines
+from helpers import (
+    SAMPLE_STORY_ID,
+    delivered,
+    resolved_resources,
+    sample_event,
+    story_record,
+    translated_template,
+)
+
+
+def of_type(resources: dict[str, dict], kind: str) -> dict[str, dict]:
+    return {name: r.get("Properties", {}) for name, r in resources.items() if r["Type"] == kind}
+
+
+# --- 1. EventBridge and CloudWatch cannot publish to an SNS topic under aws/sns -------
+def test_no_rule_or_alarm_publishes_to_a_topic_encrypted_with_the_aws_managed_key() -> None:
+    """SNS developer guide, "Managing Amazon SNS encryption keys and costs": an AWS service
+    that publishes to an encrypted topic (EventBridge, CloudWatch) needs a customer managed
+    key whose policy grants it kms:GenerateDataKey* and kms:Decrypt; the policy of the AWS
+    managed key alias/aws/sns cannot be changed to grant that."""
+    resources = resolved_resources()
+    topics = of_type(resources, "AWS::SNS::Topic")
+    published_to = [
+        target["Arn"]
+        for rule in of_type(resources, "AWS::Events::Rule").values()
+        for target in rule.get("Targets", [])
+        if target["Arn"] in topics
+    ]
+    published_to += [
+        action
+        for alarm in of_type(resources, "AWS::CloudWatch::Alarm").values()
+        for action in alarm.get("AlarmActions", [])
+    ]
+    assert published_to
+    for topic in published_to:
+        assert topics[topic].get("KmsMasterKeyId") in (None, ""), topic
+
+
+def test_topic_policies_for_eventbridge_carry_no_condition() -> None:
+    """EventBridge user guide, "Using resource-based policies for Amazon EventBridge",
+    Amazon SNS permissions: "You can't use Condition blocks in Amazon SNS topic policies
+    for EventBridge"."""
+    for policy in of_type(resolved_resources(), "AWS::SNS::TopicPolicy").values():
+        for statement in policy["PolicyDocument"]["Statement"]:
+            if statement["Principal"] == {"Service": "events.amazonaws.com"}:
+                assert "Condition" not in statement
+
+
+# --- 2. Presigned media URLs the browser can follow ----------------------------------
+@pytest.mark.parametrize("region", ["us-east-1", "eu-west-2"])
+def test_media_urls_are_sigv4_on_the_regional_host_that_the_csp_allows(
+    aws, monkeypatch, region
+) -> None:
+    """Amazon S3 API reference, "Authenticating requests (AWS signature version 2)":
+    Signature Version 4 is the only one new buckets and regions support (buckets created
+    after 24 June 2020 refuse SigV2); botocore presigns with SigV2 in us-east-1 unless
+    told otherwise. S3 user guide, "Virtual hosting of buckets": the global endpoint may
+    answer a new bucket with a 307 redirect, which the page's CSP would block."""
+    monkeypatch.setenv("AWS_DEFAULT_REGION", region)
+    services.clear()
+    url = urlsplit(services.media_store().url("stories/x/picture.png"))
+    bucket = services.settings().media_bucket
+    assert url.netloc == f"{bucket}.s3.{region}.amazonaws.com"
+    query = parse_qs(url.query)
+    assert query["X-Amz-Algorithm"] == ["AWS4-HMAC-SHA256"]
+    assert "Signature" not in query and "AWSAccessKeyId" not in query
+    from bedtime.handlers import web
+
+    csp = web.security_headers("no-store")["Content-Security-Policy"]
+    media_src = re.search(r"media-src ([^;]+);", csp).group(1).split()
+    assert f"{url.scheme}://{url.netloc}" in media_src
+
+
+# --- 3. Provider calls fit inside the function's timeout -----------------------------
+def function_timeout(name: str) -> int:
+    return translated_template()["Resources"][name]["Properties"]["Timeout"]
+
+
+@pytest.mark.parametrize(
+    ("function", "calls"),
+    [
+        ("CreateStoryFunction", [openai.STORY_CALL, openai.MODERATION_CALL]),
+        ("CreateStoryFunction", [bedrock.STORY_CALL]),
+        ("IllustrateFunction", [openai.IMAGE_CALL]),
+        ("IllustrateFunction", [bedrock.IMAGE_CALL]),
+        ("NarrateFunction", [openai.SPEECH_CALL]),
+        ("NarrateFunction", [polly.SYNTHESIS_CALL]),
+    ],
+)
+def test_a_providers_full_retries_fit_the_lambda_timeout_with_room_to_record_failure(
+    function, calls
+) -> None:
+    """Lambda developer guide, "Configure Lambda function timeout": Lambda stops a function
+    at its timeout, with no chance to record anything. The first call of each provider, at
+    its full timeout and retries (and the client's backoff between them), leaves the
+    reserve in which a failure is recorded and the story announced."""
+    worst = sum(call.worst_case() for call in calls)
+    assert worst + RESERVE_SECONDS <= function_timeout(function)
+
+
+class ShortOfTime(LambdaContext):
+    """A context with only `seconds` of the invocation left."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__("IllustrateFunction")
+        self.seconds = seconds
+
+    def get_remaining_time_in_millis(self) -> int:
+        return int(self.seconds * 1000)
+
+
+def test_with_too_little_time_left_the_picture_is_failed_and_the_story_announced(
+    aws, monkeypatch
+) -> None:
+    """Lambda developer guide, "Configure Lambda function timeout" (as above): when the
+    invocation is nearly over, no provider call is started; the medium is recorded as
+    failed and StoryReady still goes out."""
+    monkeypatch.setenv("IMAGE_PROVIDER", "openai")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")  # never reached
+    services.clear()
+    services.story_store().add(story_record(SAMPLE_STORY_ID))
+    event = sample_event("story-created.json")
+    illustrate.handler(event, ShortOfTime(RESERVE_SECONDS + 1))
+    narrate.handler(event, LambdaContext("NarrateFunction"))
+    assert services.story_store().get(SAMPLE_STORY_ID).image.status == "failed"
+    [ready] = delivered(aws, "StoryReadyRule")
+    assert ready["detail"]["image"] == "failed"
+
+
+def test_a_missing_openai_key_still_gives_the_night_a_story_and_says_how_to_fix_it(
+    aws, monkeypatch, lambda_context, logged
+) -> None:
+    """At first deploy the OpenAI secret holds no key yet (README, "Deploy to AWS"): the
+    night's story is written offline, and one log line says where to put the key."""
+    monkeypatch.setenv("STORY_PROVIDER", "openai")
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    services.clear()
+    services.catalog_store().replace(load_catalog())
+    result = create_story.handler(sample_event("make-story.json"), lambda_context)
+    assert services.story_store().get(result["storyId"]).provider == "offline"
+    fixes = [line for line in logged() if "put-secret-value" in line["message"]]
+    assert len(fixes) == 1 and fixes[0]["level"] == "ERROR"
+
+
+# --- 4. Two stacks side by side ------------------------------------------------------
+NAME_PROPERTIES = {
+    "AWS::Scheduler::Schedule": "Name",
+    "AWS::Scheduler::ScheduleGroup": "Name",
+    "AWS::SQS::Queue": "QueueName",
+    "AWS::SNS::Topic": "TopicName",
+    "AWS::DynamoDB::Table": "TableName",
+    "AWS::S3::Bucket": "BucketName",
+    "AWS::Events::EventBus": "Name",
+    "AWS::Events::Rule": "Name",
+    "AWS::Lambda::Function": "FunctionName",
+    "AWS::Pipes::Pipe": "Name",
+    "AWS::IAM::Role": "RoleName",
+    "AWS::Logs::LogGroup": "LogGroupName",
+    "AWS::CloudWatch::Alarm": "AlarmName",
+}
+
+
+def test_no_resource_has_a_fixed_physical_name_that_a_second_stack_would_collide_with():
+    """AWS SAM developer guide, "ScheduleV2" (OmitName): without it, SAM names the schedule
+    <Function><Event>, the same in every stack; CloudFormation user guide, "Name type":
+    a resource with a custom name cannot be created twice in one account and region. Any
+    name we set must include the stack's name."""
+    for name, resource in translated_template()["Resources"].items():
+        given = resource.get("Properties", {}).get(NAME_PROPERTIES.get(resource["Type"], ""))
+        if given is not None:
+            assert "AWS::StackName" in json.dumps(given), f"{name} is always named {given}"
+
+
+# --- 5. Polly's two limits ---------------------------------------------------------
+def test_ssml_requests_stay_under_both_polly_limits_for_a_2000_word_story() -> None:
+    """Amazon Polly developer guide, "Quotas in Amazon Polly": "The size of the input text
+    can be up to 3000 billed characters (6000 total characters). SSML tags are not counted
+    as billed characters." A story of many short lines carries a <mark/> and a <break/>
+    per line, so the tags can pass 6,000 long before the words pass 3,000."""
+    stanzas = tuple("\n".join(["Hush now & sleep"] * 4) for _ in range(125))  # 2,000 words
+    lines = list(spoken_lines("Goodnight", stanzas))
+    requests = [polly.ssml(chunk) for chunk in polly.chunks(lines)]
+    assert sum(len(chunk) for chunk in polly.chunks(lines)) == len(lines)
+    for request in requests:
+        assert len(request) <= 6000
+        assert len(re.sub(r"<[^>]+>", "", request).replace("&amp;", "&")) <= 3000
+
+
+# --- 6. Bedrock through cross-region inference profiles ----------------------------
+def story_function_statements(parameters: dict[str, str]) -> list[dict]:
+    role = resolved_resources(parameters)["CreateStoryFunctionRole"]["Properties"]
+    return [s for p in role["Policies"] for s in p["PolicyDocument"]["Statement"]]
+
+
+def test_a_bedrock_inference_profile_is_allowed_with_its_model_in_every_region() -> None:
+    """Amazon Bedrock user guide, "Prerequisites for inference profiles": "When you specify
+    an inference profile in the Resource field ..., you must also specify the foundation
+    model in each Region associated with it"; the bedrock:InferenceProfileArn condition
+    keeps the model to calls made through the profile."""
+    statements = story_function_statements(
+        {"StoryProvider": "bedrock", "BedrockTextModel": "us.amazon.nova-lite-v1:0"}
+    )
+    resources = {s["Sid"]: s for s in statements if s.get("Sid", "").startswith("WriteWithBedrock")}
+    profile = resources["WriteWithBedrockProfile"]["Resource"]
+    assert profile.endswith(":inference-profile/us.amazon.nova-lite-v1:0")
+    model = resources["WriteWithBedrockThroughTheProfile"]
+    assert model["Resource"] == "arn:aws:bedrock:*::foundation-model/amazon.nova-lite-v1:0"
+    assert model["Condition"]["StringLike"]["bedrock:InferenceProfileArn"] == profile
+
+
+def test_a_bedrock_model_in_the_region_is_allowed_by_its_own_arn_only() -> None:
+    """Amazon Bedrock user guide, "Prerequisites for inference profiles" (as above): a model
+    called directly needs only its foundation-model ARN in the stack's region."""
+    statements = story_function_statements({"StoryProvider": "bedrock"})
+    [only] = [s for s in statements if s.get("Sid", "").startswith("WriteWithBedrock")]
+    assert only["Resource"] == "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0"
+
+
+# --- 7. A retried CreateStory writes no second story --------------------------------
+def test_a_create_story_retried_after_dying_between_save_and_idempotency_writes_one_story(
+    aws, lambda_context
+) -> None:
+    """AWS Lambda developer guide, "Asynchronous invocation": a failed or timed-out event
+    is retried; Powertools idempotency, "Handling exceptions": a record left in progress
+    by a function that died expires, and the retry runs the work again. The story id is
+    derived from the request, and the story is saved with a conditional put."""
+    services.catalog_store().replace(load_catalog())
+    event = sample_event("schedule.json")
+    first = create_story.handler(event, lambda_context)
+    idempotency = services.settings().idempotency_table
+    dynamodb = services.client("dynamodb")
+    for item in dynamodb.scan(TableName=idempotency)["Items"]:
+        dynamodb.delete_item(TableName=idempotency, Key={"id": item["id"]})
+    second = create_story.handler(event, lambda_context)
+    assert second["storyId"] == first["storyId"]
+    assert [s.id for s in services.story_store().recent()] == [first["storyId"]]
+
+
+# --- Knowing when something fails ---------------------------------------------------
+def failure_destinations(value):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in ("DeadLetterConfig", "OnFailure"):
+                yield item
+            else:
+                yield from failure_destinations(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from failure_destinations(item)
+
+
+def test_every_dead_letter_and_on_failure_destination_is_the_alarmed_queue() -> None:
+    """CloudWatch user guide, "Using Amazon CloudWatch alarms": one alarm on one metric
+    (the cheapest: one alarm metric) watches the queue that every dead-letter and
+    on-failure destination of the stack sends to."""
+    text = json.dumps(translated_template()["Resources"])
+    destinations = re.findall(
+        r'"(?:DeadLetterConfig|OnFailure)": (\{[^{}]*(?:\{[^{}]*\})?\})', text
+    )
+    assert destinations
+    for destination in destinations:
+        assert "FailuresQueue" in destination, destination
+    [alarm] = of_type(resolved_resources(), "AWS::CloudWatch::Alarm").values()
+    assert alarm["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    assert alarm["Dimensions"] == [{"Name": "QueueName", "Value": "FailuresQueue.QueueName"}]
+    assert alarm["Threshold"] == 0 and alarm["ComparisonOperator"] == "GreaterThanThreshold"
+    assert alarm["AlarmActions"] == ["AlertsTopic"]
+
+
+def test_an_operator_address_or_else_the_familys_hears_the_alarm() -> None:
+    """SNS developer guide, "Email notifications": an email subscription per address."""
+    nobody = resolved_resources()
+    assert "OperatorEmailSubscription" not in nobody
+    family = resolved_resources({"NotificationEmail": "family@example.com"})
+    assert family["OperatorEmailSubscription"]["Properties"]["Endpoint"] == "family@example.com"
+    both = resolved_resources(
+        {"NotificationEmail": "family@example.com", "OperatorEmail": "ops@example.com"}
+    )
+    assert both["OperatorEmailSubscription"]["Properties"]["Endpoint"] == "ops@example.com"
+
+
+def test_a_story_id_does_not_follow_a_later_malformed_event_into_the_logs(
+    aws, lambda_context, logged
+) -> None:
+    """Powertools for AWS Lambda (Python), Logger, "Clearing all state": keys added with
+    append_keys persist across warm invocations unless clear_state=True."""
+    services.story_store().add(story_record(SAMPLE_STORY_ID))
+    illustrate.handler(sample_event("story-created.json"), lambda_context)
+    illustrate.handler({"detail": {}}, lambda_context)
+    [refusal] = [line for line in logged() if "malformed" in line["message"]]
+    assert "story_id" not in refusal
