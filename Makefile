@@ -7,14 +7,21 @@ VENV   ?= .venv
 PYTHON := $(VENV)/bin/python
 BIN    := $(VENV)/bin
 PORT   ?= 3000
-STACK  ?= bedtime-stories
+STACK  ?=
+TOOLS_ARGS = --port $(PORT) $(if $(STACK),--stack $(STACK))
 
 export PYTHONPATH := $(CURDIR)/src
 export SAM_CLI_TELEMETRY := 0
 
-help: ## List the targets
-	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | sort | \
-	  awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
+help: ## List the targets and the variables they read
+	@if [ -t 1 ]; then on=$$'\033[36m'; off=$$'\033[0m'; else on=; off=; fi; \
+	grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
+	  awk -v on="$$on" -v off="$$off" 'BEGIN {FS = ":.*?## "}; {printf "  %s%-10s%s %s\n", on, $$1, off, $$2}'; \
+	echo; echo "Variables:"; \
+	echo "  PORT=3000     the local site's port (make run, story, smoke)"; \
+	echo "  CATALOG=path  your own catalog file (make run, seed)"; \
+	echo "  STACK=name    a deployed stack (make story, seed, smoke, logs); default bedtime-stories"; \
+	echo "  GUIDED=1      make deploy asks for every parameter"
 
 # --- Set-up (first call only) -------------------------------------------------
 $(VENV)/.local: requirements/local.txt requirements/create-story.txt requirements/illustrate.txt requirements/narrate.txt requirements/web.txt
@@ -32,11 +39,14 @@ $(VENV)/.dev: $(VENV)/.local requirements/dev.txt
 run: $(VENV)/.local ## Run the whole flow locally (no AWS, no Docker, no key); prints the story's link
 	@$(PYTHON) -m bedtime.local $(if $(CATALOG),--catalog $(CATALOG)) --port $(PORT)
 
-story: $(VENV)/.local ## Make a story now: on the running `make run`, or on the deployed stack with STACK=name
-	@$(PYTHON) -m bedtime.deployed story --stack $(STACK) --local-port $(PORT)
+story: $(VENV)/.local ## Make a story now on the `make run` on PORT (or STACK) and print its link
+	@$(PYTHON) -m bedtime.tools story $(TOOLS_ARGS)
 
-seed: $(VENV)/.local ## Load CATALOG=path (default: the bundled catalog) into the deployed stack
-	@$(PYTHON) -m bedtime.deployed seed --stack $(STACK) $(if $(CATALOG),--catalog $(CATALOG))
+seed: $(VENV)/.local ## Load CATALOG=path (default: the bundled catalog) into the deployed STACK
+	@$(PYTHON) -m bedtime.tools seed $(TOOLS_ARGS) $(if $(CATALOG),--catalog $(CATALOG))
+
+smoke: $(VENV)/.local ## Prove the deployed STACK (or the `make run` on PORT) from outside
+	@$(PYTHON) -m bedtime.tools smoke $(TOOLS_ARGS)
 
 # --- Quality ------------------------------------------------------------------
 test: $(VENV)/.dev ## Lint, validate, scan and build, then run every test
@@ -73,14 +83,17 @@ bench: build ## Measure cold starts, sizes, render time, the local flow and load
 build: $(VENV)/.dev ## sam build (no Docker and no local Python 3.13 needed)
 	@$(BIN)/sam build --build-in-source --parallel
 
-deploy: build ## sam deploy with samconfig.toml's defaults; GUIDED=1 asks for every parameter
-	@$(BIN)/sam deploy $(if $(GUIDED),--guided)
+deploy: $(VENV)/.local ## sam build + sam deploy (samconfig.toml's defaults); GUIDED=1 asks for every parameter
+	@$(PYTHON) -m bedtime.tools check-aws
+	@$(MAKE) build
+	@$(BIN)/sam deploy $(if $(GUIDED),--guided) $(if $(STACK),--stack-name $(STACK))
 
 invoke: build ## sam local invoke FN=WebFunction EVENT=events/web-home.json (needs Docker)
 	@$(BIN)/sam local invoke $(FN) --event $(EVENT)
 
-logs: ## Follow the deployed functions' logs
-	@$(BIN)/sam logs --stack-name $(STACK) --tail
+logs: $(VENV)/.dev ## Follow the deployed STACK's function logs
+	@$(PYTHON) -m bedtime.tools check-aws
+	@$(BIN)/sam logs --stack-name $(or $(STACK),bedtime-stories) --tail
 
 clean: ## Remove build output and local run state
 	rm -rf .aws-sam .local
@@ -93,7 +106,7 @@ LAMBDA_PIP := python3 -m pip install --quiet --disable-pip-version-check \
 define lambda_artifact
 	$(LAMBDA_PIP) "$(ARTIFACTS_DIR)" -r requirements/$(1).txt
 	cp -r src/bedtime "$(ARTIFACTS_DIR)/"
-	rm -rf "$(ARTIFACTS_DIR)"/bedtime/local "$(ARTIFACTS_DIR)"/bedtime/deployed.py
+	rm -rf "$(ARTIFACTS_DIR)"/bedtime/local "$(ARTIFACTS_DIR)"/bedtime/tools
 	find "$(ARTIFACTS_DIR)" -name __pycache__ -type d -prune -exec rm -rf {} +
 endef
 
@@ -110,5 +123,5 @@ build-WebFunction:
 	$(call lambda_artifact,web)
 	cp -r web "$(ARTIFACTS_DIR)/"
 
-.PHONY: help run story seed test lint validate security bench build deploy invoke logs clean \
+.PHONY: help run story seed smoke test lint validate security bench build deploy invoke logs clean \
   build-CreateStoryFunction build-IllustrateFunction build-NarrateFunction build-WebFunction

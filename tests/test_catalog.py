@@ -75,26 +75,29 @@ def test_replace_makes_the_tables_hold_exactly_the_catalog(aws) -> None:
 
 
 def test_make_seed_refuses_a_bad_catalog_before_touching_aws(tmp_path, capsys, monkeypatch) -> None:
-    from bedtime import deployed
+    from bedtime.tools import __main__ as tools
 
     def no_aws(*args, **kwargs):
         raise AssertionError("AWS was called for a catalog that cannot be used")
 
-    monkeypatch.setattr(deployed, "stack_outputs", no_aws)
+    monkeypatch.setattr(tools, "stack_target", no_aws)
     bad = tmp_path / "catalog.json"
     bad.write_text(json.dumps({**GOOD, "characters": [entry("Pip"), entry("Pip")]}))
-    assert deployed.main(["seed", "--catalog", str(bad)]) == 2
+    assert tools.main(["seed", "--catalog", str(bad)]) == 2
     assert 'the name "Pip" appears twice' in capsys.readouterr().err
 
 
 def test_make_seed_replaces_the_deployed_catalog(aws, monkeypatch, capsys) -> None:
-    from bedtime import deployed
+    import boto3
 
-    monkeypatch.setattr(
-        deployed,
-        "stack_outputs",
-        lambda stack: {"CharactersTableName": "CharactersTable", "ScenesTableName": "ScenesTable"},
-    )
-    assert deployed.main(["seed"]) == 0
+    from bedtime.tools import __main__ as tools
+    from bedtime.tools.target import Target
+
+    def the_stack(stack: str) -> Target:
+        names = {"CharactersTable": "CharactersTable", "ScenesTable": "ScenesTable"}
+        return Target(f"stack {stack}", boto3.client, names, ask=print, local=False)
+
+    monkeypatch.setattr(tools, "stack_target", the_stack)
+    assert tools.main(["seed"]) == 0
     assert "6 characters and 5 scenes" in capsys.readouterr().out
     assert len(services.catalog_store().load().characters) == 6

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import re
@@ -119,42 +120,74 @@ def test_hostile_catalog_is_escaped_on_the_page_and_in_the_email(make_run) -> No
     assert "<script>" not in text and "<img" not in text
 
 
-def test_make_story_asks_the_running_stack_for_another(make_run) -> None:
+def tools(make_run: dict, *arguments: str, port: int | None = None):
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    result = subprocess.run(
-        [sys.executable, "-m", "bedtime.deployed", "story", "--local-port", str(make_run["port"])],
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bedtime.tools",
+            *arguments,
+            "--port",
+            str(port or make_run["port"]),
+        ],
         cwd=make_run["workdir"],
         env=env,
         capture_output=True,
         text=True,
-        timeout=30,
+        timeout=120,
     )
+
+
+def test_make_story_asks_the_run_on_its_port_and_prints_the_new_storys_link(make_run) -> None:
+    result = tools(make_run, "story")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Asked the local run")
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        line = make_run["process"].stdout.readline()
-        make_run["lines"].append(line)
-        if (
-            line.startswith("Story ready: ")
-            and line.strip() != f"Story ready: {story_url(make_run)}"
-        ):
-            return
-    pytest.fail("no second story")
+    link = result.stdout.strip().splitlines()[-1].removeprefix("Story ready: ")
+    assert link.startswith(f"http://127.0.0.1:{make_run['port']}/stories/")
+    assert link != story_url(make_run)
+    assert "picture done" in result.stdout and "narration done" in result.stdout
+    status, _, _ = fetch(link)
+    assert status == 200
 
 
-def test_sigterm_stops_cleanly_within_seconds(make_run) -> None:
+def test_make_story_on_another_port_does_not_reach_this_run(make_run) -> None:
+    result = tools(make_run, "story", "--timeout", "5", port=make_run["port"] + 1)
+    assert result.returncode == 1
+    assert f"No `make run` is up on port {make_run['port'] + 1}" in result.stderr
+
+
+def test_make_smoke_passes_against_the_local_run(make_run) -> None:
+    result = tools(make_run, "smoke", "--timeout", "60")
+    assert result.returncode == 0, result.stdout + result.stderr
+    table = result.stdout
+    for check in (
+        "story made, picture and narration done",
+        "story page and its security headers",
+        "img media URL",
+        "audio media URL",
+        "failures queue empty",
+    ):
+        assert f"ok      {check}" in table, table
+
+
+def test_sigterm_stops_cleanly_and_promptly_after_a_busy_evening(make_run) -> None:
     process = make_run["process"]
+    for _ in range(2):  # more stories, pages and a browser's keep-alive connection
+        tools(make_run, "story")
+    keep_alive = http.client.HTTPConnection("127.0.0.1", make_run["port"], timeout=5)
+    keep_alive.request("GET", "/")
+    keep_alive.getresponse().read()
     process.send_signal(signal.SIGTERM)
     try:
-        rest, _ = process.communicate(timeout=15)
+        rest, _ = process.communicate(timeout=5)
     except subprocess.TimeoutExpired:
         process.kill()
         rest, _ = process.communicate()
-        pytest.fail("still running 15 s after SIGTERM:\n" + rest[-2000:])
+        pytest.fail("still running 5 s after SIGTERM:\n" + rest[-2000:])
+    keep_alive.close()
     assert process.returncode == 0, rest[-2000:]
     assert "Stopping..." in rest
-    assert not (make_run["workdir"] / ".local" / "run.json").exists()
+    assert not list((make_run["workdir"] / ".local").glob("run-*.json"))
 
 
 def test_a_changed_pipe_filter_in_the_template_changes_what_is_forwarded(tmp_path) -> None:

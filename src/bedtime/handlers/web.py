@@ -48,6 +48,7 @@ def security_headers(cache_control: str) -> dict[str, str]:
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "no-referrer",
         "X-Frame-Options": "DENY",
+        "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
         "Cache-Control": cache_control,
     }
 

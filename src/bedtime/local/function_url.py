@@ -65,13 +65,21 @@ def _query(query: str) -> dict[str, str]:
     return values
 
 
+class _Server(ThreadingHTTPServer):
+    # Many browsers and load clients at once: the socket's default backlog of 5 drops
+    # connections long before the function is busy.
+    request_queue_size = 128
+    # Stopping never waits for a browser's keep-alive connection to close.
+    daemon_threads = True
+    block_on_close = False
+
+
 class FunctionUrlServer:
     """A threaded HTTP server that turns each request into one Lambda invocation."""
 
     def __init__(self, invoke: Callable[[dict], dict], port: int, host: str = "127.0.0.1"):
         self._invoke = invoke
-        self.httpd = ThreadingHTTPServer((host, port), self._handler_class())
-        self.httpd.daemon_threads = True
+        self.httpd = _Server((host, port), self._handler_class())
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self._started = False
 

@@ -10,7 +10,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +25,7 @@ from bedtime.local.functions import LocalFunction, environment, functions
 from bedtime.local.pipe import LocalPipe, wire_record
 from bedtime.local.schedule import nightly_schedule
 from bedtime.local.stack import LocalStack, Rule, create_stack
+from bedtime.local.state import STATE_DIR, run_state_file
 from bedtime.local.template import TEMPLATE, load_template, resources, template_resolver
 from bedtime.local.transformer import transform_input
 
@@ -39,7 +39,7 @@ LOCAL_SERVICES = (
     "EVENTBRIDGE",
     "SECRETS_MANAGER",
 )
-STATE_DIR = Path(".local")
+STOP_SECONDS = 1.5
 # Settings a user may set in the environment to override the template's defaults locally
 USER_SETTINGS = (
     "STORY_MODEL",
@@ -124,7 +124,6 @@ class LocalRun:
         self._ready_changed = threading.Condition()
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="lambda")
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self.web: FunctionUrlServer | None = None
         self.stack: LocalStack | None = None
@@ -135,6 +134,7 @@ class LocalRun:
         started = time.monotonic()
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request lines
         self.web = FunctionUrlServer(self._serve_web, self.port)
+        self.port = self.web.httpd.server_address[1]
         self._moto.start()
         host, port = self._moto.get_host_and_port()
         self.endpoint = f"http://{host}:{port}"
@@ -180,15 +180,18 @@ class LocalRun:
         self._spawn(lambda: self._fire_nightly(schedule), "schedule")
 
     def stop(self) -> None:
+        """Within about a second: the loops see the stop at their next poll (at most a
+        second); invocations still running are left to die with the process, as Lambda
+        would stop them."""
         self._stopping.set()
+        deadline = time.monotonic() + STOP_SECONDS
         for thread in self._threads:
-            thread.join(timeout=5)
-        self._pool.shutdown(wait=True, cancel_futures=True)
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
         if self.web:
             self.web.stop()
         if self.stack:
             self._moto.stop()
-        (self.state_dir / "run.json").unlink(missing_ok=True)
+        run_state_file(self.port, self.state_dir).unlink(missing_ok=True)
         if self._saved_environment is not None:
             os.environ.clear()
             os.environ.update(self._saved_environment)
@@ -221,14 +224,32 @@ class LocalRun:
         )
 
     def _write_state(self) -> None:
+        """What `make story` and `make smoke` need to find this run (by its port)."""
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        state = {"endpoint": self.endpoint, "controlQueue": self.control_queue, "pid": os.getpid()}
-        (self.state_dir / "run.json").write_text(json.dumps(state))
+        names = {
+            logical: self.resolver.names[logical]
+            for logical in ("StoriesTable", "CharactersTable", "ScenesTable", "MediaBucket")
+        }
+        names["FailuresQueue"] = self.resolver.names["FailuresQueue"]
+        names["SiteUrl"] = self.web.url if self.web else ""
+        state = {
+            "endpoint": self.endpoint,
+            "controlQueue": self.control_queue,
+            "pid": os.getpid(),
+            "names": names,
+        }
+        run_state_file(self.port, self.state_dir).write_text(json.dumps(state))
 
     def _spawn(self, target: Callable[[], None], name: str) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)
         thread.start()
         self._threads.append(thread)
+
+    def _invoke_async(self, name: str, event: Any, story_id: str | None = None) -> None:
+        """As Lambda invokes a rule's target: on its own, without waiting for it."""
+        threading.Thread(
+            target=self._invoke, args=(name, event, story_id), name=name, daemon=True
+        ).start()
 
     def _invoke(self, name: str, event: Any, story_id: str | None = None) -> Any:
         function = self.functions[name]
@@ -237,14 +258,22 @@ class LocalRun:
         outcome, result = "done", None
         try:
             result = function.invoke(event)
-        except Exception as error:  # a Lambda error: logged, like CloudWatch would
+        except Exception as error:  # a Lambda error: logged, then the on-failure destination
             outcome = "error"
             self.say(f"  {name} raised {type(error).__name__}: {error}")
+            self._record_failure(name, event, error)
         if isinstance(result, dict) and "error" in result:
             outcome = "refused"
         story_id = story_id or (result.get("storyId") if isinstance(result, dict) else None)
         self.timeline.record(Stage(name, story_id, started, time.monotonic(), outcome))
         return result
+
+    def _record_failure(self, source: str, event: Any, error: Exception) -> None:
+        """What the cloud's on-failure destination or dead-letter queue would receive."""
+        body = {"source": source, "error": f"{type(error).__name__}: {error}", "event": event}
+        self._client("sqs").send_message(
+            QueueUrl=self.resolver.names["FailuresQueue"], MessageBody=json.dumps(body, default=str)
+        )
 
     # --- the pipe: stream → filter → input template → bus -------------------
     def _shard_iterators(self) -> list[str]:
@@ -272,6 +301,7 @@ class LocalRun:
                         self._forward(wire_record(record), events, bus)
                     except Exception as error:  # the cloud pipe would retry, then dead-letter
                         self.say(f"  {self.pipe.name} could not forward a record: {error!r}")
+                        self._record_failure(self.pipe.name, wire_record(record), error)
 
     def _pipe_bus(self) -> str:
         for name, arn in self.resolver.attributes.items():
@@ -309,7 +339,7 @@ class LocalRun:
                 sqs.delete_message(QueueUrl=rule.queue_url, ReceiptHandle=message["ReceiptHandle"])
                 if rule.target in self.functions:
                     story_id = event.get("detail", {}).get("storyId")
-                    self._pool.submit(self._invoke, rule.target, event, story_id)
+                    self._invoke_async(rule.target, event, story_id)
                 else:
                     self._email(rule, event)
 
@@ -350,7 +380,7 @@ class LocalRun:
                     QueueUrl=self.control_queue, ReceiptHandle=message["ReceiptHandle"]
                 )
                 self.say("A story was asked for (make story)")
-                self._pool.submit(self.request_story, json.loads(message["Body"]))
+                self._invoke_async("CreateStoryFunction", json.loads(message["Body"]))
 
     # --- the web function behind its function URL ----------------------------
     def _serve_web(self, event: dict) -> dict:

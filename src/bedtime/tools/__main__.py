@@ -1,0 +1,101 @@
+"""python -m bedtime.tools {story,seed,smoke,check-aws}: what `make story`, `make seed`,
+`make smoke` and the first step of `make deploy` run."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from bedtime.catalog import DEFAULT_CATALOG, CatalogError, load_catalog
+from bedtime.tools.links import story_link
+from bedtime.tools.preflight import NotConfigured, check_aws
+from bedtime.tools.seed import seed
+from bedtime.tools.smoke import smoke, table
+from bedtime.tools.story import ask_for_story, wait_for_story
+from bedtime.tools.target import NoTarget, Target, local_target, stack_target
+
+
+def say(line: str) -> None:
+    print(line, flush=True)
+
+
+def chosen_target(args: argparse.Namespace) -> Target:
+    """The `make run` on PORT when one is up (unless STACK was named), else the stack."""
+    found = None if args.stack_given else local_target(args.port)
+    if found:
+        return found
+    try:
+        return stack_target(args.stack)
+    except NotConfigured as error:
+        raise NoTarget(
+            f"No `make run` is up on port {args.port} (start one, or set PORT to its port), "
+            f"and stack {args.stack} cannot be reached: {error}"
+        ) from error
+
+
+def story_command(args: argparse.Namespace) -> int:
+    target = chosen_target(args)
+    say(f"Asking {target.description} for a story...")
+    story_id = ask_for_story(target)
+    wait_for_story(target, story_id, args.timeout, say)
+    say(f"Story ready: {story_link(target, story_id)}")
+    return 0
+
+
+def seed_command(args: argparse.Namespace) -> int:
+    load_catalog(args.catalog)  # a bad file is refused before AWS is asked anything
+    say(seed(stack_target(args.stack), args.catalog))
+    return 0
+
+
+def smoke_command(args: argparse.Namespace) -> int:
+    checks = smoke(chosen_target(args), args.timeout, say)
+    say(table(checks))
+    return 0 if all(check.passed for check in checks) else 1
+
+
+def check_aws_command(args: argparse.Namespace) -> int:
+    say(f"AWS region {check_aws()}, credentials found.")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bedtime.tools")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, run, help_text in (
+        ("story", story_command, "make a story now and print its link"),
+        ("seed", seed_command, "load a catalog into the deployed stack"),
+        ("smoke", smoke_command, "prove a stack (or a make run) from outside"),
+        ("check-aws", check_aws_command, "is a region and are credentials set?"),
+    ):
+        command = commands.add_parser(name, help=help_text)
+        command.set_defaults(run=run)
+        command.add_argument("--stack", default=None)
+        command.add_argument("--port", type=int, default=3000)
+        command.add_argument("--timeout", type=float, default=600)
+        command.add_argument("--catalog", type=Path, default=DEFAULT_CATALOG)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    args.stack_given = args.stack is not None
+    args.stack = args.stack or "bedtime-stories"
+    try:
+        return int(args.run(args))
+    except CatalogError as error:
+        print(f"Catalog refused, nothing was written: {error}", file=sys.stderr)
+        return 2
+    except (NotConfigured, NoTarget, TimeoutError) as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    except (BotoCoreError, ClientError) as error:
+        print(f"AWS refused the request: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""`make story`: ask for a story now, follow it as it is made, print its link."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from bedtime.stories import Story, StoryNotFound, StoryStore, story_id_for
+from bedtime.tools.target import Target
+from bedtime.writing import StoryRequest
+
+POLL_SECONDS = 1.0
+
+
+def ask_for_story(target: Target) -> str:
+    """Send a `make story` request; the id the story will have (derived from the request)."""
+    request = {"trigger": "manual", "requestId": str(uuid.uuid4())}
+    target.ask(request)
+    parsed = StoryRequest.from_event(request, now=datetime.now(UTC))
+    return story_id_for(parsed.idempotency_key)
+
+
+def wait_for_story(
+    target: Target, story_id: str, timeout: float, say: Callable[[str], None]
+) -> Story:
+    """Poll the Stories table until both media have finished (done or failed) and the
+    story has been announced; say each step as it happens. TimeoutError past `timeout`."""
+    store = StoryStore(target.client("dynamodb"), target.names["StoriesTable"])
+    deadline = time.monotonic() + timeout
+    seen: set[str] = set()
+    while time.monotonic() < deadline:
+        try:
+            story = store.get(story_id)
+        except StoryNotFound:
+            story = None
+        for step in _steps(story) - seen:
+            say(f"  {step}")
+            seen.add(step)
+        if story is not None and story.ready_at:
+            return story
+        time.sleep(POLL_SECONDS)
+    raise TimeoutError(f"story {story_id} was not ready within {timeout:.0f} s")
+
+
+def _steps(story: Story | None) -> set[str]:
+    if story is None:
+        return set()
+    steps = {f"written: {story.title!r} ({story.provider})"}
+    for name, label in (("image", "picture"), ("audio", "narration")):
+        status = story.medium(name).status  # type: ignore[arg-type]
+        if status != "pending":
+            steps.add(f"{label} {status}")
+    if story.ready_at:
+        steps.add("announced (StoryReady)")
+    return steps

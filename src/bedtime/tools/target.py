@@ -1,0 +1,93 @@
+"""Where `make story`, `make seed` and `make smoke` act: the `make run` on PORT, or the
+deployed stack STACK (its resources read from the stack's outputs)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
+from bedtime.local.endpoint import local_client
+from bedtime.local.state import STATE_DIR, run_state_file
+from bedtime.tools.preflight import check_aws
+
+# The stack outputs the tools read, by the template's logical names
+OUTPUTS = {
+    "SiteUrl": "SiteUrl",
+    "StoriesTableName": "StoriesTable",
+    "CharactersTableName": "CharactersTable",
+    "ScenesTableName": "ScenesTable",
+    "MediaBucketName": "MediaBucket",
+    "FailuresQueueUrl": "FailuresQueue",
+    "CreateStoryFunctionName": "CreateStoryFunction",
+}
+
+
+class NoTarget(RuntimeError):
+    """Neither a local run nor a stack can be reached; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Target:
+    description: str
+    client: Callable[[str], Any]
+    names: dict[str, str]  # logical name -> physical name (table, bucket, queue URL, ...)
+    ask: Callable[[dict], None]  # deliver a CreateStory event, as Lambda's async invoke does
+    local: bool
+
+    @property
+    def site_url(self) -> str:
+        return self.names["SiteUrl"]
+
+
+def local_target(port: int, state_dir: Path = STATE_DIR) -> Target | None:
+    """The `make run` serving PORT, if one is up."""
+    path = run_state_file(port, state_dir)
+    if not path.exists():
+        return None
+    state = json.loads(path.read_text())
+    endpoint = state["endpoint"]
+    sqs = local_client("sqs", endpoint)
+    try:
+        sqs.get_queue_attributes(QueueUrl=state["controlQueue"], AttributeNames=["QueueArn"])
+    except (BotoCoreError, ClientError):
+        return None  # a run that stopped without removing its file
+
+    def ask(request: dict) -> None:
+        sqs.send_message(QueueUrl=state["controlQueue"], MessageBody=json.dumps(request))
+
+    return Target(
+        description=f"the local run at {state['names']['SiteUrl']}",
+        client=lambda service: local_client(service, endpoint),
+        names=state["names"],
+        ask=ask,
+        local=True,
+    )
+
+
+def stack_target(stack: str) -> Target:
+    """The deployed stack; NotConfigured (from preflight) when AWS is not set up here."""
+    check_aws()
+    try:
+        described = boto3.client("cloudformation").describe_stacks(StackName=stack)
+    except ClientError as error:
+        raise NoTarget(
+            f"Stack {stack} cannot be read ({error.response['Error']['Message']}). "
+            "Deploy it with `make deploy`, or name yours with STACK=name."
+        ) from error
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in described["Stacks"][0].get("Outputs", [])}
+    names = {logical: outputs[key] for key, logical in OUTPUTS.items() if key in outputs}
+
+    def ask(request: dict) -> None:
+        boto3.client("lambda").invoke(
+            FunctionName=names["CreateStoryFunction"],
+            InvocationType="Event",
+            Payload=json.dumps(request).encode(),
+        )
+
+    return Target(f"stack {stack}", boto3.client, names, ask, local=False)

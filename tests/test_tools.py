@@ -1,0 +1,74 @@
+"""The laptop commands' first answers: what to set when AWS is not set up, before any
+network call, and the smoke test's reading of a page."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import boto3
+import pytest
+
+from bedtime.tools.preflight import CREDENTIALS_HELP, REGION_HELP, NotConfigured, check_aws
+from bedtime.tools.smoke import csp_sources, media_on
+from helpers import ROOT
+
+
+@pytest.fixture
+def no_aws_config(monkeypatch) -> None:
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+def test_no_region_says_what_to_set(no_aws_config) -> None:
+    with pytest.raises(NotConfigured) as raised:
+        check_aws(boto3.Session())
+    assert str(raised.value) == REGION_HELP and "AWS_REGION" in REGION_HELP
+
+
+def test_a_region_without_credentials_says_how_to_get_them(no_aws_config) -> None:
+    with pytest.raises(NotConfigured) as raised:
+        check_aws(boto3.Session(region_name="eu-west-2"))
+    assert str(raised.value) == CREDENTIALS_HELP
+
+
+def without_aws(tmp_path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    return env | {
+        "HOME": str(tmp_path),
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "PYTHONPATH": str(ROOT / "src"),
+    }
+
+
+@pytest.mark.parametrize("command", ["seed", "story", "smoke"])
+def test_commands_without_aws_or_a_local_run_say_exactly_what_to_set(tmp_path, command):
+    result = subprocess.run(
+        [sys.executable, "-m", "bedtime.tools", command, "--port", "3999"],
+        cwd=tmp_path,
+        env=without_aws(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "AWS_REGION" in result.stderr and "Traceback" not in result.stderr
+    if command != "seed":
+        assert "No `make run` is up on port 3999" in result.stderr
+
+
+def test_the_smoke_test_finds_the_media_and_reads_the_csp() -> None:
+    image = "https://b.s3.eu-west-2.amazonaws.com/p.png?a=1&amp;b=2"
+    page = f'<img src="{image}" alt=""><audio src="x.mp3">'
+    assert media_on(page) == [
+        ("img", "https://b.s3.eu-west-2.amazonaws.com/p.png?a=1&b=2"),
+        ("audio", "x.mp3"),
+    ]
+    csp = "default-src 'none'; img-src 'self' https://b; media-src https://b"
+    assert csp_sources(csp, "img-src") == ["'self'", "https://b"]
+    assert csp_sources(csp, "media-src") == ["https://b"]
