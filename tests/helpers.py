@@ -112,3 +112,16 @@ def resolved_resources(parameters: dict[str, str] | None = None) -> dict[str, di
         if condition is None or resolver.conditions[condition]:
             kept[name] = resolver.resolve(resource)
     return kept
+
+
+def reader_cookie(hours: float = 24) -> dict[str, str]:
+    """A `cookie` header that signs the home family in (the Families table must exist)."""
+    import time
+
+    from bedtime import services
+    from bedtime.access import SESSION_COOKIE
+    from bedtime.stories import HOME
+
+    keys = services.reader_secrets().ensure(HOME)
+    now = int(time.time())
+    return {"cookie": f"{SESSION_COOKIE}={keys.session_cookie(now, now + int(hours * 3600))}"}

@@ -1,84 +1,279 @@
-"""The optional reader key: the email link's ?key= once, then a cookie; no key, no story."""
+"""Private by default: an email link opens its own story; a session opens the family's;
+nothing opens without one. Probed as an attacker would, with crafted function-URL events."""
 
 from __future__ import annotations
+
+import json
+import time
+import xml.etree.ElementTree as ET
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from bedtime import services
-from bedtime.access import COOKIE, cookie_value, decide
-from bedtime.handlers import web
+from bedtime.access import SESSION_COOKIE, Keys
+from bedtime.handlers import illustrate, narrate, web
 from bedtime.local.function_url import function_url_event
-from bedtime.local.template import template_resolver
-from helpers import story_record
+from bedtime.local.transformer import transform_input
+from bedtime.readers import HOME
+from bedtime.stories import Medium
+from helpers import SAMPLE_STORY_ID, delivered, resolved_resources, sample_event, story_record
 
-STORY_ID = "Qm9vdHN0cmFwU3RvcnkxMjM"
-KEY = "moonbeam-42"
+OTHER_ID = "T3RoZXJTdG9yeUlkMTIzNDU"
+ROUTES = [
+    "/",
+    f"/stories/{SAMPLE_STORY_ID}",
+    f"/stories/{SAMPLE_STORY_ID}.json",
+    "/feed.xml",
+    f"/stories/{SAMPLE_STORY_ID}/narration.mp3",
+]
+
+
+def narrated(story_id: str) -> dict:
+    return {
+        "image": Medium("done", key=f"stories/{story_id}/picture.png", alt="a picture"),
+        "audio": Medium(
+            "done", key=f"stories/{story_id}/narration.mp3", size=9, duration_ms=61_000
+        ),
+    }
 
 
 @pytest.fixture
-def keyed(aws, monkeypatch):
-    monkeypatch.setenv("READER_KEY", KEY)
+def keys(aws) -> Keys:
+    """Two live stories of the home family, and its signing keys."""
+    for story_id in (SAMPLE_STORY_ID, OTHER_ID):
+        services.story_store().add(story_record(story_id, **narrated(story_id)))
+    return services.reader_secrets().ensure(HOME)
+
+
+def call(path: str, context, method: str = "GET", cookie: str | None = None, headers=None) -> dict:
+    sent = dict(headers or {})
+    if cookie:
+        sent["cookie"] = f"{SESSION_COOKIE}={cookie}"
+    event = function_url_event(method, path, sent, b"", "example.test", "203.0.113.1")
+    return web.handler(event, context)
+
+
+def token(keys: Keys, story_id: str = SAMPLE_STORY_ID) -> str:
+    return keys.story_token(story_id, services.story_store().get(story_id).expires_at)
+
+
+def session(keys: Keys, hours: float = 24) -> str:
+    now = int(time.time())
+    return keys.session_cookie(now, now + int(hours * 3600))
+
+
+def no_story_data(response: dict) -> bool:
+    body = response.get("body", "")
+    return "Whispering Woods" not in body and "Pip" not in body and SAMPLE_STORY_ID not in body
+
+
+@pytest.mark.parametrize("path", ROUTES)
+def test_without_a_token_or_session_every_page_is_401_with_no_story_data(
+    keys, lambda_context, path
+) -> None:
+    response = call(path, lambda_context)
+    assert response["statusCode"] == 401
+    assert no_story_data(response)
+    assert response["headers"]["Cache-Control"] == "private, no-store"
+
+
+def test_the_email_link_trades_its_token_for_a_session_and_a_clean_address(
+    keys, lambda_context
+) -> None:
+    response = call(f"/stories/{SAMPLE_STORY_ID}?t={token(keys)}", lambda_context)
+    assert response["statusCode"] == 303
+    assert response["headers"]["Location"] == f"/stories/{SAMPLE_STORY_ID}"
+    assert response["headers"]["Cache-Control"] == "private, no-store"
+    [cookie] = response["cookies"]
+    for attribute in ("HttpOnly", "Secure", "SameSite=Lax", "Path=/", "Max-Age="):
+        assert attribute in cookie
+    value = cookie.split(";")[0].removeprefix(f"{SESSION_COOKIE}=")
+    for path in ("/", f"/stories/{SAMPLE_STORY_ID}", f"/stories/{OTHER_ID}.json", "/feed.xml"):
+        opened = call(path, lambda_context, cookie=value)
+        assert opened["statusCode"] == 200, path
+        assert opened["headers"]["Vary"].startswith("Cookie")
+
+
+def test_a_token_for_one_story_does_not_open_another(keys, lambda_context) -> None:
+    other = call(f"/stories/{OTHER_ID}?t={token(keys)}", lambda_context)
+    assert other["statusCode"] == 401 and not other.get("cookies")
+    json_other = call(f"/stories/{OTHER_ID}.json?t={token(keys)}", lambda_context)
+    assert json_other["statusCode"] == 401
+
+
+def test_expired_or_forged_tokens_and_sessions_are_refused(keys, lambda_context) -> None:
+    past = int(time.time()) - 10
+    expired = keys.story_token(SAMPLE_STORY_ID, past)
+    forged = Keys(HOME, b"not-the-secret").story_token(SAMPLE_STORY_ID, past + 10**6)
+    good = token(keys)
+    tampered = good[:-5] + ("B" if good[-5] != "B" else "C") + good[-4:]
+    for bad in (expired, forged, "", "12.abc", tampered):
+        response = call(f"/stories/{SAMPLE_STORY_ID}?t={bad}", lambda_context)
+        assert response["statusCode"] == 401, bad
+        assert no_story_data(response)
+    old = keys.session_cookie(past - 100, past)
+    stranger = Keys(HOME, b"not-the-secret").session_cookie(past, past + 10**6)
+    for cookie in (old, stranger, "home.1.2.x", "nonsense"):
+        assert call("/", lambda_context, cookie=cookie)["statusCode"] == 401, cookie
+
+
+def test_a_session_lasts_only_as_long_as_the_story_that_opened_it(keys, lambda_context):
+    response = call(f"/stories/{SAMPLE_STORY_ID}?t={token(keys)}", lambda_context)
+    max_age = int(response["cookies"][0].split("Max-Age=")[1].split(";")[0])
+    expires = services.story_store().get(SAMPLE_STORY_ID).expires_at
+    assert abs(max_age - (expires - time.time())) < 60
+
+
+def test_a_rotated_secret_ends_every_link_and_session(keys, lambda_context, monkeypatch) -> None:
+    link, cookie = token(keys), session(keys)
+    services.reader_secrets().rotate(HOME)
     services.clear()
-    services.story_store().add(story_record(STORY_ID))
+    assert call(f"/stories/{SAMPLE_STORY_ID}?t={link}", lambda_context)["statusCode"] == 401
+    assert call("/", lambda_context, cookie=cookie)["statusCode"] == 401
 
 
-def get(path: str, context, cookies: list[str] | None = None) -> dict:
-    headers = {"cookie": "; ".join(cookies)} if cookies else {}
-    return web.handler(
-        function_url_event("GET", path, headers, b"", "example.test", "203.0.113.1"), context
-    )
+def test_the_feed_plays_in_an_app_that_holds_no_cookie(keys, lambda_context) -> None:
+    home = call("/", lambda_context, cookie=session(keys))["body"]
+    feed_url = home.split('class="feed-address" type="text" readonly value="')[1].split('"')[0]
+    feed_url = feed_url.replace("&amp;", "&")
+    parts = urlsplit(feed_url)
+    feed = call(f"{parts.path}?{parts.query}", lambda_context)
+    assert feed["statusCode"] == 200
+    channel = ET.fromstring(feed["body"]).find("channel")
+    itunes = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
+    for tag in ("image", "category", "explicit", "author"):
+        assert channel.find(itunes + tag) is not None, tag
+    items = channel.findall("item")
+    assert len(items) == 2
+    for item in items:
+        assert item.find(itunes + "duration").text == "61"
+        for url in (item.find("enclosure").get("url"), item.find("link").text):
+            played = urlsplit(url)
+            response = call(f"{played.path}?{played.query}", lambda_context)  # no cookie
+            assert response["statusCode"] in (302, 303), url
+        assert parse_qs(urlsplit(item.find("link").text).query)["t"]
 
 
-def test_without_a_reader_key_everything_is_open() -> None:
-    assert decide(None, None, []).allowed
+def test_a_wrong_feed_token_gets_no_feed(keys, lambda_context) -> None:
+    response = call(f"/feed.xml?feed={'A' * 43}", lambda_context)
+    assert response["statusCode"] == 401 and "<rss" not in response["body"]
 
 
 @pytest.mark.parametrize(
     "path",
     [
-        "/",
-        f"/stories/{STORY_ID}",
-        f"/stories/{STORY_ID}.json",
-        "/feed.xml",
-        f"/stories/{STORY_ID}/narration.mp3",
+        f"/static/../stories/{SAMPLE_STORY_ID}",
+        f"/static/%2E%2E/stories/{SAMPLE_STORY_ID}",
+        f"//stories/{SAMPLE_STORY_ID}",
+        f"/stories/{SAMPLE_STORY_ID}/",
+        f"/STORIES/{SAMPLE_STORY_ID}",
+        f"/stories/{SAMPLE_STORY_ID}.json/../..",
     ],
 )
-def test_no_key_gets_401_and_no_story_data(keyed, lambda_context, path) -> None:
-    response = get(path, lambda_context)
-    assert response["statusCode"] == 401
-    assert "Whispering Woods" not in response["body"] and "Pip" not in response["body"]
+def test_no_address_reaches_a_story_past_the_check(keys, lambda_context, path) -> None:
+    response = call(path, lambda_context)
+    assert response["statusCode"] in (401, 404)
+    assert no_story_data(response)
 
 
-def test_wrong_key_gets_401(keyed, lambda_context) -> None:
-    response = get(f"/stories/{STORY_ID}?key=guess", lambda_context)
-    assert response["statusCode"] == 401
-    assert not response.get("cookies")
-
-
-def test_key_from_the_email_link_sets_a_safe_cookie_that_works_later(keyed, lambda_context):
-    response = get(f"/stories/{STORY_ID}?key={KEY}", lambda_context)
+def test_static_files_need_nothing_and_may_be_cached(keys, lambda_context) -> None:
+    response = call("/static/site.css", lambda_context)
     assert response["statusCode"] == 200
-    [cookie] = response["cookies"]
-    assert cookie.startswith(f"{COOKIE}={cookie_value(KEY)}")
-    for attribute in ("Secure", "HttpOnly", "SameSite=Lax", "Path=/"):
-        assert attribute in cookie
-    assert KEY not in cookie
-    later = get("/", lambda_context, cookies=[f"{COOKIE}={cookie_value(KEY)}"])
-    assert later["statusCode"] == 200
-    forged = get("/", lambda_context, cookies=[f"{COOKIE}={cookie_value('other')}"])
-    assert forged["statusCode"] == 401
+    assert response["headers"]["Cache-Control"].startswith("public")
 
 
-def test_static_files_need_no_key(keyed, lambda_context) -> None:
-    assert get("/static/site.css", lambda_context)["statusCode"] == 200
+@pytest.mark.parametrize("path", [*ROUTES, "/static/site.css", "/nowhere"])
+def test_head_answers_like_get_without_a_body(keys, lambda_context, path) -> None:
+    cookie = session(keys)
+    got = call(path, lambda_context, cookie=cookie)
+    head = call(path, lambda_context, method="HEAD", cookie=cookie)
+    assert head["statusCode"] == got["statusCode"]
+    assert head["body"] == ""
+    assert head["headers"]["Content-Type"] == got["headers"]["Content-Type"]
 
 
-def test_email_link_carries_the_key_only_when_one_is_set(template) -> None:
-    def email_template(overrides: dict) -> str:
-        resolver = template_resolver(template, overrides)
-        resolver.names.update(StoryTopic="topic", StoryBus="bus")
-        target = template["Resources"]["StoryReadyRule"]["Properties"]["Targets"][0]
-        return resolver.resolve(target["InputTransformer"])["InputTemplate"]
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
+def test_other_methods_get_405_with_allow(keys, lambda_context, method) -> None:
+    response = call(f"/stories/{SAMPLE_STORY_ID}", lambda_context, method=method)
+    assert response["statusCode"] == 405
+    assert response["headers"]["Allow"] == "GET, HEAD"
 
-    assert "<url>?key=moon" in email_template({"ReaderKey": "moon"})
-    assert "?key=" not in email_template({})
+
+def test_every_response_but_static_is_private_no_store_with_hsts(keys, lambda_context) -> None:
+    cookie = session(keys)
+    for path in (*ROUTES, f"/stories/{SAMPLE_STORY_ID}?t={token(keys)}", "/nowhere"):
+        response = call(path, lambda_context, cookie=cookie)
+        assert response["headers"]["Cache-Control"] == "private, no-store", path
+        assert response["headers"]["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_an_expired_story_is_410_only_for_its_reader(keys, lambda_context) -> None:
+    services.story_store().add(story_record("RXhwaXJlZFN0b3J5MTIzNDU", now=_days_ago(3)))
+    path = "/stories/RXhwaXJlZFN0b3J5MTIzNDU"
+    assert call(path, lambda_context)["statusCode"] == 401
+    gone = call(path, lambda_context, cookie=session(keys))
+    assert gone["statusCode"] == 410
+    assert gone["headers"]["Cache-Control"] == "private, no-store"
+
+
+def _days_ago(days: int):
+    from datetime import UTC, datetime, timedelta
+
+    return datetime.now(UTC) - timedelta(days=days)
+
+
+@pytest.mark.parametrize("proto", ["javascript", "data", "ftp", "http ", ""])
+def test_only_http_or_https_reach_the_feeds_links(keys, lambda_context, proto) -> None:
+    feed = call(
+        "/feed.xml", lambda_context, cookie=session(keys), headers={"x-forwarded-proto": proto}
+    )["body"]
+    links = [e.text for e in ET.fromstring(feed).iter("link")]
+    assert all(link.startswith(("https://", "http://")) for link in links)
+    assert "javascript:" not in feed
+
+
+def test_lone_surrogates_in_cookies_queries_and_headers_get_a_4xx(keys, lambda_context) -> None:
+    event = function_url_event("GET", "/", {}, b"", "example.test", "203.0.113.1")
+    event["cookies"] = [f"{SESSION_COOKIE}=\ud800abc"]
+    event["rawQueryString"] = "t=\udfff"
+    event["headers"]["x-forwarded-proto"] = "\ud800"
+    response = web.handler(event, lambda_context)
+    assert 400 <= response["statusCode"] < 500
+    event["rawPath"] = f"/stories/{SAMPLE_STORY_ID}"
+    event["queryStringParameters"] = {"t": "\ud800"}
+    assert 400 <= web.handler(event, lambda_context)["statusCode"] < 500
+
+
+def test_a_public_site_needs_nothing(aws, lambda_context, monkeypatch) -> None:
+    monkeypatch.setenv("PRIVACY", "public")
+    services.clear()
+    services.story_store().add(story_record(SAMPLE_STORY_ID, **narrated(SAMPLE_STORY_ID)))
+    for path in ROUTES:
+        assert call(path, lambda_context)["statusCode"] in (200, 302), path
+
+
+def test_the_secret_is_in_no_template_property_event_email_log_or_failure(
+    aws, lambda_context, logged
+) -> None:
+    """The secret is made in the cloud on first use and stays in the Families table."""
+    services.story_store().add(story_record(SAMPLE_STORY_ID))
+    event = sample_event("story-created.json")
+    illustrate.handler(event, lambda_context)
+    narrate.handler(event, lambda_context)
+    secret = services.reader_secrets().keys(HOME)._secret.decode()
+    [ready] = delivered(aws, "StoryReadyRule")
+    rule = next(r for r in aws.rules if r.name.startswith("StoryReadyRule"))
+    email = transform_input(rule.input_transformer, ready)
+    assert "?t=" in ready["detail"]["url"] and ready["detail"]["url"] in email
+    failures = services.client("sqs").receive_message(
+        QueueUrl=aws.resolver.names["FailuresQueue"], MaxNumberOfMessages=10
+    )
+    for place in (
+        json.dumps(resolved_resources()),
+        json.dumps(ready),
+        email,
+        json.dumps(logged()),
+        json.dumps(failures.get("Messages", [])),
+    ):
+        assert secret not in place

@@ -86,9 +86,7 @@ def test_media_urls_are_sigv4_on_the_regional_host_that_the_csp_allows(
     query = parse_qs(url.query)
     assert query["X-Amz-Algorithm"] == ["AWS4-HMAC-SHA256"]
     assert "Signature" not in query and "AWSAccessKeyId" not in query
-    from bedtime.handlers import web
-
-    csp = web.security_headers("no-store")["Content-Security-Policy"]
+    csp = services.site().security_headers()["Content-Security-Policy"]
     media_src = re.search(r"media-src ([^;]+);", csp).group(1).split()
     assert f"{url.scheme}://{url.netloc}" in media_src
 

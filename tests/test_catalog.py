@@ -52,6 +52,33 @@ def test_bad_catalogs_are_refused_with_what_to_fix(data, message) -> None:
     assert message in str(error.value)
 
 
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Pip\x07", "U+0007"),
+        ("Pip\x1b[31m", "U+001B"),
+        ("Pip\ufffe", "U+FFFE"),
+        ("P\ufdd0", "U+FDD0"),
+    ],
+)
+def test_control_and_noncharacters_are_refused_with_their_code(text, code) -> None:
+    with pytest.raises(CatalogError) as error:
+        parse_catalog({**GOOD, "characters": [entry(text), entry("Luna")]})
+    assert code in str(error.value) and "characters[0]" in str(error.value)
+
+
+def test_a_lone_surrogate_from_a_json_escape_is_refused(tmp_path) -> None:
+    path = tmp_path / "catalog.json"
+    path.write_text(json.dumps(GOOD).replace("Luna", "Lu\\ud800na"))
+    with pytest.raises(CatalogError, match="U\\+D800"):
+        load_catalog(path)
+
+
+def test_accents_and_other_scripts_are_welcome() -> None:
+    catalog = parse_catalog({**GOOD, "characters": [entry("Zoë"), entry("Юля")]})
+    assert [c.name for c in catalog.characters] == ["Zoë", "Юля"]
+
+
 def test_files_that_are_not_utf8_or_json_are_refused(tmp_path) -> None:
     latin = tmp_path / "latin.json"
     latin.write_bytes(json.dumps(GOOD).replace("Pip", "P\u00efp").encode("latin-1"))
@@ -94,10 +121,15 @@ def test_make_seed_replaces_the_deployed_catalog(aws, monkeypatch, capsys) -> No
     from bedtime.tools.target import Target
 
     def the_stack(stack: str) -> Target:
-        names = {"CharactersTable": "CharactersTable", "ScenesTable": "ScenesTable"}
+        names = {
+            "CharactersTable": "CharactersTable",
+            "ScenesTable": "ScenesTable",
+            "FamiliesTable": "FamiliesTable",
+        }
         return Target(f"stack {stack}", boto3.client, names, ask=print, local=False)
 
     monkeypatch.setattr(tools, "stack_target", the_stack)
     assert tools.main(["seed"]) == 0
     assert "6 characters and 5 scenes" in capsys.readouterr().out
     assert len(services.catalog_store().load().characters) == 6
+    assert services.reader_secrets().keys("home") is not None  # the family's secret, made

@@ -41,7 +41,9 @@ def free_port() -> int:
 
 
 def fetch(url: str) -> tuple[int, Any, bytes]:
-    with urllib.request.urlopen(url, timeout=10) as response:
+    """As a browser: following the email link's redirect, keeping the session cookie."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+    with opener.open(url, timeout=10) as response:
         return response.status, response.headers, response.read()
 
 
@@ -86,7 +88,10 @@ def story_url(make_run: dict) -> str:
 
 def test_prints_the_link_to_tonights_story(make_run) -> None:
     url = story_url(make_run)
-    assert re.fullmatch(rf"http://127\.0\.0\.1:{make_run['port']}/stories/[A-Za-z0-9_-]{{22}}", url)
+    assert re.fullmatch(
+        rf"http://127\.0\.0\.1:{make_run['port']}/stories/[A-Za-z0-9_-]{{22}}\?t=[0-9]+\.[\w-]{{43}}",
+        url,
+    )
     output = "".join(make_run["lines"])
     for stage in ("CreateStoryFunction", "StoryPipe", "IllustrateFunction", "NarrateFunction"):
         assert stage in output

@@ -12,7 +12,7 @@ from bedtime.handlers import create_story, illustrate, narrate, web
 from bedtime.local.function_url import function_url_event
 from bedtime.providers import Narration, ProviderError
 from bedtime.stories import StoryStore
-from helpers import SAMPLE_STORY_ID, delivered, sample_event, story_record
+from helpers import SAMPLE_STORY_ID, delivered, reader_cookie, sample_event, story_record
 
 
 class Counting:
@@ -96,7 +96,8 @@ def test_every_media_fault_ends_failed_readable_and_emailed_once(
     [email] = delivered(aws, "StoryReadyRule")
     assert email["detail"]["image" if medium == "painter" else "audio"] == "failed"
     page = web.handler(
-        function_url_event("GET", f"/stories/{story}", {}, b"", "h", "1.2.3.4"), lambda_context
+        function_url_event("GET", f"/stories/{story}", reader_cookie(), b"", "h", "1.2.3.4"),
+        lambda_context,
     )
     assert page["statusCode"] == 200 and "peeked out" in page["body"]
 

@@ -72,10 +72,11 @@ def test_story_created_event_drives_illustrate_and_narrate_then_one_story_ready(
     assert narrate.handler(event, lambda_context) == {"storyId": SAMPLE_STORY_ID, "audio": "done"}
     narrate.handler(event, lambda_context)
     [ready] = delivered(aws, "StoryReadyRule")
+    url = ready["detail"].pop("url")
+    assert url.startswith(event["detail"]["url"] + "?t=")  # the story's own token
     assert ready["detail"] == {
         "storyId": SAMPLE_STORY_ID,
         "title": "Pip and Luna in the Whispering Woods",
-        "url": event["detail"]["url"],
         "image": "done",
         "audio": "done",
     }
@@ -126,7 +127,11 @@ def test_stream_events_through_the_template_pipe(
         ("web-feed.json", 200, "application/rss+xml", "<rss"),
     ],
 )
-def test_web_events(aws, lambda_context, name, status, content_type, expected) -> None:
+def test_web_events_on_a_public_site(
+    aws, lambda_context, monkeypatch, name, status, content_type, expected
+) -> None:
+    monkeypatch.setenv("PRIVACY", "public")
+    services.clear()
     services.story_store().add(story_record(SAMPLE_STORY_ID))
     response = web.handler(sample_event(name), lambda_context)
     assert response["statusCode"] == status
@@ -137,3 +142,11 @@ def test_web_events(aws, lambda_context, name, status, content_type, expected) -
 def test_sample_events_are_valid_json_objects() -> None:
     for path in Path(EVENTS).glob("*.json"):
         assert isinstance(json.loads(path.read_text()), dict), path.name
+
+
+@pytest.mark.parametrize("name", sorted(n for n in USED if n.startswith("web-")))
+def test_web_events_on_a_private_site_get_the_private_page(aws, lambda_context, name) -> None:
+    services.story_store().add(story_record(SAMPLE_STORY_ID))
+    response = web.handler(sample_event(name), lambda_context)
+    assert response["statusCode"] == 401
+    assert "Whispering Woods" not in response["body"]

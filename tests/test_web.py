@@ -16,14 +16,16 @@ from bedtime import services
 from bedtime.handlers import web
 from bedtime.local.function_url import function_url_event
 from bedtime.stories import Medium
-from helpers import ROOT, sample_event, story_record
+from helpers import ROOT, reader_cookie, sample_event, story_record
 
 STORY_ID = "Qm9vdHN0cmFwU3RvcnkxMjM"
 HOSTILE = '<script>alert("x")</script>'
 
 
 def get(path: str, context, method: str = "GET", headers: dict | None = None) -> dict:
-    event = function_url_event(method, path, headers or {}, b"", "example.test", "203.0.113.9")
+    """The page as a signed-in reader of the family gets it."""
+    sent = reader_cookie() | (headers or {})
+    event = function_url_event(method, path, sent, b"", "example.test", "203.0.113.9")
     return web.handler(event, context)
 
 
@@ -121,7 +123,7 @@ def test_home_without_a_story_tonight_says_it_is_on_its_way(aws, lambda_context)
     response = get("/", lambda_context)
     assert response["statusCode"] == 200
     assert "on its way" in response["body"]
-    assert response["headers"]["Cache-Control"] == "no-cache"
+    assert response["headers"]["Cache-Control"] == "private, no-store"
 
 
 def test_hostile_catalog_text_is_escaped_everywhere(aws, lambda_context) -> None:
@@ -174,7 +176,9 @@ def test_feed_is_rss_2_with_an_enclosure_per_narrated_story(aws, lambda_context)
     )
     [item] = channel.findall("item")
     enclosure = item.find("enclosure")
-    assert enclosure.get("url") == f"https://example.test/stories/{STORY_ID}/narration.mp3"
+    assert enclosure.get("url").startswith(
+        f"https://example.test/stories/{STORY_ID}/narration.mp3?t="
+    )
     assert (enclosure.get("type"), enclosure.get("length")) == ("audio/mpeg", "1234")
 
 

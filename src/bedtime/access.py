@@ -1,36 +1,88 @@
-"""The optional reader key: given once as ?key= from the email link, then kept in a cookie."""
+"""Who may read: per-story tokens, feed tokens and reader sessions, signed with the
+family's reader secret.
+
+- A story token (in the email link) opens one story until that story expires.
+- A feed token (in the podcast feed's address) opens the family's feed.
+- A session (a cookie, set when a story token is used) opens the family's home page,
+  live stories and feed until the story it came from expires.
+
+Every value is an HMAC-SHA256 under the secret; the secret itself never leaves the
+functions. Tokens are read strictly (ASCII base64url, digits) before any comparison,
+so no crafted text can reach an encoder or the comparison.
+"""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 
-COOKIE = "bedtime_reader"
-COOKIE_MAX_AGE = 30 * 24 * 3600
+SESSION_COOKIE = "bedtime_session"
+_SIGNATURE = r"[A-Za-z0-9_-]{43}"
+_STORY_TOKEN = re.compile(rf"(\d{{1,12}})\.({_SIGNATURE})")
+_FEED_TOKEN = re.compile(_SIGNATURE)
+_SESSION = re.compile(rf"([a-z0-9-]{{1,40}})\.(\d{{1,12}})\.(\d{{1,12}})\.({_SIGNATURE})")
 
 
 @dataclass(frozen=True)
-class Decision:
-    allowed: bool
-    set_cookie: str | None = None
+class Session:
+    family: str
+    issued: int
+    expires: int
 
 
-def cookie_value(key: str) -> str:
-    """What the cookie holds: a digest of the key, so the cookie is not the key itself."""
-    return hashlib.sha256(f"bedtime-reader:{key}".encode()).hexdigest()
+class Keys:
+    """Signs and checks a family's tokens with its reader secret."""
+
+    def __init__(self, family: str, secret: bytes) -> None:
+        self.family = family
+        self._secret = secret
+
+    def story_token(self, story_id: str, expires: int) -> str:
+        return f"{expires}.{self._sign('story', story_id, expires)}"
+
+    def story_token_expiry(self, story_id: str, token: str, now: float) -> int | None:
+        """When a valid, unexpired token for this story expires; None for any other."""
+        match = _STORY_TOKEN.fullmatch(token)
+        if not match or int(match.group(1)) <= now:
+            return None
+        expires = int(match.group(1))
+        valid = self._same(match.group(2), self._sign("story", story_id, expires))
+        return expires if valid else None
+
+    def feed_token(self) -> str:
+        return self._sign("feed")
+
+    def feed_token_valid(self, token: str) -> bool:
+        return bool(_FEED_TOKEN.fullmatch(token)) and self._same(token, self._sign("feed"))
+
+    def session_cookie(self, issued: int, expires: int) -> str:
+        return f"{self.family}.{issued}.{expires}.{self._sign('session', issued, expires)}"
+
+    def session(self, cookie: str, now: float) -> Session | None:
+        match = _SESSION.fullmatch(cookie)
+        if not match or match.group(1) != self.family:
+            return None
+        issued, expires = int(match.group(2)), int(match.group(3))
+        if expires <= now or issued > now + 60:
+            return None
+        if not self._same(match.group(4), self._sign("session", issued, expires)):
+            return None
+        return Session(self.family, issued, expires)
+
+    def _sign(self, purpose: str, *parts: object) -> str:
+        message = "|".join((purpose, self.family, *map(str, parts))).encode()
+        digest = hmac.new(self._secret, message, hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+    @staticmethod
+    def _same(given: str, wanted: str) -> bool:
+        return hmac.compare_digest(given.encode("ascii"), wanted.encode("ascii"))
 
 
-def decide(expected: str | None, given_key: str | None, cookies: list[str]) -> Decision:
-    if not expected:
-        return Decision(allowed=True)
-    if given_key is not None:
-        if hmac.compare_digest(given_key.encode(), expected.encode()):
-            return Decision(allowed=True, set_cookie=cookie_value(expected))
-        return Decision(allowed=False)
-    wanted = cookie_value(expected)
-    for cookie in cookies:
-        name, _, value = cookie.strip().partition("=")
-        if name == COOKIE and hmac.compare_digest(value.encode(), wanted.encode()):
-            return Decision(allowed=True)
-    return Decision(allowed=False)
+def session_family(cookie: str) -> str | None:
+    """The family a session cookie claims (checked only by that family's Keys)."""
+    match = _SESSION.fullmatch(cookie)
+    return match.group(1) if match else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,9 +90,25 @@ def _text(item: dict, field: str, where: str, limit: int) -> str:
     if not isinstance(value, str) or not value.strip():
         raise CatalogError(f'{where} needs a non-empty "{field}"')
     value = " ".join(value.split())
+    bad = next((c for c in value if _unprintable(c)), None)
+    if bad is not None:
+        raise CatalogError(
+            f'{where}: "{field}" holds the control or non-character U+{ord(bad):04X}; '
+            "remove it (it would break the podcast feed)"
+        )
     if len(value) > limit:
         raise CatalogError(f'{where}: "{field}" is {len(value)} characters; keep it under {limit}')
     return value
+
+
+def _unprintable(character: str) -> bool:
+    """Control characters (Cc), lone surrogates (Cs) and Unicode noncharacters."""
+    code = ord(character)
+    return (
+        unicodedata.category(character) in ("Cc", "Cs")
+        or 0xFDD0 <= code <= 0xFDEF
+        or (code & 0xFFFE) == 0xFFFE
+    )
 
 
 class CatalogStore:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
 
-from bedtime.providers.budget import CallPlan
+if TYPE_CHECKING:
+    from bedtime.providers.budget import CallPlan
 
 # Standard retries: throttling, 5xx and timeouts, with jittered backoff. Our own code builds
 # every request, so botocore's client-side parameter validation would only cost CPU.

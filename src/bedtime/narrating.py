@@ -18,5 +18,10 @@ def narrate(story: Story, voice: Voice, media: MediaStore, language: str) -> Med
         marks_key = media.put(speech_marks_key(story.id), body, "application/json")
     line_times = tuple(mark["time"] for mark in narration.line_marks or ())
     return Medium(
-        status="done", key=key, size=len(narration.mp3), marks_key=marks_key, line_times=line_times
+        status="done",
+        key=key,
+        size=len(narration.mp3),
+        marks_key=marks_key,
+        line_times=line_times,
+        duration_ms=narration.duration_ms,
     )

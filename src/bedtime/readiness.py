@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from bedtime.access import Keys
 from bedtime.events import EventBus, StoryCreated, StoryReady, without_markup
 from bedtime.observability import logger
 from bedtime.stories import Medium, Story, StoryStore
@@ -17,6 +18,7 @@ def complete_medium(
     store: StoryStore,
     bus: EventBus,
     now: Callable[[], datetime],
+    keys: Callable[[str], Keys] | None = None,
 ) -> Story:
     """Make one medium once, record it done or failed, then announce if both are finished.
 
@@ -36,15 +38,25 @@ def complete_medium(
             )
             medium = Medium(status="failed")
         story = store.finish_medium(story.id, name, medium)
-    announce_if_finished(story, created.url, store, bus, now())
+    announce_if_finished(story, created.url, store, bus, now(), keys)
     return story
 
 
 def announce_if_finished(
-    story: Story, url: str, store: StoryStore, bus: EventBus, now: datetime
+    story: Story,
+    url: str,
+    store: StoryStore,
+    bus: EventBus,
+    now: datetime,
+    keys: Callable[[str], Keys] | None = None,
 ) -> bool:
+    """StoryReady once both media have finished, exactly once per story. On a private
+    site (`keys` given: the family's signing keys) its link carries the story's token,
+    which opens that story, and nothing else, until it expires."""
     if not (story.image.finished and story.audio.finished):
         return False
+    if keys is not None:  # before the claim: a claim is only made when it can be announced
+        url = f"{url}?t={keys(story.family).story_token(story.id, story.expires_at)}"
     if not store.claim_ready(story.id, now):
         return False
     ready = StoryReady(

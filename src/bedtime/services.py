@@ -9,10 +9,12 @@ from bedtime.catalog import CatalogStore
 from bedtime.clients import client
 from bedtime.events import EventBus
 from bedtime.media import MediaStore
+from bedtime.readers import ReaderSecrets
 from bedtime.settings import settings
 from bedtime.stories import StoryStore
 
 if TYPE_CHECKING:
+    from bedtime.reading import ReadingSite
     from bedtime.site import Site
 
 
@@ -38,6 +40,11 @@ def event_bus() -> EventBus:
 
 
 @cache
+def reader_secrets() -> ReaderSecrets:
+    return ReaderSecrets(client("dynamodb"), settings().families_table)
+
+
+@cache
 def site() -> Site:
     from bedtime.site import Site  # only the web function needs Jinja
 
@@ -46,14 +53,22 @@ def site() -> Site:
 
 
 @cache
-def reader_key() -> str | None:
-    """The key every page needs, or None: from Secrets Manager in the cloud, else the env."""
-    s = settings()
-    if s.reader_key_secret:
-        from aws_lambda_powertools.utilities.parameters import get_secret
+def static_files() -> dict[str, tuple[bytes, str]]:
+    """The site's static files, read once per container: name -> (body, content type)."""
+    import mimetypes
 
-        return get_secret(s.reader_key_secret)
-    return s.reader_key
+    return {
+        path.name: (path.read_bytes(), mimetypes.guess_type(path.name)[0] or "text/plain")
+        for path in site().static_root.iterdir()
+        if path.is_file()
+    }
+
+
+@cache
+def reading_site() -> ReadingSite:
+    from bedtime.reading import ReadingSite
+
+    return ReadingSite(site(), reader_secrets() if settings().private else None, static_files)
 
 
 def clear() -> None:
@@ -63,8 +78,10 @@ def clear() -> None:
         catalog_store,
         media_store,
         event_bus,
+        reader_secrets,
         site,
-        reader_key,
+        static_files,
+        reading_site,
         client,
         settings,
     ):

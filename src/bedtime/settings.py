@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 STORY_PROVIDERS = ("openai", "bedrock", "offline")
 IMAGE_PROVIDERS = ("openai", "bedrock", "offline")
 SPEECH_PROVIDERS = ("polly", "openai", "offline")
+PRIVACY = ("private", "public")
 
 
 class SettingsError(ValueError):
@@ -39,8 +40,8 @@ class Settings:
     bedrock_guardrail: tuple[str, str] | None = None
     openai_base_url: str | None = None
     openai_key_secret: str | None = None
-    reader_key: str | None = None
-    reader_key_secret: str | None = None
+    families_table: str = ""
+    private: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -65,8 +66,8 @@ class Settings:
             bedrock_guardrail=_guardrail(env),
             openai_base_url=env.get("OPENAI_BASE_URL") or None,
             openai_key_secret=env.get("OPENAI_API_KEY_SECRET") or None,
-            reader_key=env.get("READER_KEY") or None,
-            reader_key_secret=env.get("READER_KEY_SECRET") or None,
+            families_table=_required(env, "FAMILIES_TABLE"),
+            private=_choice(env, "PRIVACY", PRIVACY, "private") == "private",
         )
 
 

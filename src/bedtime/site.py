@@ -1,18 +1,21 @@
-"""The reading site: page models and their rendering with the Jinja templates in web/."""
+"""The reading site's pages: page models and their rendering with the Jinja templates
+in web/ (precompiled into web/compiled/ by the build, so a cold start compiles none)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, ModuleLoader, StrictUndefined, select_autoescape
 
+from bedtime.access import Keys
 from bedtime.media import MediaStore
 from bedtime.speech import spoken_lines
 from bedtime.stories import Story, StoryExpired, StoryNotFound, StoryStore
@@ -24,6 +27,7 @@ WEB_ROOT = next(
     _HERE.parent / "web",
 )
 STORY_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
+FEED_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,22 @@ class StoryView:
         return self.audio_url is not None
 
 
+def template_environment(web_root: Path = WEB_ROOT) -> Environment:
+    compiled = web_root / "compiled"
+    loader = (
+        ModuleLoader(str(compiled))
+        if compiled.is_dir()
+        else FileSystemLoader(str(web_root / "templates"))
+    )
+    return Environment(
+        loader=loader,
+        autoescape=select_autoescape(["html", "xml"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
 class Site:
     def __init__(
         self,
@@ -58,47 +78,73 @@ class Site:
         self._store = store
         self._media = media
         self._zone = zone
-        self._env = Environment(
-            loader=FileSystemLoader(web_root / "templates"),
-            autoescape=select_autoescape(["html", "xml"]),
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
+        self._env = template_environment(web_root)
         self._env.globals["lang"] = language
         self.static_root = web_root / "static"
 
     @cached_property
     def media_origin(self) -> str:
-        """Where presigned media URLs point (the bucket's origin), for the CSP."""
+        """Where presigned media URLs point (the bucket's origin), for the CSP: read from
+        a URL the same client signs, so the two cannot disagree."""
         parts = urlsplit(self._media.url("origin-probe"))
         return f"{parts.scheme}://{parts.netloc}"
 
-    def live_story(self, story_id: str, now: datetime) -> Story:
+    def security_headers(self) -> dict[str, str]:
+        media = self.media_origin
+        return {
+            "Content-Security-Policy": (
+                f"default-src 'none'; img-src 'self' {media}; media-src {media}; "
+                "style-src 'self'; script-src 'self'; base-uri 'none'; form-action 'self'; "
+                "frame-ancestors 'none'"
+            ),
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
+            "X-Frame-Options": "DENY",
+            "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+        }
+
+    # --- stories ---------------------------------------------------------------------
+    def stored_story(self, story_id: str) -> Story:
         if not STORY_ID.fullmatch(story_id):
             raise StoryNotFound(story_id)
-        story = self._store.get(story_id)
-        if story.expired(now):
-            raise StoryExpired(story_id)
+        return self._store.get(story_id)
+
+    @staticmethod
+    def check_live(story: Story, now: float) -> None:
+        if story.expired(datetime.fromtimestamp(now, UTC)):
+            raise StoryExpired(story.id)
+
+    def live_story(self, story_id: str, now: float) -> Story:
+        story = self.stored_story(story_id)
+        self.check_live(story, now)
         return story
 
-    def home(self, now: datetime) -> str:
-        stories = [s for s in self._store.recent() if not s.expired(now)]
-        today = now.astimezone(self._zone).date()
+    def _live_for(self, family: str, now: float, limit: int = 10) -> list[Story]:
+        moment = datetime.fromtimestamp(now, UTC)
+        return [
+            story
+            for story in self._store.recent(limit=FEED_SIZE)
+            if story.family == family and not story.expired(moment)
+        ][:limit]
+
+    # --- pages ------------------------------------------------------------------------
+    def home(self, family: str, now: float, feed_url: str) -> str:
+        stories = self._live_for(family, now)
+        today = datetime.fromtimestamp(now, self._zone).date()
         tonight = next((s for s in stories if s.night == today), None)
         others = [s for s in stories if s is not tonight]
         return self._render(
             "home.html",
             tonight=self._view(tonight) if tonight else None,
             others=others,
+            feed_url=feed_url,
         )
 
-    def story_page(self, story_id: str, now: datetime) -> str:
-        return self._render("story.html", view=self._view(self.live_story(story_id, now)))
+    def story_page(self, story: Story, now: float) -> str:
+        return self._render("story.html", view=self._view(story))
 
-    def story_data(self, story_id: str, now: datetime) -> dict:
-        view = self._view(self.live_story(story_id, now))
-        story = view.story
+    def story_data(self, story: Story) -> dict[str, Any]:
+        view = self._view(story)
         return {
             "id": story.id,
             "night": story.night.isoformat(),
@@ -118,24 +164,26 @@ class Site:
             },
         }
 
-    def narration_url(self, story_id: str, now: datetime) -> str:
-        story = self.live_story(story_id, now)
+    def narration_url(self, story: Story) -> str:
         if story.audio.status != "done" or not story.audio.key:
-            raise StoryNotFound(f"{story_id} has no narration")
+            raise StoryNotFound(f"{story.id} has no narration")
         return self._media.url(story.audio.key)
 
-    def feed(self, site_url: str, now: datetime) -> str:
-        narrated = [
-            s
-            for s in self._store.recent(limit=50)
-            if not s.expired(now) and s.audio.status == "done"
-        ]
+    def feed(self, family: str, site_url: str, now: float, keys: Keys | None) -> str:
+        """A podcast feed whose links each carry their story's token (a podcast app holds
+        no cookie), when the site is private."""
+        narrated = [s for s in self._live_for(family, now, FEED_SIZE) if s.audio.status == "done"]
+
+        def token(story: Story) -> str:
+            return f"?t={keys.story_token(story.id, story.expires_at)}" if keys else ""
+
         return self._render(
             "feed.xml",
             site_url=site_url.rstrip("/"),
             stories=narrated,
-            built=format_datetime(now),
+            built=format_datetime(datetime.fromtimestamp(now, UTC)),
             rfc822=format_datetime,
+            token=token,
         )
 
     def error_page(self, status: int, heading: str, message: str) -> str:

@@ -14,6 +14,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from bedtime.catalog import Entry
 
 LIFETIME = timedelta(days=2)
+HOME = "home"  # the family of a one-family deployment
 MEDIA = ("image", "audio")
 Status = Literal["pending", "done", "failed"]
 FINISHED = ("done", "failed")
@@ -53,6 +54,7 @@ class Medium:
     size: int | None = None
     marks_key: str | None = None
     line_times: tuple[int, ...] = ()
+    duration_ms: int | None = None
 
     @property
     def finished(self) -> bool:
@@ -67,12 +69,14 @@ class Medium:
             "size": self.size,
             "marks_key": self.marks_key,
             "line_times": list(self.line_times) or None,
+            "duration_ms": self.duration_ms,
         }
         return {f"{name}_{field}": value for field, value in values.items() if value is not None}
 
     @classmethod
     def from_attributes(cls, name: str, plain: dict[str, Any]) -> Medium:
         size = plain.get(f"{name}_size")
+        duration = plain.get(f"{name}_duration_ms")
         return cls(
             status=plain.get(f"{name}_status", "pending"),
             key=plain.get(f"{name}_key"),
@@ -80,6 +84,7 @@ class Medium:
             size=int(size) if size is not None else None,
             marks_key=plain.get(f"{name}_marks_key"),
             line_times=tuple(int(t) for t in plain.get(f"{name}_line_times", ())),
+            duration_ms=int(duration) if duration is not None else None,
         )
 
 
@@ -100,6 +105,7 @@ class Story:
     ready_at: str | None = None
     cast: tuple[Entry, ...] = ()  # the characters as the catalog described them that night
     setting: Entry = NO_SETTING
+    family: str = HOME
 
     def __post_init__(self) -> None:
         # Records from before cast and setting were kept: their names alone.
@@ -130,6 +136,7 @@ class Story:
             "model": self.model,
             "created_at": self.created_at.isoformat(),
             "expires_at": self.expires_at,
+            "family": self.family,
         }
         plain["cast"] = [_entry_attributes(entry) for entry in self.cast]
         plain["setting"] = _entry_attributes(self.setting)
@@ -155,6 +162,7 @@ class Story:
             ready_at=plain.get("ready_at"),
             cast=tuple(_entry(value) for value in plain.get("cast", ())),
             setting=_entry(plain.get("setting") or {"name": "", "description": ""}),
+            family=plain.get("family", HOME),
             **media,
         )
 

@@ -33,6 +33,7 @@ def handle_story_created(
                 services.story_store(),
                 services.event_bus(),
                 now=lambda: datetime.now(UTC),
+                keys=services.reader_secrets().ensure if settings().private else None,
             )
         except StoryNotFound:
             logger.warning("story is gone (expired or deleted)", story_id=created.storyId)

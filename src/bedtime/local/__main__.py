@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, variable in (
             ("StoryTime", "STORY_TIME"),
             ("StoryTimeZone", "STORY_TIME_ZONE"),
-            ("ReaderKey", "READER_KEY"),
+            ("Privacy", "PRIVACY"),
         )
         if os.environ.get(variable)
     }

@@ -21,11 +21,13 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bedtime import services
 from bedtime.local.function_url import function_url_event
 from bedtime.local.functions import LambdaContext
 from bedtime.local.runner import LocalRun
+from bedtime.tools.links import story_link
 
 ROOT = Path(__file__).resolve().parents[3]
 BENCH = ROOT / ".local" / "bench"
@@ -209,7 +211,8 @@ def _interleaved(first: Callable[[], object], second: Callable[[], object], coun
 
 def warm_render(run: LocalRun, story_id: str) -> list[Row]:
     handler = run.functions["WebFunction"].handler()
-    event = function_url_event("GET", f"/stories/{story_id}", {}, b"", "127.0.0.1", "127.0.0.1")
+    cookie = {"cookie": _signed_in(run, story_id)}
+    event = function_url_event("GET", f"/stories/{story_id}", cookie, b"", "127.0.0.1", "127.0.0.1")
     context = LambdaContext("WebFunction")
     store = services.story_store()
 
@@ -270,7 +273,8 @@ def local_flow(run: LocalRun) -> tuple[list[Row], str]:
 def load(
     run: LocalRun, story_id: str, clients: int = LOAD_CLIENTS, requests: int = LOAD_REQUESTS
 ) -> list[Row]:
-    host, port = run.web.httpd.server_address[:2]
+    host, port = run.web_address
+    headers = {"Cookie": _signed_in(run, story_id)}
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -282,7 +286,7 @@ def load(
             started = time.perf_counter()
             problem = None
             try:
-                connection.request("GET", f"/stories/{story_id}")
+                connection.request("GET", f"/stories/{story_id}", headers=headers)
                 response = connection.getresponse()
                 response.read()
                 if response.status != 200:
@@ -318,6 +322,17 @@ def load(
             not errors,
         ),
     ]
+
+
+def _signed_in(run: LocalRun, story_id: str) -> str:
+    """A reader's session cookie, from following the story's email link once."""
+    link = urlsplit(story_link(run.target(), story_id))
+    connection = http.client.HTTPConnection(*run.web_address, timeout=30)
+    connection.request("GET", f"{link.path}?{link.query}")
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response.getheader("Set-Cookie", "").split(";")[0]
 
 
 def print_table(rows: list[Row]) -> None:

@@ -28,6 +28,7 @@ from bedtime.local.stack import LocalStack, Rule, create_stack
 from bedtime.local.state import STATE_DIR, run_state_file
 from bedtime.local.template import TEMPLATE, load_template, resources, template_resolver
 from bedtime.local.transformer import transform_input
+from bedtime.tools.target import Target, local_target
 
 # botocore's service ids, as its AWS_ENDPOINT_URL_<ID> variables spell them
 LOCAL_SERVICES = (
@@ -151,11 +152,8 @@ class LocalRun:
         chosen_by_user = self._saved_environment = dict(os.environ)
         os.environ.update(environment(self.template, self.resolver))
         os.environ.update(local_environment(chosen_by_user, self.endpoint))
-        # Locally, secrets come from the environment, not Secrets Manager
+        # Locally, the OpenAI key comes from the environment, not Secrets Manager
         os.environ.pop("OPENAI_API_KEY_SECRET", None)
-        os.environ.pop("READER_KEY_SECRET", None)
-        if self.resolver.parameters.get("ReaderKey"):
-            os.environ["READER_KEY"] = self.resolver.parameters["ReaderKey"]
         services.clear()
         self._seed()
         self.control_queue = self._client("sqs").create_queue(QueueName="local-make-story")[
@@ -197,6 +195,20 @@ class LocalRun:
             os.environ.update(self._saved_environment)
             services.clear()
 
+    @property
+    def web_address(self) -> tuple[str, int]:
+        if self.web is None:
+            raise RuntimeError("the local run has not started")
+        host, port = self.web.httpd.server_address[:2]
+        return str(host), int(port)
+
+    def target(self) -> Target:
+        """This run as `make story` and `make smoke` see it."""
+        found = local_target(self.port, self.state_dir)
+        if found is None:
+            raise RuntimeError("the local run is not serving")
+        return found
+
     # --- requests ---------------------------------------------------------
     def request_story(self, event: dict | None = None) -> Any:
         event = event or {"trigger": "manual", "requestId": str(uuid.uuid4())}
@@ -228,15 +240,22 @@ class LocalRun:
         self.state_dir.mkdir(parents=True, exist_ok=True)
         names = {
             logical: self.resolver.names[logical]
-            for logical in ("StoriesTable", "CharactersTable", "ScenesTable", "MediaBucket")
+            for logical in (
+                "StoriesTable",
+                "CharactersTable",
+                "ScenesTable",
+                "FamiliesTable",
+                "MediaBucket",
+                "FailuresQueue",
+            )
         }
-        names["FailuresQueue"] = self.resolver.names["FailuresQueue"]
         names["SiteUrl"] = self.web.url if self.web else ""
         state = {
             "endpoint": self.endpoint,
             "controlQueue": self.control_queue,
             "pid": os.getpid(),
             "names": names,
+            "private": self.resolver.parameters["Privacy"] == "private",
         }
         run_state_file(self.port, self.state_dir).write_text(json.dumps(state))
 

@@ -19,6 +19,7 @@ class Narration:
 
     mp3: bytes
     line_marks: list[dict] | None = None
+    duration_ms: int | None = None
 
 
 class ProviderError(Exception):

@@ -46,7 +46,11 @@ class PollyVoice(AwsCaller):
                 line = chunk[int(mark["value"])]
                 marks.append({"time": offset_ms + mark["time"], "type": "line", "value": line.text})
             pcm += silence(SAMPLE_RATE, STANZA_PAUSE_MS)
-        return Narration(mp3=mp3_from_pcm(bytes(pcm), SAMPLE_RATE), line_marks=marks)
+        return Narration(
+            mp3=mp3_from_pcm(bytes(pcm), SAMPLE_RATE),
+            line_marks=marks,
+            duration_ms=len(pcm) * 500 // SAMPLE_RATE,
+        )
 
     def _marks(self, request: str) -> list[dict]:
         body = self._synthesize(request, "json", SpeechMarkTypes=["ssml"]).read().decode()

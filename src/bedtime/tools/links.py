@@ -1,9 +1,18 @@
-"""The link a family would get for a story, for the tools that open it."""
+"""The link a family would get for a story, for the tools that open it: on a private
+site it carries the story's token, signed with the family's reader secret."""
 
 from __future__ import annotations
 
+from bedtime.readers import ReaderSecrets
+from bedtime.stories import StoryStore
 from bedtime.tools.target import Target
 
 
 def story_link(target: Target, story_id: str) -> str:
-    return f"{target.site_url.rstrip('/')}/stories/{story_id}"
+    link = f"{target.site_url.rstrip('/')}/stories/{story_id}"
+    if not target.private:
+        return link
+    dynamodb = target.client("dynamodb")
+    story = StoryStore(dynamodb, target.names["StoriesTable"]).get(story_id)
+    keys = ReaderSecrets(dynamodb, target.names["FamiliesTable"]).ensure(story.family)
+    return f"{link}?t={keys.story_token(story.id, story.expires_at)}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bedtime.catalog import CatalogStore, load_catalog
+from bedtime.readers import HOME, ReaderSecrets
 from bedtime.tools.target import Target
 
 
@@ -14,6 +15,8 @@ def seed(target: Target, catalog_path: Path) -> str:
         target.client("dynamodb"), target.names["CharactersTable"], target.names["ScenesTable"]
     )
     store.replace(catalog)
+    if target.private:
+        ReaderSecrets(target.client("dynamodb"), target.names["FamiliesTable"]).ensure(HOME)
     return (
         f"Seeded {target.description}: {len(catalog.characters)} characters and"
         f" {len(catalog.scenes)} scenes from {catalog_path}."

@@ -23,6 +23,7 @@ OUTPUTS = {
     "CharactersTableName": "CharactersTable",
     "ScenesTableName": "ScenesTable",
     "MediaBucketName": "MediaBucket",
+    "FamiliesTableName": "FamiliesTable",
     "FailuresQueueUrl": "FailuresQueue",
     "CreateStoryFunctionName": "CreateStoryFunction",
 }
@@ -39,6 +40,7 @@ class Target:
     names: dict[str, str]  # logical name -> physical name (table, bucket, queue URL, ...)
     ask: Callable[[dict], None]  # deliver a CreateStory event, as Lambda's async invoke does
     local: bool
+    private: bool = True
 
     @property
     def site_url(self) -> str:
@@ -67,6 +69,7 @@ def local_target(port: int, state_dir: Path = STATE_DIR) -> Target | None:
         names=state["names"],
         ask=ask,
         local=True,
+        private=state["private"],
     )
 
 
@@ -80,8 +83,10 @@ def stack_target(stack: str) -> Target:
             f"Stack {stack} cannot be read ({error.response['Error']['Message']}). "
             "Deploy it with `make deploy`, or name yours with STACK=name."
         ) from error
-    outputs = {o["OutputKey"]: o["OutputValue"] for o in described["Stacks"][0].get("Outputs", [])}
+    found = described["Stacks"][0]
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in found.get("Outputs", [])}
     names = {logical: outputs[key] for key, logical in OUTPUTS.items() if key in outputs}
+    parameters = {p["ParameterKey"]: p["ParameterValue"] for p in found.get("Parameters", [])}
 
     def ask(request: dict) -> None:
         boto3.client("lambda").invoke(
@@ -90,4 +95,5 @@ def stack_target(stack: str) -> Target:
             Payload=json.dumps(request).encode(),
         )
 
-    return Target(f"stack {stack}", boto3.client, names, ask, local=False)
+    private = parameters.get("Privacy", "private") == "private"
+    return Target(f"stack {stack}", boto3.client, names, ask, local=False, private=private)

@@ -1,0 +1,132 @@
+"""HTTP through a Lambda function URL: the request event it sends (payload version 2.0)
+and the response it expects, with gzip when the client accepts it."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+COMPRESS_AT_LEAST = 1024  # bytes; smaller bodies gain less than gzip's own overhead
+COMPRESSIBLE = ("text/", "application/json", "application/rss+xml", "image/svg+xml")
+SCHEMES = ("https", "http")
+
+
+class BadRequest(ValueError):
+    """A request we cannot read; answered with a 400 page."""
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    cookies: dict[str, str]
+    domain: str
+
+    @property
+    def scheme(self) -> str:
+        """The scheme the client used: only http or https, whatever a header says."""
+        given = self.headers.get("x-forwarded-proto", "https").strip().lower()
+        return given if given in SCHEMES else "https"
+
+    @property
+    def site(self) -> str:
+        return f"{self.scheme}://{self.domain}"
+
+    @property
+    def accepts_gzip(self) -> bool:
+        return "gzip" in self.headers.get("accept-encoding", "").lower()
+
+    @classmethod
+    def from_event(cls, event: Any) -> Request:
+        if not isinstance(event, dict):
+            raise BadRequest("not a function URL event")
+        context = event.get("requestContext")
+        http = context.get("http") if isinstance(context, dict) else None
+        if not isinstance(http, dict) or not isinstance(http.get("method"), str):
+            raise BadRequest("no HTTP method")
+        return cls(
+            method=http["method"].upper(),
+            path=_text(event.get("rawPath") or "/"),
+            query=_query(event.get("rawQueryString")),
+            headers={_text(k).lower(): _text(v) for k, v in _mapping(event.get("headers"))},
+            cookies=_cookies(event.get("cookies")),
+            domain=_text(context.get("domainName") or "localhost"),  # type: ignore[union-attr]
+        )
+
+
+@dataclass
+class Response:
+    status: int
+    body: str | bytes = ""
+    content_type: str = "text/html; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+    cookies: list[str] = field(default_factory=list)
+
+    def to_event(self, request: Request | None) -> dict:
+        """The function URL response; no body for HEAD, gzip when it pays and is accepted."""
+        body = self.body.encode() if isinstance(self.body, str) else self.body
+        headers = {"Content-Type": self.content_type, **self.headers}
+        compress = (
+            request is not None
+            and request.accepts_gzip
+            and len(body) >= COMPRESS_AT_LEAST
+            and self.content_type.startswith(COMPRESSIBLE)
+        )
+        if compress:
+            body = gzip.compress(body, compresslevel=6, mtime=0)
+            headers["Content-Encoding"] = "gzip"
+        if self.content_type.startswith(COMPRESSIBLE):
+            headers["Vary"] = ", ".join(filter(None, (headers.get("Vary"), "Accept-Encoding")))
+        if request is not None and request.method == "HEAD":
+            headers["Content-Length"] = str(len(body))
+            body = b""
+        event: dict[str, Any] = {"statusCode": self.status, "headers": headers}
+        if self.cookies:
+            event["cookies"] = self.cookies
+        if compress or not _is_text(self.content_type):
+            event["body"] = base64.b64encode(body).decode()
+            event["isBase64Encoded"] = True
+        else:
+            event["body"] = body.decode()
+            event["isBase64Encoded"] = False
+        return event
+
+
+def cookie(name: str, value: str, max_age: int, secure: bool = True) -> str:
+    """A session cookie; `Secure` always behind a function URL (HTTPS), and left off only
+    for the local run's plain HTTP, where clients would not send it back."""
+    flags = "; Secure" if secure else ""
+    return f"{name}={value}; Path=/; Max-Age={max_age}{flags}; HttpOnly; SameSite=Lax"
+
+
+def _is_text(content_type: str) -> bool:
+    return content_type.startswith(COMPRESSIBLE) or content_type.startswith("application/xml")
+
+
+def _text(value: Any) -> str:
+    """Text with anything a client could smuggle past an encoder (lone surrogates) removed."""
+    return str(value).encode("utf-8", "replace").decode("utf-8")
+
+
+def _mapping(value: Any) -> list[tuple[Any, Any]]:
+    return list(value.items()) if isinstance(value, dict) else []
+
+
+def _query(raw: Any) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for key, value in parse_qsl(_text(raw or ""), keep_blank_values=True):
+        values.setdefault(key, value)
+    return values
+
+
+def _cookies(raw: Any) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for item in raw if isinstance(raw, list) else []:
+        name, _, value = _text(item).strip().partition("=")
+        found.setdefault(name.strip(), value.strip())
+    return found
