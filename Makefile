@@ -102,26 +102,42 @@ clean: ## Remove build output and local run state
 LAMBDA_PIP := python3 -m pip install --quiet --disable-pip-version-check \
   --platform manylinux2014_aarch64 --implementation cp --python-version 3.13 \
   --only-binary=:all: --upgrade --target
+# Bytecode for the Lambda runtime (/var/task is read-only, so Python would compile every
+# module at every cold start). .pyc files do not depend on the CPU, only on the version.
+PYTHON313 ?= $(or $(firstword $(wildcard $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions/3.13*/bin/python3.13)),$(shell python3.13 -c 'import sys; print(sys.executable)' 2>/dev/null))
 
 define lambda_artifact
 	$(LAMBDA_PIP) "$(ARTIFACTS_DIR)" -r requirements/$(1).txt
 	cp -r src/bedtime "$(ARTIFACTS_DIR)/"
 	rm -rf "$(ARTIFACTS_DIR)"/bedtime/local "$(ARTIFACTS_DIR)"/bedtime/tools
+endef
+
+define compile_bytecode
 	find "$(ARTIFACTS_DIR)" -name __pycache__ -type d -prune -exec rm -rf {} +
+	@if [ -n "$(PYTHON313)" ]; then \
+	  "$(PYTHON313)" -m compileall -q -j 0 --invalidation-mode unchecked-hash "$(ARTIFACTS_DIR)" >/dev/null; \
+	else \
+	  echo "warning: no Python 3.13 here (set PYTHON313=path): $(notdir $(ARTIFACTS_DIR)) ships without bytecode, so each cold start compiles it" >&2; \
+	fi
 endef
 
 build-CreateStoryFunction:
 	$(call lambda_artifact,create-story)
+	$(call compile_bytecode)
 
 build-IllustrateFunction:
 	$(call lambda_artifact,illustrate)
+	$(call compile_bytecode)
 
 build-NarrateFunction:
 	$(call lambda_artifact,narrate)
+	$(call compile_bytecode)
 
 build-WebFunction:
 	$(call lambda_artifact,web)
 	cp -r web "$(ARTIFACTS_DIR)/"
+	PYTHONPATH="$(ARTIFACTS_DIR)" python3 -c 'import sys; from bedtime.site import compile_templates; compile_templates(sys.argv[1])' "$(ARTIFACTS_DIR)/web"
+	$(call compile_bytecode)
 
 .PHONY: help run story seed smoke test lint validate security bench build deploy invoke logs clean \
   build-CreateStoryFunction build-IllustrateFunction build-NarrateFunction build-WebFunction

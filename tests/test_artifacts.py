@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import ast
+import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 
+import boto3
 import pytest
 
+from bedtime.local.coldstart import python313
 from helpers import ROOT
 
 SRC = ROOT / "src"
@@ -29,7 +34,7 @@ FUNCTIONS = {
         "bedtime.providers.offline.picture",
     ],
     "narrate": ["bedtime.handlers.narrate", "bedtime.providers.polly", "bedtime.providers.openai"],
-    "web": ["bedtime.handlers.web", "bedtime.site"],
+    "web": ["bedtime.handlers.web", "bedtime.reading", "bedtime.site"],
 }
 
 
@@ -78,5 +83,77 @@ def test_requirements_cover_what_the_function_imports(function) -> None:
     assert needed - RUNTIME <= requirements(function)
 
 
-def test_the_web_function_needs_no_model_clients() -> None:
-    assert not third_party(FUNCTIONS["web"]) & {"openai", "PIL", "pronouncing", "lameenc"}
+def test_the_web_function_needs_no_model_clients_and_no_powertools() -> None:
+    heavy = {"openai", "PIL", "pronouncing", "lameenc", "aws_lambda_powertools", "pydantic"}
+    assert not third_party(FUNCTIONS["web"]) & heavy
+
+
+# --- what `sam build` ships --------------------------------------------------------
+BUILD = ROOT / ".aws-sam" / "build"
+ARTIFACTS = ["CreateStoryFunction", "IllustrateFunction", "NarrateFunction", "WebFunction"]
+UNCHECKED_HASH = 0b01  # PEP 552 flags: hash-based, source not checked
+MAGIC_313 = (3571).to_bytes(2, "little") + b"\r\n"  # importlib.util.MAGIC_NUMBER of 3.13
+
+
+def built(function: str) -> Path:
+    artifact = BUILD / function
+    if not artifact.is_dir():
+        pytest.skip("no build here: `make build` (make test runs it first)")
+    if python313() is None:
+        pytest.skip("no Python 3.13 on this machine: the build ships without bytecode")
+    return artifact
+
+
+def bytecode_of(source: Path) -> Path:
+    return source.parent / "__pycache__" / f"{source.stem}.cpython-313.pyc"
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("function", ARTIFACTS)
+def test_every_module_in_the_artifact_ships_python_313_bytecode(function) -> None:
+    """Lambda's /var/task is read-only: without shipped .pyc files, Python compiles every
+    module it imports at every cold start."""
+    artifact = built(function)
+    sources = list(artifact.rglob("*.py"))
+    assert sources
+    missing = [str(s.relative_to(artifact)) for s in sources if not bytecode_of(s).exists()]
+    assert not missing, missing[:10]
+    for source in sources[:50]:
+        header = bytecode_of(source).read_bytes()[:8]
+        assert header[:4] == MAGIC_313, source
+        assert int.from_bytes(header[4:8], "little") == UNCHECKED_HASH, source
+
+
+@pytest.mark.build
+def test_the_web_artifact_imports_only_compiled_modules_and_no_heavy_libraries() -> None:
+    """Import the web handler from the artifact (with the runtime's boto3): every module
+    that comes from the artifact has its bytecode, the templates come precompiled, and
+    neither Powertools nor a model client is loaded."""
+    artifact = built("WebFunction")
+    code = (
+        "import sys, json, bedtime.handlers.web, bedtime.reading, bedtime.site;"
+        "env = bedtime.site.template_environment(); env.get_template('story.html');"
+        "modules = {n: getattr(m, '__file__', None) for n, m in sys.modules.items()};"
+        "print(json.dumps({'loader': type(env.loader).__name__, 'modules': modules}))"
+    )
+    runtime = Path(boto3.__file__).parents[1]
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", code],
+        env={"PYTHONPATH": f"{artifact}{os.pathsep}{runtime}", "PATH": os.environ["PATH"]},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found = json.loads(result.stdout)
+    assert found["loader"] == "ModuleLoader"  # templates precompiled by the build
+    modules = found["modules"]
+    assert not {name.split(".")[0] for name in modules} & {
+        "aws_lambda_powertools",
+        "openai",
+        "pydantic",
+        "PIL",
+        "asyncio",
+    }
+    from_artifact = [Path(f) for f in modules.values() if f and f.startswith(str(artifact))]
+    sources = [f for f in from_artifact if f.suffix == ".py"]
+    assert sources and all(bytecode_of(f).exists() for f in sources)

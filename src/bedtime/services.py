@@ -1,19 +1,22 @@
-"""The stores and bus the handlers use, built once per container from settings."""
+"""The stores and bus the handlers use, built once per container from settings.
+
+Each factory imports what it builds when first called, so a function loads only the
+modules its own requests need (the web function's cold start, above all)."""
 
 from __future__ import annotations
 
 from functools import cache
 from typing import TYPE_CHECKING
 
-from bedtime.catalog import CatalogStore
 from bedtime.clients import client
-from bedtime.events import EventBus
-from bedtime.media import MediaStore
-from bedtime.readers import ReaderSecrets
 from bedtime.settings import settings
 from bedtime.stories import StoryStore
 
 if TYPE_CHECKING:
+    from bedtime.catalog import CatalogStore
+    from bedtime.events import EventBus
+    from bedtime.media import MediaStore
+    from bedtime.readers import ReaderSecrets
     from bedtime.reading import ReadingSite
     from bedtime.site import Site
 
@@ -25,28 +28,36 @@ def story_store() -> StoryStore:
 
 @cache
 def catalog_store() -> CatalogStore:
+    from bedtime.catalog import CatalogStore
+
     s = settings()
     return CatalogStore(client("dynamodb"), s.characters_table, s.scenes_table)
 
 
 @cache
 def media_store() -> MediaStore:
+    from bedtime.media import MediaStore
+
     return MediaStore(client("s3"), settings().media_bucket)
 
 
 @cache
 def event_bus() -> EventBus:
+    from bedtime.events import EventBus
+
     return EventBus(client("events"), settings().event_bus)
 
 
 @cache
 def reader_secrets() -> ReaderSecrets:
+    from bedtime.readers import ReaderSecrets
+
     return ReaderSecrets(client("dynamodb"), settings().families_table)
 
 
 @cache
 def site() -> Site:
-    from bedtime.site import Site  # only the web function needs Jinja
+    from bedtime.site import Site
 
     s = settings()
     return Site(story_store(), media_store(), s.time_zone, s.story_language)
