@@ -49,13 +49,18 @@ smoke: $(VENV)/.local ## Prove the deployed STACK (or the `make run` on PORT) fr
 	@$(PYTHON) -m bedtime.tools smoke $(TOOLS_ARGS)
 
 # --- Quality ------------------------------------------------------------------
-test: $(VENV)/.dev ## Lint, validate, scan and build, then run every test
-	@$(BIN)/ruff check src tests
-	@$(BIN)/ruff format --check src tests
+test: $(VENV)/.dev ## The whole gate: lint, types, validate, scan, build, then every test
+	@$(MAKE) lint
+	@$(BIN)/mypy
 	@$(MAKE) validate
 	@$(MAKE) security
 	@$(MAKE) build
 	@$(BIN)/pytest
+
+check: $(VENV)/.dev ## The fast inner loop: ruff, mypy, and the tests that need no browser, build or full local run
+	@$(MAKE) lint
+	@$(BIN)/mypy
+	@$(BIN)/pytest -q -n 2 -m "not browser and not slow and not build"
 
 lint: $(VENV)/.dev ## ruff lint and format check
 	@$(BIN)/ruff check src tests
@@ -139,5 +144,5 @@ build-WebFunction:
 	PYTHONPATH="$(ARTIFACTS_DIR)" python3 -c 'import sys; from bedtime.site import compile_templates; compile_templates(sys.argv[1])' "$(ARTIFACTS_DIR)/web"
 	$(call compile_bytecode)
 
-.PHONY: help run story seed smoke test lint validate security bench build deploy invoke logs clean \
+.PHONY: help run story seed smoke test check lint validate security bench build deploy invoke logs clean \
   build-CreateStoryFunction build-IllustrateFunction build-NarrateFunction build-WebFunction

@@ -14,6 +14,8 @@ import pytest
 from bedtime.local.runner import LocalRun
 from helpers import ROOT
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "test-output" / "browser"
 FLAGS = [

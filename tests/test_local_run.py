@@ -24,6 +24,8 @@ from bedtime.local.endpoint import local_client
 from bedtime.local.runner import LocalRun
 from helpers import ROOT
 
+pytestmark = pytest.mark.slow
+
 HOSTILE = '<script>alert("Pip")</script>'
 CATALOG = {
     "characters": [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 import os
 import subprocess
@@ -212,3 +214,20 @@ def test_the_web_function_stays_light() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_the_page_is_gzipped_for_clients_that_accept_it(aws, lambda_context) -> None:
+    add(**done_media())
+    plain = get(f"/stories/{STORY_ID}", lambda_context)
+    zipped = get(f"/stories/{STORY_ID}", lambda_context, headers={"accept-encoding": "gzip, br"})
+    assert "Content-Encoding" not in plain["headers"]
+    assert zipped["headers"]["Content-Encoding"] == "gzip" and zipped["isBase64Encoded"]
+    html = gzip.decompress(base64.b64decode(zipped["body"])).decode()
+    assert html.split("X-Amz-")[0] == plain["body"].split("X-Amz-")[0]
+    assert len(base64.b64decode(zipped["body"])) < len(plain["body"]) / 2
+    assert "Accept-Encoding" in zipped["headers"]["Vary"]
+
+
+def test_small_answers_are_not_worth_compressing(aws, lambda_context) -> None:
+    response = get("/static/moon.svg", lambda_context, headers={"accept-encoding": "gzip"})
+    assert "Content-Encoding" not in response["headers"]

@@ -33,10 +33,16 @@ S3_CONFIG = _CONFIG.merge(
 )
 
 
+def new_client(service: str, **options: Any) -> Any:
+    """boto3.client for a service named at run time (boto3-stubs types each name apart)."""
+    make: Any = boto3.client
+    return make(service, **options)
+
+
 @cache
 def client(service: str) -> Any:
     """A shared client; region, credentials and endpoint come from the environment."""
-    return boto3.client(service, config=S3_CONFIG if service == "s3" else _CONFIG)
+    return new_client(service, config=S3_CONFIG if service == "s3" else _CONFIG)
 
 
 @cache
@@ -47,4 +53,4 @@ def provider_client(service: str, plan: CallPlan) -> Any:
         connect_timeout=min(5.0, plan.timeout),
         read_timeout=plan.timeout,
     )
-    return boto3.client(service, config=config)
+    return new_client(service, config=config)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any, ClassVar, Self
 
 SOURCE = "bedtime.stories"
@@ -53,7 +53,7 @@ class StoryReady(_Event):
 def _fields(cls: type, detail: Any) -> dict[str, Any]:
     if not isinstance(detail, dict):
         raise BadEvent(f"{cls.__name__} detail must be an object, got {type(detail).__name__}")
-    names = [name for name in cls.__dataclass_fields__ if name != "detail_type"]
+    names = [f.name for f in fields(cls) if f.name != "detail_type"]
     missing = [name for name in names if name not in detail]
     if missing:
         raise BadEvent(f"{cls.__name__} detail lacks {', '.join(missing)}")

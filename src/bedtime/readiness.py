@@ -8,12 +8,12 @@ from datetime import datetime
 from bedtime.access import Keys
 from bedtime.events import EventBus, StoryCreated, StoryReady, without_markup
 from bedtime.observability import logger
-from bedtime.stories import Medium, Story, StoryStore
+from bedtime.stories import Medium, MediumName, Story, StoryStore
 
 
 def complete_medium(
     created: StoryCreated,
-    name: str,
+    name: MediumName,
     produce: Callable[[Story], Medium],
     store: StoryStore,
     bus: EventBus,

@@ -6,12 +6,15 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import Any, Literal, TypeVar, cast, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-STORY_PROVIDERS = ("openai", "bedrock", "offline")
-IMAGE_PROVIDERS = ("openai", "bedrock", "offline")
-SPEECH_PROVIDERS = ("polly", "openai", "offline")
-PRIVACY = ("private", "public")
+StoryProvider = Literal["openai", "bedrock", "offline"]
+ImageProvider = Literal["openai", "bedrock", "offline"]
+SpeechProvider = Literal["polly", "openai", "offline"]
+ImageQuality = Literal["low", "medium", "high"]
+Privacy = Literal["private", "public"]
+T = TypeVar("T", bound=str)
 
 
 class SettingsError(ValueError):
@@ -27,12 +30,12 @@ class Settings:
     media_bucket: str
     event_bus: str
     time_zone: ZoneInfo
-    story_provider: str = "offline"
+    story_provider: StoryProvider = "offline"
     story_model: str = "gpt-5-mini"
-    image_provider: str = "offline"
+    image_provider: ImageProvider = "offline"
     image_model: str = "gpt-image-1-mini"
-    image_quality: str = "medium"
-    speech_provider: str = "offline"
+    image_quality: ImageQuality = "medium"
+    speech_provider: SpeechProvider = "offline"
     speech_voice: str = ""
     story_language: str = "en"
     bedrock_text_model: str = "amazon.nova-lite-v1:0"
@@ -53,12 +56,12 @@ class Settings:
             media_bucket=_required(env, "MEDIA_BUCKET"),
             event_bus=_required(env, "EVENT_BUS_NAME"),
             time_zone=_time_zone(env.get("STORY_TIME_ZONE") or "UTC"),
-            story_provider=_choice(env, "STORY_PROVIDER", STORY_PROVIDERS, "offline"),
+            story_provider=_choice(env, "STORY_PROVIDER", StoryProvider, "offline"),
             story_model=env.get("STORY_MODEL") or cls.story_model,
-            image_provider=_choice(env, "IMAGE_PROVIDER", IMAGE_PROVIDERS, "offline"),
+            image_provider=_choice(env, "IMAGE_PROVIDER", ImageProvider, "offline"),
             image_model=env.get("IMAGE_MODEL") or cls.image_model,
-            image_quality=_choice(env, "IMAGE_QUALITY", ("low", "medium", "high"), "medium"),
-            speech_provider=_choice(env, "SPEECH_PROVIDER", SPEECH_PROVIDERS, "offline"),
+            image_quality=_choice(env, "IMAGE_QUALITY", ImageQuality, "medium"),
+            speech_provider=_choice(env, "SPEECH_PROVIDER", SpeechProvider, "offline"),
             speech_voice=env.get("SPEECH_VOICE") or "",
             story_language=env.get("STORY_LANGUAGE") or cls.story_language,
             bedrock_text_model=env.get("BEDROCK_TEXT_MODEL") or cls.bedrock_text_model,
@@ -67,7 +70,7 @@ class Settings:
             openai_base_url=env.get("OPENAI_BASE_URL") or None,
             openai_key_secret=env.get("OPENAI_API_KEY_SECRET") or None,
             families_table=_required(env, "FAMILIES_TABLE"),
-            private=_choice(env, "PRIVACY", PRIVACY, "private") == "private",
+            private=_choice(env, "PRIVACY", Privacy, "private") == "private",
         )
 
 
@@ -84,11 +87,13 @@ def _required(env: Mapping[str, str], name: str) -> str:
     return value
 
 
-def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:
+def _choice(env: Mapping[str, str], name: str, allowed: Any, default: T) -> T:
+    """The variable's value when it is one of the Literal type `allowed`'s values."""
     value = (env.get(name) or default).strip().lower()
-    if value not in allowed:
-        raise SettingsError(f"{name}={value!r} is not one of {', '.join(allowed)}")
-    return value
+    choices = get_args(allowed)
+    if value not in choices:
+        raise SettingsError(f"{name}={value!r} is not one of {', '.join(choices)}")
+    return cast(T, value)
 
 
 def _guardrail(env: Mapping[str, str]) -> tuple[str, str] | None:

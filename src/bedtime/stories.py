@@ -15,7 +15,8 @@ from bedtime.catalog import Entry
 
 LIFETIME = timedelta(days=2)
 HOME = "home"  # the family of a one-family deployment
-MEDIA = ("image", "audio")
+MediumName = Literal["image", "audio"]
+MEDIA: tuple[MediumName, ...] = ("image", "audio")
 Status = Literal["pending", "done", "failed"]
 FINISHED = ("done", "failed")
 
@@ -60,7 +61,7 @@ class Medium:
     def finished(self) -> bool:
         return self.status in FINISHED
 
-    def attributes(self, name: str) -> dict[str, Any]:
+    def attributes(self, name: MediumName) -> dict[str, Any]:
         """The item attributes (prefixed by the medium's name) that hold this medium."""
         values = {
             "status": self.status,
@@ -74,7 +75,7 @@ class Medium:
         return {f"{name}_{field}": value for field, value in values.items() if value is not None}
 
     @classmethod
-    def from_attributes(cls, name: str, plain: dict[str, Any]) -> Medium:
+    def from_attributes(cls, name: MediumName, plain: dict[str, Any]) -> Medium:
         size = plain.get(f"{name}_size")
         duration = plain.get(f"{name}_duration_ms")
         return cls(
@@ -121,8 +122,12 @@ class Story:
     def expired(self, now: datetime) -> bool:
         return now.timestamp() >= self.expires_at
 
-    def medium(self, name: str) -> Medium:
-        return self.image if name == "image" else self.audio
+    def medium(self, name: MediumName) -> Medium:
+        if name == "image":
+            return self.image
+        if name == "audio":
+            return self.audio
+        raise ValueError(f"a story has no medium {name!r}")
 
     def to_item(self) -> dict[str, Any]:
         plain = {
@@ -208,7 +213,7 @@ class StoryStore:
         stories = sorted(map(Story.from_item, items), key=lambda s: s.created_at, reverse=True)
         return stories[:limit]
 
-    def finish_medium(self, story_id: str, name: str, medium: Medium) -> Story:
+    def finish_medium(self, story_id: str, name: MediumName, medium: Medium) -> Story:
         """Record a finished medium once; a repeat leaves the first result in place."""
         attributes = medium.attributes(name)
         names = {f"#a{i}": attribute for i, attribute in enumerate(attributes)}

@@ -12,11 +12,11 @@ from bedtime.idempotency import once
 from bedtime.observability import logger
 from bedtime.readiness import complete_medium
 from bedtime.settings import settings
-from bedtime.stories import Medium, Story, StoryNotFound
+from bedtime.stories import Medium, MediumName, Story, StoryNotFound
 
 
 def handle_story_created(
-    event: Any, context: Any, medium: str, produce: Callable[[Story], Medium]
+    event: Any, context: Any, medium: MediumName, produce: Callable[[Story], Medium]
 ) -> dict:
     try:
         created = StoryCreated.from_detail(event.get("detail") if isinstance(event, dict) else None)

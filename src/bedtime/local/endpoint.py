@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
+from bedtime.clients import new_client
 
 
 def local_client(service: str, endpoint: str) -> Any:
-    return boto3.client(
+    return new_client(
         service,
         endpoint_url=endpoint,
         region_name="us-east-1",

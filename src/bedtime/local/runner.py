@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -164,7 +165,7 @@ class LocalRun:
         iterators = self._shard_iterators()
         self._spawn(lambda: self._pump_stream(iterators), "pipe")
         for rule in self.stack.rules:
-            self._spawn(lambda rule=rule: self._deliver(rule), rule.name)
+            self._spawn(partial(self._deliver, rule), rule.name)
         self._spawn(self._listen_for_requests, "make-story")
         self.say(
             f"Local stack ready in {time.monotonic() - started:.1f} s:"
@@ -297,11 +298,13 @@ class LocalRun:
     # --- the pipe: stream → filter → input template → bus -------------------
     def _shard_iterators(self) -> list[str]:
         """From the stream's start: the local tables are new, so that is every record."""
+        assert self.stack is not None, "the stack is made first"
         streams = self._client("dynamodbstreams")
-        shards = streams.describe_stream(StreamArn=self.stack.stream_arn)["StreamDescription"]
+        stream_arn = self.stack.stream_arn
+        shards = streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]
         return [
             streams.get_shard_iterator(
-                StreamArn=self.stack.stream_arn,
+                StreamArn=stream_arn,
                 ShardId=shard["ShardId"],
                 ShardIteratorType="TRIM_HORIZON",
             )["ShardIterator"]

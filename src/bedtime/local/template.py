@@ -63,7 +63,7 @@ class Resolver:
         resolved = {key: self.resolve(item) for key, item in value.items()}
         return {key: item for key, item in resolved.items() if item is not None}
 
-    def _ref(self, name: str) -> str:
+    def _ref(self, name: str) -> str | None:
         for source in (self.parameters, self.names, _PSEUDO):
             if name in source:
                 return source[name]
@@ -83,7 +83,7 @@ class Resolver:
             name = match.group(1)
             if name in local:
                 return str(local[name])
-            return self._getatt(name.split(".", 1)) if "." in name else self._ref(name)
+            return self._getatt(name.split(".", 1)) if "." in name else str(self._ref(name))
 
         return re.sub(r"\$\{([^!}][^}]*)\}", value, text)
 

@@ -20,6 +20,7 @@ from bedtime.providers import (
     draft_from_json,
 )
 from bedtime.providers.budget import Budget, CallSpec
+from bedtime.settings import ImageQuality
 
 # openai-python waits at most 8 s between attempts, or what a Retry-After header asks
 # for when that is 60 s or less.
@@ -97,7 +98,9 @@ class OpenAIStoryWriter(_OpenAICaller):
 class OpenAIPainter(_OpenAICaller):
     name = "openai"
 
-    def __init__(self, client: openai.OpenAI, model: str, quality: str, budget: Budget) -> None:
+    def __init__(
+        self, client: openai.OpenAI, model: str, quality: ImageQuality, budget: Budget
+    ) -> None:
         super().__init__(client, budget)
         self._model = model
         self._quality = quality
@@ -108,7 +111,7 @@ class OpenAIPainter(_OpenAICaller):
                 model=self._model,
                 prompt=picture_prompt(brief),
                 size="1024x1024",
-                quality=self._quality,  # type: ignore[arg-type]  # a validated setting
+                quality=self._quality,
                 n=1,
             )
         except openai.OpenAIError as error:

@@ -48,8 +48,8 @@ def _steps(story: Story | None) -> set[str]:
     if story is None:
         return set()
     steps = {f"written: {story.title!r} ({story.provider})"}
-    for name, label in (("image", "picture"), ("audio", "narration")):
-        status = story.medium(name).status  # type: ignore[arg-type]
+    for medium, label in ((story.image, "picture"), (story.audio, "narration")):
+        status = medium.status
         if status != "pending":
             steps.add(f"{label} {status}")
     if story.ready_at:

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
+from bedtime.clients import new_client
 from bedtime.local.endpoint import local_client
 from bedtime.local.state import STATE_DIR, run_state_file
 from bedtime.tools.preflight import check_aws
@@ -77,7 +77,7 @@ def stack_target(stack: str) -> Target:
     """The deployed stack; NotConfigured (from preflight) when AWS is not set up here."""
     check_aws()
     try:
-        described = boto3.client("cloudformation").describe_stacks(StackName=stack)
+        described = new_client("cloudformation").describe_stacks(StackName=stack)
     except ClientError as error:
         raise NoTarget(
             f"Stack {stack} cannot be read ({error.response['Error']['Message']}). "
@@ -89,11 +89,11 @@ def stack_target(stack: str) -> Target:
     parameters = {p["ParameterKey"]: p["ParameterValue"] for p in found.get("Parameters", [])}
 
     def ask(request: dict) -> None:
-        boto3.client("lambda").invoke(
+        new_client("lambda").invoke(
             FunctionName=names["CreateStoryFunction"],
             InvocationType="Event",
             Payload=json.dumps(request).encode(),
         )
 
     private = parameters.get("Privacy", "private") == "private"
-    return Target(f"stack {stack}", boto3.client, names, ask, local=False, private=private)
+    return Target(f"stack {stack}", new_client, names, ask, local=False, private=private)
