@@ -11,7 +11,7 @@ from bedtime.catalog import load_catalog
 from bedtime.handlers import create_story, illustrate, narrate, web
 from bedtime.local.function_url import function_url_event
 from bedtime.providers import Narration, ProviderError
-from bedtime.stories import StoryStore
+from bedtime.story_store import StoryStore
 from helpers import SAMPLE_STORY_ID, delivered, reader_cookie, sample_event, story_record
 
 

@@ -8,7 +8,8 @@ from datetime import datetime
 from bedtime.access import Keys
 from bedtime.events import EventBus, StoryCreated, StoryReady, without_markup
 from bedtime.observability import logger
-from bedtime.stories import Medium, MediumName, Story, StoryStore
+from bedtime.stories import Medium, MediumName, Story
+from bedtime.story_store import StoryStore
 
 
 def complete_medium(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from bedtime.clients import client
 from bedtime.settings import settings
-from bedtime.stories import StoryStore
+from bedtime.story_store import StoryStore
 
 if TYPE_CHECKING:
     from bedtime.catalog import CatalogStore

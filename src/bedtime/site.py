@@ -18,7 +18,8 @@ from jinja2 import Environment, FileSystemLoader, ModuleLoader, StrictUndefined,
 from bedtime.access import Keys
 from bedtime.media import MediaStore
 from bedtime.speech import spoken_lines
-from bedtime.stories import Story, StoryExpired, StoryNotFound, StoryStore
+from bedtime.stories import Story, StoryExpired, StoryNotFound
+from bedtime.story_store import StoryStore
 
 _HERE = Path(__file__).resolve().parent
 # In the Lambda artifact web/ sits beside the package; in the repository, beside src/.

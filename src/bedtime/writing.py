@@ -14,7 +14,8 @@ from bedtime.catalog import Catalog
 from bedtime.observability import logger
 from bedtime.providers import KeyMissing, Moderator, ProviderError, StoryWriter
 from bedtime.providers.budget import OutOfTime
-from bedtime.stories import LIFETIME, Story, StoryStore, story_id_for
+from bedtime.stories import LIFETIME, Story, story_id_for
+from bedtime.story_store import StoryStore
 
 MIN_WORDS = 200
 

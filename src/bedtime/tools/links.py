@@ -4,7 +4,7 @@ site it carries the story's token, signed with the family's reader secret."""
 from __future__ import annotations
 
 from bedtime.readers import ReaderSecrets
-from bedtime.stories import StoryStore
+from bedtime.story_store import StoryStore
 from bedtime.tools.target import Target
 
 

@@ -7,7 +7,8 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from bedtime.stories import Story, StoryNotFound, StoryStore, story_id_for
+from bedtime.stories import Story, StoryNotFound, story_id_for
+from bedtime.story_store import StoryStore
 from bedtime.tools.target import Target
 from bedtime.writing import StoryRequest
 
