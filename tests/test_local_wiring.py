@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pytest
+
 from bedtime.local.functions import environment
 from bedtime.local.pipe import LocalPipe, render_input_template
 from bedtime.local.schedule import nightly_schedule
@@ -81,3 +83,25 @@ def test_rules_and_environment_come_from_the_template(template) -> None:
     }
     env = environment(template, resolver)
     assert env["STORIES_TABLE"] == "StoriesTable" and env["STORY_TIME_ZONE"] == "Europe/London"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "event", "matches"),
+    [
+        ({"eventName": ["INSERT"]}, {"eventName": "INSERT"}, True),
+        ({"eventName": ["INSERT"]}, {"eventName": "MODIFY"}, False),
+        ({"eventName": [{"prefix": "INS"}]}, {"eventName": "INSERT"}, True),
+        ({"eventName": [{"anything-but": ["REMOVE"]}]}, {"eventName": "MODIFY"}, True),
+        ({"eventName": [{"anything-but": ["REMOVE"]}]}, {"eventName": "REMOVE"}, False),
+        ({"dynamodb": {"NewImage": {"id": [{"exists": True}]}}}, {"dynamodb": {}}, False),
+        ({"n": [{"numeric": [">", 5]}]}, {"n": 6}, True),
+        ({"n": [{"numeric": [">", 5]}]}, {"n": 5}, False),
+    ],
+)
+def test_moto_event_patterns_still_match_as_eventbridge_does(pattern, event, matches) -> None:
+    """The local pipe leans on moto's internal EventPattern (see bedtime.local.pipe): the
+    EventBridge user guide's "Content filtering in Amazon EventBridge event patterns"
+    says what each of these must do."""
+    from moto.events.models import EventPattern
+
+    assert EventPattern.load(json.dumps(pattern)).matches_event(event) is matches

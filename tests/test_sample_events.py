@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from bedtime import services
@@ -16,6 +18,7 @@ from bedtime.local.stack import LocalStack
 from bedtime.local.transformer import transform_input
 from helpers import EVENTS, SAMPLE_STORY_ID, delivered, sample_event, story_record
 
+SCHEMA = json.loads((EVENTS / "schema.json").read_text())
 USED = {
     "schedule.json",
     "make-story.json",
@@ -33,7 +36,28 @@ USED = {
 
 
 def test_every_sample_event_is_used_here() -> None:
-    assert {path.name for path in EVENTS.glob("*.json")} == USED
+    assert {path.name for path in EVENTS.glob("*.json")} == USED | {"schema.json"}
+
+
+@pytest.mark.parametrize("name", ["story-created.json", "story-ready.json"])
+def test_our_sample_events_match_the_published_schema(name) -> None:
+    jsonschema.validate(sample_event(name), SCHEMA)
+
+
+@pytest.mark.parametrize("event", [StoryCreated, StoryReady])
+def test_the_schema_lists_exactly_the_fields_of_our_event_types(event) -> None:
+    definition = SCHEMA["$defs"][event.detail_type]
+    wanted = {f.name for f in dataclasses.fields(event)}
+    assert set(definition["properties"]) == set(definition["required"]) == wanted
+    for example in definition["examples"]:
+        assert event.from_detail(example)
+
+
+def test_the_schema_refuses_a_detail_that_breaks_the_contract() -> None:
+    event = sample_event("story-ready.json")
+    event["detail"]["image"] = "painting"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(event, SCHEMA)
 
 
 def stories_in_table() -> list:

@@ -154,14 +154,7 @@ class Site:
     def story_data(self, story: Story) -> dict[str, Any]:
         view = self._view(story)
         return {
-            "id": story.id,
-            "night": story.night.isoformat(),
-            "title": story.title,
-            "paragraphs": list(story.paragraphs),
-            "characters": list(story.characters),
-            "scene": story.scene,
-            "provider": story.provider,
-            "model": story.model,
+            **story.about(),
             "createdAt": story.created_at.isoformat(),
             "expiresAt": story.expires_at,
             "image": {"status": story.image.status, "url": view.image_url, "alt": story.image.alt},

@@ -83,6 +83,19 @@ class Story:
         if not self.setting.name:
             object.__setattr__(self, "setting", Entry(self.scene, ""))
 
+    def about(self) -> dict[str, object]:
+        """What the story is, as plain values: the fields its table item and its JSON share."""
+        return {
+            "id": self.id,
+            "night": self.night.isoformat(),
+            "title": self.title,
+            "paragraphs": list(self.paragraphs),
+            "characters": list(self.characters),
+            "scene": self.scene,
+            "provider": self.provider,
+            "model": self.model,
+        }
+
     @property
     def text(self) -> str:
         return "\n\n".join(self.paragraphs)

@@ -46,14 +46,7 @@ def medium_from(name: MediumName, plain: dict[str, Any]) -> Medium:
 
 def story_item(story: Story) -> dict[str, Any]:
     plain: dict[str, Any] = {
-        "id": story.id,
-        "night": story.night.isoformat(),
-        "title": story.title,
-        "paragraphs": list(story.paragraphs),
-        "characters": list(story.characters),
-        "scene": story.scene,
-        "provider": story.provider,
-        "model": story.model,
+        **story.about(),
         "created_at": story.created_at.isoformat(),
         "expires_at": story.expires_at,
         "family": story.family,
