@@ -48,6 +48,9 @@ seed: $(VENV)/.local ## Load CATALOG=path (default: the bundled catalog) into th
 smoke: $(VENV)/.local ## Prove the deployed STACK (or the `make run` on PORT) from outside
 	@$(PYTHON) -m bedtime.tools smoke $(TOOLS_ARGS)
 
+new-secret: $(VENV)/.local ## Replace the reader secret: every link and signed-in browser stops working
+	@$(PYTHON) -m bedtime.tools new-secret $(TOOLS_ARGS)
+
 # --- Quality ------------------------------------------------------------------
 test: $(VENV)/.dev ## The whole gate: lint, types, validate, scan, build, then every test
 	@$(MAKE) lint
@@ -93,8 +96,8 @@ deploy: $(VENV)/.local ## sam build + sam deploy (samconfig.toml's defaults); GU
 	@$(MAKE) build
 	@$(BIN)/sam deploy $(if $(GUIDED),--guided) $(if $(STACK),--stack-name $(STACK))
 
-invoke: build ## sam local invoke FN=WebFunction EVENT=events/web-home.json (needs Docker)
-	@$(BIN)/sam local invoke $(FN) --event $(EVENT)
+invoke: build ## sam local invoke FN=WebFunction EVENT=events/web-home.json [PARAMS=Privacy=public] (needs Docker)
+	@$(BIN)/sam local invoke $(FN) --event $(EVENT) $(if $(PARAMS),--parameter-overrides $(PARAMS))
 
 logs: $(VENV)/.dev ## Follow the deployed STACK's function logs
 	@$(PYTHON) -m bedtime.tools check-aws
@@ -144,5 +147,5 @@ build-WebFunction:
 	PYTHONPATH="$(ARTIFACTS_DIR)" python3 -c 'import sys; from bedtime.site import compile_templates; compile_templates(sys.argv[1])' "$(ARTIFACTS_DIR)/web"
 	$(call compile_bytecode)
 
-.PHONY: help run story seed smoke test check lint validate security bench build deploy invoke logs clean \
+.PHONY: help run story seed smoke new-secret test check lint validate security bench build deploy invoke logs clean \
   build-CreateStoryFunction build-IllustrateFunction build-NarrateFunction build-WebFunction

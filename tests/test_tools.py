@@ -72,3 +72,20 @@ def test_the_smoke_test_finds_the_media_and_reads_the_csp() -> None:
     csp = "default-src 'none'; img-src 'self' https://b; media-src https://b"
     assert csp_sources(csp, "img-src") == ["'self'", "https://b"]
     assert csp_sources(csp, "media-src") == ["https://b"]
+
+
+def test_a_new_secret_ends_the_old_links(aws, capsys, monkeypatch) -> None:
+    from bedtime import services
+    from bedtime.clients import new_client
+    from bedtime.readers import HOME
+    from bedtime.tools import __main__ as tools
+    from bedtime.tools.target import Target
+
+    old = services.reader_secrets().ensure(HOME).feed_token()
+    names = {"FamiliesTable": "FamiliesTable"}
+    stack = Target("stack s", new_client, names, ask=print, local=False)
+    monkeypatch.setattr(tools, "stack_target", lambda name: stack)
+    assert tools.main(["new-secret", "--stack", "s"]) == 0
+    assert "New reader secret" in capsys.readouterr().out
+    services.clear()
+    assert services.reader_secrets().keys(HOME).feed_token() != old

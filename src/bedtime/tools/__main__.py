@@ -10,6 +10,7 @@ from pathlib import Path
 from botocore.exceptions import BotoCoreError, ClientError
 
 from bedtime.catalog import DEFAULT_CATALOG, CatalogError, load_catalog
+from bedtime.readers import HOME, ReaderSecrets
 from bedtime.tools.links import story_link
 from bedtime.tools.preflight import NotConfigured, check_aws
 from bedtime.tools.seed import seed
@@ -57,6 +58,16 @@ def smoke_command(args: argparse.Namespace) -> int:
     return 0 if all(check.passed for check in checks) else 1
 
 
+def new_secret_command(args: argparse.Namespace) -> int:
+    target = stack_target(args.stack) if args.stack_given else chosen_target(args)
+    ReaderSecrets(target.client("dynamodb"), target.names["FamiliesTable"]).rotate(HOME)
+    say(
+        f"New reader secret for {target.description}. Every link, feed address and signed-in"
+        " browser stops working within five minutes; tonight's email brings a new link."
+    )
+    return 0
+
+
 def check_aws_command(args: argparse.Namespace) -> int:
     say(f"AWS region {check_aws()}, credentials found.")
     return 0
@@ -69,6 +80,7 @@ def parser() -> argparse.ArgumentParser:
         ("story", story_command, "make a story now and print its link"),
         ("seed", seed_command, "load a catalog into the deployed stack"),
         ("smoke", smoke_command, "prove a stack (or a make run) from outside"),
+        ("new-secret", new_secret_command, "replace the family's reader secret"),
         ("check-aws", check_aws_command, "is a region and are credentials set?"),
     ):
         command = commands.add_parser(name, help=help_text)
