@@ -1,0 +1,34 @@
+"""How hard a story's words are, and whether they are too hard for a listener's age.
+
+The measure is the Flesch-Kincaid grade (textstat): longer sentences and longer words
+make a higher US school grade. A story is heard, not read, and children follow spoken
+language about two grades above what they can read themselves, so the ceiling for an
+age sits a little above that age's reading grade, and rises by half a grade a year:
+
+    age          3    4    5    6    7    8
+    max grade   1.0  1.5  2.0  2.5  3.0  3.5
+
+Rhyming verse scores low (short lines, short words); a story over its ceiling has long
+sentences or long words the listener would lose.
+"""
+
+from __future__ import annotations
+
+import textstat
+
+YOUNGEST, OLDEST = 3, 8
+MAX_GRADE = {3: 1.0, 4: 1.5, 5: 2.0, 6: 2.5, 7: 3.0, 8: 3.5}
+
+
+def listener_age(age: int) -> int:
+    return min(max(age, YOUNGEST), OLDEST)
+
+
+def reading_grade(text: str) -> float:
+    """The Flesch-Kincaid grade of the text (about a US school grade; can be below 0)."""
+    return float(textstat.flesch_kincaid_grade(text))
+
+
+def too_hard(text: str, age: int) -> bool:
+    """Whether the words are harder than a listener of this age (3-8) follows with ease."""
+    return reading_grade(text) > MAX_GRADE[listener_age(age)]
