@@ -111,6 +111,12 @@ class Character:
         return next((a for a in self.adjectives if a in COLOURS), "") or next(iter(body), "")
 
     @property
+    def called(self) -> str:
+        """The noun with its colour, if the description gives one: "grey cat"."""
+        colour = next((a for a in self.adjectives if a in COLOURS), "")
+        return f"{colour} {self.noun}".strip()
+
+    @property
     def described(self) -> str:
         """The noun with up to two of its adjectives, a colour first: "small brave hedgehog"."""
         colours = [a for a in self.adjectives if a in COLOURS][:1]

@@ -19,9 +19,11 @@ Names go in last and are never parsed, so a name with brackets or braces is kept
 from __future__ import annotations
 
 import hashlib
+import itertools
 import random
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -67,12 +69,18 @@ class Style:
     optional: float  # how often [...] words are kept
 
 
-def skeleton(text: str, style: Style, rng: random.Random) -> str:
-    """The template with its choices made; slots are still {slots}."""
+def skeletons(text: str, style: Style, rng: random.Random, limit: int) -> list[str]:
+    """Up to `limit` different ways to make the template's choices, picked at random;
+    slots are still {slots}."""
     text = _LEVEL.sub(lambda m: m.group(2 if style.rich else 1), text)
-    text = _OPTIONAL.sub(lambda m: m.group(1) if rng.random() < style.optional else "", text)
-    text = _CHOICE.sub(lambda m: rng.choice(m.group(1).split("|")), text)
-    return " ".join(text.split()).replace(" ,", ",")
+    combos = list(itertools.product(*(m.group(1).split("|") for m in _CHOICE.finditer(text))))
+    rng.shuffle(combos)
+    found = []
+    for combo in combos[:limit]:
+        made = _CHOICE.sub(_one_by_one(combo), text)
+        made = _OPTIONAL.sub(lambda m: m.group(1) if rng.random() < style.optional else "", made)
+        found.append(" ".join(made.split()).replace(" ,", ","))
+    return found
 
 
 # Words a line for the youngest listeners can do without: "A little crab went by."
@@ -86,10 +94,11 @@ _KEEP_AFTER = {"as", "so", "too", "very", "how", "was", "were", "felt", "looked"
 def pare(text: str) -> str | None:
     """The line with one spare word left out, or None when it has none to spare.
 
-    A word stays when the sentence needs it: last in the line, before "and" or a comma,
-    after "as" ("as happy as"), or between "a" and a vowel ("a little owl")."""
+    A word stays when the sentence leans on it: in the last two words ("so slow"),
+    before "and" or a comma, after "as" ("as happy as"), or between "a" and a vowel
+    ("a little owl")."""
     tokens = text.split(" ")
-    for i in range(1, len(tokens) - 1):
+    for i in range(1, len(tokens) - 2):
         word, before, after = tokens[i], tokens[i - 1].lower(), tokens[i + 1]
         if word.lower() not in _SPARE or not after[:1].isalpha() or after in ("and", "or"):
             continue
@@ -97,6 +106,11 @@ def pare(text: str) -> str | None:
             continue
         return " ".join(tokens[:i] + tokens[i + 1 :])
     return None
+
+
+def _one_by_one(combo: tuple[str, ...]) -> Callable[[re.Match[str]], str]:
+    choices = iter(combo)
+    return lambda _: next(choices)
 
 
 def fill(text: str, values: dict[str, str]) -> str:

@@ -29,7 +29,7 @@ from bedtime.providers.offline.grammar import (
     pare,
     rhyme_sounds,
     rhymes,
-    skeleton,
+    skeletons,
     syllables,
     template,
     words,
@@ -56,11 +56,11 @@ _BIG = Level(Style(rich=True, optional=1.0), (7, 10))
 LEVELS = {3: _SMALL, 4: _SMALL, 5: _MIDDLE, 6: _MIDDLE, 7: _BIG, 8: _BIG}
 THEMES = ("explore", "sky", "explore", "friends", "explore", "games", "explore", "questions")
 RECENT_NIGHTS = 2  # a line of these nights is not used again tonight if there is another
-VARIANTS = 3  # renderings of each template, so its choices vary
+VARIANTS = 4  # at most this many ways to make each template's choices
 _FIRSTS_TRIED = 40  # the cheapest first lines tried for a couplet
 _PER_CHARACTER = {"intro", "kind", "rest"}
 _THEME_NEEDS = {"questions": ["ask"]}
-_SOFT = {"scene", "named", "rest"}  # wanted, but not at the price of last night's lines
+_SOFT = {"scene", "rest"}  # wanted, but not at the price of last night's lines
 _SOFT_BONUS = 30.0
 _SHOWN_AGAIN = {"intr": 30.0, "feat": 8.0}  # a second introduction, a feature shown again
 _STALE = 50.0  # a couplet this costly repeats one of the last nights' lines
@@ -91,6 +91,7 @@ class Line:
     sounds: frozenset[str]
     syllables: int
     order: int  # where its template is in its part of the story: a setup before its sequel
+    content: frozenset[str]  # its longer words, to keep a couplet from repeating itself
 
     @property
     def words(self) -> int:
@@ -147,6 +148,7 @@ class _Teller:
         self.ends: Counter[str] = Counter()
         self.shown: set[str] = set()
         self.lines: list[Line] = []
+        self.lately: Counter[str] = Counter()  # who the last lines were about
         self.pools = {section: self._render(specs) for section, specs in self._sections().items()}
 
     # --- the story ---------------------------------------------------------------
@@ -201,7 +203,9 @@ class _Teller:
         words += sum(a.words + b.words for a, b in couplets)
         stanzas = len(opening) + (len(couplets) + 1) // 2
         ending = _wind_down_count(stanzas) * self._couplet_words("calm")
-        return words + ending >= self.brief.words_wanted - self._couplet_words("explore") / 2
+        couplet = self._couplet_words("explore")
+        enough = max(self.brief.words_wanted - couplet / 2, self.brief.min_words + couplet)
+        return words + ending >= enough  # about the words wanted, never under the minimum
 
     def _couplet_words(self, section: str) -> float:
         lines = [line for line in self.pools[section] if self._in_band(line)] or self.pools[section]
@@ -230,13 +234,15 @@ class _Teller:
     def _best(self, section: str, needs: list[str]) -> tuple[float, Couplet] | None:
         """The cheapest couplet of this part of the story that shows what it needs."""
         pool = self.pools[section]
+        soft = bool(needs) and needs[0].split(":")[0] in _SOFT
         for strictness in (2, 1, 0):
             usable = [line for line in pool if self._usable(line, strictness)]
             firsts = [line for line in usable if all(n in line.tags for n in needs)]
             found = self._pair(firsts, usable)
-            if found and needs and needs[0].split(":")[0] in _SOFT:
+            if soft:  # wanted, but not at the price of a stale or an overlong line
                 free = self._pair(usable, usable)
-                found = found if free is None or found[0] - _SOFT_BONUS <= free[0] else free
+                if found is None or (free and free[0] < found[0] - _SOFT_BONUS):
+                    found = free
             if found:
                 return found
         return None
@@ -263,7 +269,7 @@ class _Teller:
                 line
                 for sound in first.sounds
                 for line in by_sound[sound]
-                if _fits(first, line) and rhymes(first.text, line.text)
+                if _fits(first, line) and _rhyme(first.end, line.end)
             ]
             costs = [(self._partner_cost(first, line), line) for line in partners]
             if costs:
@@ -281,14 +287,13 @@ class _Teller:
 
     def _partner_cost(self, first: Line, second: Line) -> float:
         """More for a second line that repeats the first one's words: less sing-song."""
-        same = len(_content(first.text) & _content(second.text))
+        same = len(first.content & second.content)
         who = {t for t in first.tags if t[:4] == "who:"} & second.tags
         return self._cost(second) + 3.0 * same + 3.0 * len(who)
 
     def _imbalance(self, line: Line) -> float:
         """More for a line about whoever the story has told most about lately."""
-        recent = Counter(tag for seen in self.lines[-6:] for tag in seen.tags if tag[:4] == "who:")
-        return 3.0 * sum(recent[tag] for tag in line.tags if tag[:4] == "who:")
+        return 3.0 * sum(self.lately[tag] for tag in line.tags if tag[:4] == "who:")
 
     def _take(self, pair: Couplet) -> Couplet:
         first, second = sorted(pair, key=lambda line: line.order)
@@ -298,6 +303,7 @@ class _Teller:
             self.ends[line.end] += 1
             self.shown |= line.tags
             self.lines.append(line)
+        self.lately = Counter(t for seen in self.lines[-6:] for t in seen.tags if t[:4] == "who:")
         return first, second
 
     # --- lines -----------------------------------------------------------------------
@@ -338,8 +344,8 @@ class _Teller:
             if tpl.scenes and self.kind not in tpl.scenes:
                 continue
             for values, tags in self._bindings(tpl, tag):
-                for _ in range(VARIANTS):
-                    line = self._line(tpl, values, tags, order)
+                for text in skeletons(tpl.text, self.level.style, self.rng, VARIANTS):
+                    line = self._line(tpl, text, values, tags, order)
                     if line and line.text not in lines:
                         lines[line.text] = line
         return list(lines.values())
@@ -378,7 +384,7 @@ class _Teller:
         character = self.cast[index]
         return {
             role: character.name,
-            f"{role}.noun": character.noun,
+            f"{role}.noun": character.called,
             f"{role}.described": character.described,
             f"{role}.moved": choose(character.kind.moved, self.rng),
             f"{role}.sound": character.kind.sound,
@@ -393,9 +399,9 @@ class _Teller:
         return line
 
     def _line(
-        self, tpl: Template, values: dict[str, str], tags: set[str], order: int
+        self, tpl: Template, text: str, values: dict[str, str], tags: set[str], order: int
     ) -> Line | None:
-        text = self._fit(skeleton(tpl.text, self.level.style, self.rng), values)
+        text = self._fit(text, values)
         end = last_word(text)
         sounds = rhyme_sounds(end) if end else frozenset()
         if not sounds:
@@ -405,7 +411,8 @@ class _Teller:
             plain = plain.replace(name, "·")
         variant = hashlib.sha1(plain.casefold().encode()).hexdigest()[:4]  # noqa: S324
         motif = f"{tpl.id}.{variant}"
-        return Line(text, tpl, frozenset(tags), motif, end, sounds, syllables(text), order)
+        content = frozenset(_content(text))
+        return Line(text, tpl, frozenset(tags), motif, end, sounds, syllables(text), order, content)
 
     # --- the title and the summary -----------------------------------------------
     def _title(self) -> tuple[str, str]:
@@ -415,13 +422,13 @@ class _Teller:
 
     def _title_option(self, tpl: Template) -> tuple[str, Template] | None:
         first, second = self.cast[0], self.cast[1]
-        if "{A}" in tpl.text and first.noun == second.noun:
+        if "{A}" in tpl.text and first.called == second.called:
             return None
         values = {
             "a": first.name,
             "b": second.name,
-            "A": first.noun.title(),
-            "B": second.noun.title(),
+            "A": first.called.title(),
+            "B": second.called.title(),
             "scene": self.brief.scene.name,
             "bare": _bare(self.brief.scene.name),
             "place": self.where["place"],
@@ -434,7 +441,7 @@ class _Teller:
 
     def _summary(self) -> str:
         deeds = list(dict.fromkeys(line.template.deed for line in self.lines if line.template.deed))
-        who = " and ".join(f"{c.name} the {c.noun}" for c in self.cast)
+        who = " and ".join(f"{c.name} the {c.called}" for c in self.cast)
         did = " and ".join(deeds[:2]) or "watched the stars"
         return f"{who} {did} {self.where['place']}, then fell asleep."
 
@@ -449,6 +456,11 @@ def _fits(first: Line, second: Line) -> bool:
     if first.template.id == second.template.id:
         return False
     return ("ask" in first.tags) == ("answer" in second.tags)
+
+
+def _rhyme(a: str, b: str) -> bool:
+    """Two last words that already share a sound: a rhyme unless one holds the other."""
+    return not (a.endswith(b) or b.endswith(a))
 
 
 def _content(text: str) -> set[str]:

@@ -30,12 +30,18 @@ DUSK = (
     "The stars came out, one by one.",
     '"Goodbye," said the (sleepy|setting) sun.',
     "{place} the day was done.",
-    "The crescent moon rose, thin and bright.",
+    "The crescent moon came up, thin and bright.",
     "It was the start of a (quiet|gentle|starry) night.",
     "{place} the night was calm and bright.",
     'The sky (said|whispered), "Soon, goodnight."',
     "The world grew quiet, calm and still.",
     "{place} the (air|night) was still.",
+    "{place}, all was still.",
+    "{place}, (so|all) still.",
+    "{place}, (twilight|moonlight|starlight).",
+    "{place}, (soft|calm) night.",
+    "{place}, it was night.",
+    "{place}, night came slow.",
     "The air was cool, but not a chill.",
     "A sleepy hush was everywhere.",
     "A (quiet|gentle) calm was in the air.",
@@ -79,6 +85,14 @@ MEET = (
     "{x} the {x.described} (came|skipped) along with glee.",
 )
 MEET_PARTNERS = (
+    "{x} and {y} (said|called) hello.",
+    "Two friends, a (happy|cosy) pair.",
+    "Friends, as (friendly|happy) as can be.",
+    "Off they went (to play|along the way).",
+    "{y} said hello, and {x} did too.",
+    "{x} waved at {y}, hooray!",
+    "It was a (lovely|happy) sight.",
+    "The two were (happy|glad) to be here.",
     "{x} and {y} had plans to make.",
     "{x} and {y} were (friends|good friends|best friends), it's true.",
     "{x} and {y} were (ready|all set) to go.",
@@ -355,7 +369,7 @@ SCENES = {
     "beach": SceneWords(
         words=_words(
             "sea waves wave shells shell sand gulls gull tide shore foam crab crabs seaweed "
-            "pebble pebbles boats boat sandcastle starfish rockpool salty spray"
+            "pebble pebbles boats boat sandcastle starfish rockpool salty spray rocks"
         ),
         dusk=(
             "The sea was calm, the tide was low.",
@@ -803,6 +817,8 @@ KIND_LINES = {
         "{x} (sniffed|snuffled) (and snuffled|and sniffed) everywhere.",
         "{x} curled up, then (popped|peeked) out to see.",
         "{x} trundled on with tiny stride.",
+        "{x} (sniffed|snuffled) around.",
+        "{x} (snuffled|sniffed) with glee.",
     ),
     "owl": (
         '{x} hooted softly, "Hoo, hoo, hoo."',
@@ -812,6 +828,9 @@ KIND_LINES = {
         "{x} (swooped|dipped) down low, then (up|back up) so high.",
         "{x} turned a head and (looked|peered) around.",
         "{x} (flew|glided) ahead to show the way.",
+        '{x} went, "Hoo, hoo!"',
+        "{x} blinked two big eyes.",
+        "{x} (flew|flapped) up high.",
     ),
     "bear": (
         "{x} hummed a (low|deep) and rumbly tune.",
@@ -821,6 +840,8 @@ KIND_LINES = {
         "{x} sniffed for honey everywhere.",
         "{x} (padded|ambled) on with paws so slow.",
         "{x} hummed a happy, rumbly sound.",
+        "{x} (hummed|rumbled) a tune.",
+        "{x} gave a (hug|bear hug).",
     ),
     "cat": (
         "{x} purred as happy as can be.",
@@ -830,6 +851,8 @@ KIND_LINES = {
         "{x} pounced upon a moonbeam there.",
         "{x} stretched a long back up so high.",
         "{x} (tiptoed|crept) on without a sound.",
+        "{x} (purred|mewed) with glee.",
+        "{x} crept by, so light.",
     ),
     "dog": (
         "{x}'s tail went wag, wag, wag with glee.",
@@ -839,6 +862,8 @@ KIND_LINES = {
         "{x} fetched a twig and brought it near.",
         "{x} sniffed a trail along the way.",
         "{x} gave a soft woof at the stars so bright.",
+        "{x} (wagged|wiggled) with glee.",
+        "{x} (barked|yapped) hello.",
     ),
     "rabbit": (
         "{x} hopped along with a skip and a hop.",
@@ -849,6 +874,8 @@ KIND_LINES = {
         "{x} nibbled a crunchy treat.",
         "{x}'s fluffy tail bobbed side to side.",
         "{x} bounced ahead and led the way.",
+        "{x} (hopped|bounced) up high.",
+        "{x}'s nose twitched with glee.",
     ),
     "fox": (
         "{x} swished a bushy tail from side to side.",
@@ -858,6 +885,8 @@ KIND_LINES = {
         "{x} pounced on a shadow, quick and light.",
         "{x} sniffed the air with gentle care.",
         "{x} trotted lightly on ahead.",
+        "{x} trotted (by|on by).",
+        "{x} (yipped|barked) with glee.",
     ),
     "otter": (
         "{x} did a (somersault|roly-poly) just for fun.",
@@ -867,6 +896,8 @@ KIND_LINES = {
         "{x} floated, paws up, with glee.",
         "{x} chirped and chattered all the way.",
         "{x} played with a little stone.",
+        "{x} (rolled|spun) around.",
+        "{x} chirped with glee.",
     ),
     "tortoise": (
         "{x} (plodded|wandered) on, so slow, so slow.",
@@ -876,6 +907,8 @@ KIND_LINES = {
         "{x} took one slow step at a time.",
         '{x} said, "Slow and steady," soft and low.',
         "{x} poked a head out of the shell to see.",
+        "{x} (plodded|crept) on, so slow.",
+        "{x} (nodded|smiled), so wise.",
     ),
     "child": (
         "{x} giggled (softly|sweetly) at the sight.",
@@ -885,6 +918,8 @@ KIND_LINES = {
         "{x} hummed a song for two.",
         "{x} hopped on one foot all the way.",
         "{x} laughed and laughed with happy glee.",
+        "{x} (laughed|giggled) with glee.",
+        "{x} (skipped|danced) away.",
     ),
     "creature": (
         "{x} the {x.noun} looked all around.",
@@ -893,6 +928,8 @@ KIND_LINES = {
         "{x} the {x.noun} danced with glee.",
         "{x} the {x.noun} waved up at the sky.",
         "{x} looked about with (happy|shining) eyes.",
+        "{x} (danced|skipped) around.",
+        "{x} (smiled|grinned) with glee.",
     ),
 }
 REST_LINES = {
@@ -1016,6 +1053,9 @@ FEATURE_LINES = {
         "{x}'s {x.f} (gleamed|glowed) too.",
         "{x}'s {x.f} (shone|glowed) so bright.",
         "{x}'s {x.f} looked (bright|so bright).",
+        "{x}'s {x.f} (gleamed|glowed) bright.",
+        "{x}'s {x.f} (shone|glowed) (at night|tonight).",
+        "{x}'s {x.f} (gleamed|shone) too.",
         "{x}'s {x.f} (sparkled|shimmered) in the night.",
         "{x}'s {x.f} looked lovely, you see.",
         "{x}'s {x.f} (glowed|gleamed) all the way.",
