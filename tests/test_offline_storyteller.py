@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import time
 from functools import cache
 from itertools import pairwise
@@ -26,6 +29,7 @@ PLACES = {
     "forest": Entry("the Whispering Woods", "a quiet forest of tall pines"),
     "bedroom": Entry("the Cosy Bedroom", "a warm little room with a big bed"),
 }
+GARDEN = PLACES["garden"]
 SLEEP = re.compile(r"\b(sleep|asleep|slept|sleeping|dream\w*)\b", re.IGNORECASE)
 
 
@@ -97,6 +101,18 @@ def test_the_story_winds_down_in_shorter_stanzas_and_ends_in_sleep() -> None:
 def test_the_same_brief_tells_the_same_story_and_another_seed_another() -> None:
     assert write(seed=4) == write(seed=4)
     assert write(seed=4).paragraphs != write(seed=5).paragraphs
+
+
+def test_the_same_brief_tells_the_same_story_in_another_process() -> None:
+    """Lambda may retry on another machine: sets must not decide the story."""
+    script = (
+        "from bedtime.providers.offline.story import OfflineStoryWriter;"
+        "from test_offline_storyteller import brief, GARDEN;"
+        "print(repr(OfflineStoryWriter().write(brief(scene=GARDEN, age=3, seed=8))))"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert done.stdout.strip() == repr(write(scene=GARDEN, age=3, seed=8)), done.stderr
 
 
 def test_a_ten_minute_story_is_written_well_under_a_second() -> None:

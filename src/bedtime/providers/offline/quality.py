@@ -21,7 +21,7 @@ from bedtime.briefs import Draft, PastNight, StoryBrief
 from bedtime.catalog import Entry
 from bedtime.providers.offline.story import OfflineStoryWriter
 from bedtime.providers.offline.voice import record
-from bedtime.speech import spoken_lines, words_for_minutes
+from bedtime.speech import MIN_STORY_WORDS, spoken_lines, words_for_minutes
 
 CANON_NIGHTS = 5  # how many past nights a brief carries
 FIRST_NIGHT = date(2026, 1, 1)
@@ -73,7 +73,7 @@ def nights(
             characters=(pair[0], pair[1]),
             scene=scene,
             language="en",
-            min_words=words_for_minutes(minutes),
+            min_words=MIN_STORY_WORDS,
             seed=rng.getrandbits(32),
             target_words=words_for_minutes(minutes),
             listener_age=age,

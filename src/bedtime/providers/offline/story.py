@@ -267,7 +267,7 @@ class _Teller:
         for first in sorted(firsts, key=self._cost)[:_FIRSTS_TRIED]:
             partners = [
                 line
-                for sound in first.sounds
+                for sound in sorted(first.sounds)  # sets iterate in a per-process order
                 for line in by_sound[sound]
                 if _fits(first, line) and _rhyme(first.end, line.end)
             ]
@@ -309,7 +309,7 @@ class _Teller:
     # --- lines -----------------------------------------------------------------------
     def _sections(self) -> dict[str, list[tuple[Template, str]]]:
         """Each part of the story: its templates, each with the tag its lines carry."""
-        scene, kinds = self.scene, {c.kind.name for c in self.cast}
+        scene, kinds = self.scene, list(dict.fromkeys(c.kind.name for c in self.cast))
 
         def pool(name: str, texts: Iterable[str], tag: str = "") -> list[tuple[Template, str]]:
             return [(t, tag) for t in _templates(name, tuple(texts))]
