@@ -231,6 +231,13 @@ def test_the_words_are_never_too_hard_for_the_listener(age) -> None:
             assert not too_hard(text, age), (kind, seed, reading_grade(text), MAX_GRADE[age])
 
 
+def test_long_names_and_descriptions_are_told_more_plainly_to_stay_easy() -> None:
+    cast = (OWL, Entry("Alexandrina", "a magnificent enormous caterpillar"))
+    text = "\n".join(write(scene=PLACES["snow"], age=3, cast=cast).paragraphs)
+    assert not too_hard(text, 3)
+    assert "caterpillar" in text and "magnificent" not in text
+
+
 def test_younger_listeners_get_shorter_lines() -> None:
     def mean_syllables(age: int) -> float:
         found = [line for kind in PLACES for line in lines(told(kind, age))]

@@ -35,7 +35,7 @@ from bedtime.providers.offline.grammar import (
     words,
 )
 from bedtime.providers.offline.scenes import place, scene_kind
-from bedtime.readability import YOUNGEST, listener_age, too_hard
+from bedtime.readability import MAX_GRADE, YOUNGEST, listener_age, reading_grade
 from bedtime.speech import wind_down_stanzas
 
 # Export for callers that check rhymes the way the storyteller does.
@@ -48,9 +48,11 @@ class Level:
 
     style: Style
     band: tuple[int, int]
+    plain: bool = False  # "the fox", not "the curious fox cub"
 
 
 _SMALL = Level(Style(rich=False, optional=0.0), (5, 8))
+_PLAINEST = Level(Style(rich=False, optional=0.0), (5, 7), plain=True)  # when all else is hard
 _MIDDLE = Level(Style(rich=False, optional=0.5), (6, 9))
 _BIG = Level(Style(rich=True, optional=1.0), (7, 10))
 LEVELS = {3: _SMALL, 4: _SMALL, 5: _MIDDLE, 6: _MIDDLE, 7: _BIG, 8: _BIG}
@@ -74,11 +76,17 @@ class OfflineStoryWriter:
     model = "rhyming-grammar-1"
 
     def write(self, brief: StoryBrief) -> Draft:
+        """The story for the listener's age; if long names or long descriptions make its
+        words too hard, the same night told with shorter lines and plainer words."""
         age = listener_age(brief.listener_age)
-        draft = _Teller(brief, LEVELS[age]).tell()
-        if age > YOUNGEST and too_hard("\n".join(draft.paragraphs), age):
-            draft = _Teller(brief, LEVELS[YOUNGEST]).tell()  # shorter lines, plainer words
-        return draft
+        tried = []
+        for level in dict.fromkeys((LEVELS[age], LEVELS[YOUNGEST], _PLAINEST)):
+            draft = _Teller(brief, level).tell()
+            grade = reading_grade("\n".join(draft.paragraphs))
+            if grade <= MAX_GRADE[age]:
+                return draft
+            tried.append((grade, draft))
+        return min(tried, key=lambda t: t[0])[1]
 
 
 @dataclass(frozen=True)
@@ -385,7 +393,7 @@ class _Teller:
         return {
             role: character.name,
             f"{role}.noun": character.called,
-            f"{role}.described": character.described,
+            f"{role}.described": character.called if self.level.plain else character.described,
             f"{role}.moved": choose(character.kind.moved, self.rng),
             f"{role}.sound": character.kind.sound,
             f"{role}.feet": character.kind.feet,
