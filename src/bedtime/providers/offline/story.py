@@ -5,7 +5,9 @@ explore the scene, watch the sky and are kind to each other, each doing what the
 kind does and showing what they wear or carry; then the last, shorter stanzas wind
 down and the story ends in sleep. Lines come from templates (vocabulary.py) filled
 for tonight's characters and scene; two lines whose last words rhyme make a couplet.
-The canon's last nights say which titles and lines to leave alone tonight.
+The canon's last nights say which titles and lines to leave alone tonight: a draft's
+motifs are its title template's id and each line's template id with the variant it
+took ("sky-1a2b3c.9f0e"), stable while the template's words stay the same.
 """
 
 from __future__ import annotations
