@@ -1,75 +1,490 @@
-"""A storyteller that needs no network: rhyming couplets checked by a pronouncing dictionary."""
+"""A storyteller that needs no network: rhyming couplets made from a grammar of lines.
+
+A story goes: the evening comes to the scene; the two characters come out; they
+explore the scene, watch the sky and are kind to each other, each doing what their
+kind does and showing what they wear or carry; then the last, shorter stanzas wind
+down and the story ends in sleep. Lines come from templates (vocabulary.py) filled
+for tonight's characters and scene; two lines whose last words rhyme make a couplet.
+The canon's last nights say which titles and lines to leave alone tonight: a draft's
+motifs are its title template's id and each line's template id with the variant it
+took ("sky-1a2b3c.9f0e"), stable while the template's words stay the same.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import random
-import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache
 
-import pronouncing
+from bedtime.briefs import Draft, PastNight, StoryBrief
+from bedtime.providers.offline import vocabulary as vocab
+from bedtime.providers.offline.characters import Character, read_character
+from bedtime.providers.offline.grammar import (
+    Style,
+    Template,
+    choose,
+    fill,
+    last_word,
+    pare,
+    rhyme_sounds,
+    rhymes,
+    skeletons,
+    syllables,
+    template,
+    words,
+)
+from bedtime.providers.offline.scenes import place, scene_kind
+from bedtime.readability import MAX_GRADE, YOUNGEST, listener_age, reading_grade
+from bedtime.speech import wind_down_stanzas
 
-from bedtime.briefs import Draft, StoryBrief
-from bedtime.providers.offline import verses
-
-Family = list[tuple[str, str]]  # (line, rhyme sound)
+# Export for callers that check rhymes the way the storyteller does.
+__all__ = ["LEVELS", "Level", "OfflineStoryWriter", "rhymes", "syllables"]
 
 
-def last_word(line: str) -> str:
-    return re.findall(r"[a-z']+", line.lower())[-1].strip("'")
+@dataclass(frozen=True)
+class Level:
+    """How a story is worded for an age: the words, and the syllables a line may have."""
+
+    style: Style
+    band: tuple[int, int]
+    plain: bool = False  # "the fox", not "the curious fox cub"
 
 
-def rhyme_sound(word: str) -> str | None:
-    phones = pronouncing.phones_for_word(word)
-    return pronouncing.rhyming_part(phones[0]) if phones else None
-
-
-def rhymes(first: str, second: str) -> bool:
-    a, b = last_word(first), last_word(second)
-    return a != b and rhyme_sound(a) is not None and rhyme_sound(a) == rhyme_sound(b)
-
-
-@cache
-def _families(part: int) -> tuple[Family, ...]:
-    """Each family's lines grouped by their rhyme sound; families that can't rhyme are dropped."""
-    families = []
-    for lines in verses.PARTS[part][0]:
-        by_sound: dict[str, Family] = {}
-        for line in lines:
-            sound = rhyme_sound(last_word(line))
-            if sound:
-                by_sound.setdefault(sound, []).append((line, sound))
-        families += [group for group in by_sound.values() if len(group) >= 2]
-    return tuple(families)
+_SMALL = Level(Style(rich=False, optional=0.0), (5, 8))
+_PLAINEST = Level(Style(rich=False, optional=0.0), (5, 7), plain=True)  # when all else is hard
+_MIDDLE = Level(Style(rich=False, optional=0.5), (6, 9))
+_BIG = Level(Style(rich=True, optional=1.0), (7, 10))
+LEVELS = {3: _SMALL, 4: _SMALL, 5: _MIDDLE, 6: _MIDDLE, 7: _BIG, 8: _BIG}
+THEMES = ("explore", "sky", "explore", "friends", "explore", "games", "explore", "questions")
+RECENT_NIGHTS = 2  # a line of these nights is not used again tonight if there is another
+VARIANTS = 4  # at most this many ways to make each template's choices
+_FIRSTS_TRIED = 40  # the cheapest first lines tried for a couplet
+_PER_CHARACTER = {"intro", "kind", "rest"}
+_THEME_NEEDS = {"questions": ["ask"]}
+_SOFT = {"scene", "rest"}  # wanted, but not at the price of last night's lines
+_SOFT_BONUS = 30.0
+_SHOWN_AGAIN = {"intr": 30.0, "feat": 8.0}  # a second introduction, a feature shown again
+_STALE = 50.0  # a couplet this costly repeats one of the last nights' lines
+_THEME_ORDER = tuple(dict.fromkeys(THEMES))
+_COMMON = {"then", "with", "that", "they", "were", "what", "from", "soft", "softly"}
+_SHARED = {"scene", "sleep", "who:0", "who:1"}
 
 
 class OfflineStoryWriter:
     name = "offline"
-    model = "rhyming-couplets-1"
+    model = "rhyming-grammar-1"
 
     def write(self, brief: StoryBrief) -> Draft:
-        rng = random.Random(brief.seed)
-        names = {
-            "a": brief.characters[0].name,
-            "b": brief.characters[1].name,
-            "scene": brief.scene.name,
-        }
-        couplets: list[tuple[str, str]] = []
-        for part, count in enumerate(couplets_per_part for _, couplets_per_part in verses.PARTS):
-            families = list(_families(part))
-            chosen = sorted(rng.sample(range(len(families)), min(count, len(families))))
-            for family in (families[index] for index in chosen):
-                start = rng.randrange(0, len(family) - 1, 2)  # lines are written in pairs
-                couplets.append((family[start][0], family[start + 1][0]))
-        stanzas = [couplets[i : i + 2] for i in range(0, len(couplets), 2)]
-        paragraphs = tuple(
-            "\n".join(_fill(line, names) for couplet in stanza for line in couplet)
-            for stanza in stanzas
+        """The story for the listener's age; if long names or long descriptions make its
+        words too hard, the same night told with shorter lines and plainer words."""
+        age = listener_age(brief.listener_age)
+        tried = []
+        for level in dict.fromkeys((LEVELS[age], LEVELS[YOUNGEST], _PLAINEST)):
+            draft = _Teller(brief, level).tell()
+            grade = reading_grade("\n".join(draft.paragraphs))
+            if grade <= MAX_GRADE[age]:
+                return draft
+            tried.append((grade, draft))
+        return min(tried, key=lambda t: t[0])[1]
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    template: Template
+    tags: frozenset[str]
+    motif: str
+    end: str
+    sounds: frozenset[str]
+    syllables: int
+    order: int  # where its template is in its part of the story: a setup before its sequel
+    content: frozenset[str]  # its longer words, to keep a couplet from repeating itself
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+Couplet = tuple[Line, Line]
+
+
+@dataclass(frozen=True)
+class _Memory:
+    """What the last nights used: their lines, their line families and their titles."""
+
+    recent: frozenset[str]
+    older: frozenset[str]
+    titles: frozenset[str]
+
+    @classmethod
+    def of(cls, canon: Sequence[PastNight]) -> _Memory:
+        def motifs(nights: Iterable[PastNight]) -> frozenset[str]:
+            found = {m for night in nights for m in night.motifs}
+            return frozenset(found | {m.split(".")[0] for m in found})
+
+        return cls(
+            recent=motifs(canon[:RECENT_NIGHTS]),
+            older=motifs(canon[RECENT_NIGHTS:]),
+            titles=frozenset(night.title.casefold() for night in canon),
         )
-        return Draft(title=_fill(rng.choice(verses.TITLES), names), paragraphs=paragraphs)
+
+    def cost(self, motif: str) -> float:
+        family = motif.split(".")[0]
+        cost = 50.0 * (motif in self.recent) + 10.0 * (family in self.recent)
+        return cost + 3.0 * (motif in self.older) + 1.0 * (family in self.older)
 
 
-def _fill(template: str, names: dict[str, str]) -> str:
-    # str.replace, not str.format: family-written names may hold braces.
-    for slot, name in names.items():
-        template = template.replace("{" + slot + "}", name)
-    return template[0].upper() + template[1:]
+@cache
+def _templates(pool: str, texts: tuple[str, ...]) -> tuple[Template, ...]:
+    return tuple(template(text, pool) for text in texts)
+
+
+class _Teller:
+    def __init__(self, brief: StoryBrief, level: Level) -> None:
+        self.brief = brief
+        self.level = level
+        self.rng = random.Random(brief.seed)
+        self.cast: tuple[Character, ...] = tuple(read_character(c) for c in brief.characters)
+        self.kind = scene_kind(brief.scene)
+        self.scene = vocab.SCENES[self.kind]
+        self.where = {"scene": brief.scene.name, "place": place(brief.scene)}
+        self.memory = _Memory.of(brief.canon)
+        self.names = [c.name for c in self.cast]
+        self.used_texts: set[str] = set()
+        self.used_templates: set[str] = set()
+        self.ends: Counter[str] = Counter()
+        self.shown: set[str] = set()
+        self.lines: list[Line] = []
+        self.lately: Counter[str] = Counter()  # who the last lines were about
+        self.pools = {section: self._render(specs) for section, specs in self._sections().items()}
+
+    # --- the story ---------------------------------------------------------------
+    def tell(self) -> Draft:
+        stanzas = [self._stanza("dusk", ["named", "scene"]), self._stanza("meet", self._intros())]
+        stanzas += self._middle(stanzas)
+        calm = _wind_down_count(len(stanzas))
+        traits = [f"rest:{i}" for i in range(len(self.cast))]
+        stanzas += [self._stanza("calm", traits, couplets=1) for _ in range(calm - 1)]
+        stanzas.append(self._stanza("end", ["sleep"], couplets=1))
+        stanzas = [s for s in stanzas if s]
+        title, title_motif = self._title()
+        return Draft(
+            title=title,
+            paragraphs=tuple("\n".join(line.text for line in stanza) for stanza in stanzas),
+            summary=self._summary(),
+            motifs=tuple(dict.fromkeys([title_motif, *(line.motif for line in self.lines)])),
+        )
+
+    def _intros(self) -> list[str]:
+        return [f"intro:{i}" for i in range(len(self.cast))]
+
+    def _middle(self, opening: list[list[Line]]) -> list[list[Line]]:
+        couplets: list[Couplet] = []
+        theme = THEMES[0]
+        while not self._long_enough(opening, couplets):
+            traits = [t for t in self._traits() if t not in self.shown][:1]
+            if len(couplets) % 2 == 0:
+                theme = "explore" if traits else THEMES[(len(couplets) // 2) % len(THEMES)]
+            found = self._best(theme, traits or _THEME_NEEDS.get(theme, []))
+            self.shown |= set(traits)  # shown, or given up: no line can show it
+            if not traits and (found is None or found[0] >= _STALE):
+                theme, found = self._freshest(theme, found)
+            if found is None:
+                break
+            couplets.append(self._take(found[1]))
+        return [
+            [line for c in couplets[i : i + 2] for line in c] for i in range(0, len(couplets), 2)
+        ]
+
+    def _freshest(
+        self, theme: str, found: tuple[float, Couplet] | None
+    ) -> tuple[str, tuple[float, Couplet] | None]:
+        """When a theme has only last nights' lines left, the theme with the freshest."""
+        options = [(theme, found)] + [
+            (other, self._best(other, _THEME_NEEDS.get(other, []))) for other in _THEME_ORDER
+        ]
+        return min(((t, f) for t, f in options if f), key=lambda o: o[1][0], default=(theme, None))
+
+    def _long_enough(self, opening: list[list[Line]], couplets: list[Couplet]) -> bool:
+        words = sum(line.words for stanza in opening for line in stanza)
+        words += sum(a.words + b.words for a, b in couplets)
+        stanzas = len(opening) + (len(couplets) + 1) // 2
+        ending = _wind_down_count(stanzas) * self._couplet_words("calm")
+        couplet = self._couplet_words("explore")
+        enough = max(self.brief.words_wanted - couplet / 2, self.brief.min_words + couplet)
+        return words + ending >= enough  # about the words wanted, never under the minimum
+
+    def _couplet_words(self, section: str) -> float:
+        lines = [line for line in self.pools[section] if self._in_band(line)] or self.pools[section]
+        return 2 * sum(line.words for line in lines) / max(1, len(lines))
+
+    def _traits(self) -> list[str]:
+        """What the middle must show of each character: its kind, and what it wears."""
+        features = [f"feature:{i}:{f.phrase}" for i, c in enumerate(self.cast) for f in c.features]
+        return features + [f"kind:{i}" for i in range(len(self.cast))]
+
+    def _stanza(self, section: str, needs: list[str], couplets: int = 2) -> list[Line]:
+        stanza: list[Line] = []
+        for _ in range(couplets):
+            pending = [n for n in needs if n not in self.shown]
+            couplet = self._couplet(section, pending[:1]) or self._couplet(section, [])
+            self.shown |= set(pending[:1])  # shown, or given up: no line can show it
+            if couplet:
+                stanza += couplet
+        return stanza
+
+    # --- couplets ------------------------------------------------------------------
+    def _couplet(self, section: str, needs: list[str]) -> Couplet | None:
+        found = self._best(section, needs)
+        return self._take(found[1]) if found else None
+
+    def _best(self, section: str, needs: list[str]) -> tuple[float, Couplet] | None:
+        """The cheapest couplet of this part of the story that shows what it needs."""
+        pool = self.pools[section]
+        soft = bool(needs) and needs[0].split(":")[0] in _SOFT
+        for strictness in (2, 1, 0):
+            usable = [line for line in pool if self._usable(line, strictness)]
+            firsts = [line for line in usable if all(n in line.tags for n in needs)]
+            found = self._pair(firsts, usable)
+            if soft:  # wanted, but not at the price of a stale or an overlong line
+                free = self._pair(usable, usable)
+                if found is None or (free and free[0] < found[0] - _SOFT_BONUS):
+                    found = free
+            if found:
+                return found
+        return None
+
+    def _usable(self, line: Line, strictness: int) -> bool:
+        if line.text in self.used_texts:
+            return False
+        if strictness >= 1 and not self._in_band(line):
+            return False
+        return strictness < 2 or line.template.id not in self.used_templates
+
+    def _in_band(self, line: Line) -> bool:
+        low, high = self.level.band
+        return low <= line.syllables <= high
+
+    def _pair(self, firsts: list[Line], usable: list[Line]) -> tuple[float, Couplet] | None:
+        by_sound: defaultdict[str, list[Line]] = defaultdict(list)
+        for line in usable:
+            for sound in line.sounds:
+                by_sound[sound].append(line)
+        best: tuple[float, Couplet] | None = None
+        for first in sorted(firsts, key=self._cost)[:_FIRSTS_TRIED]:
+            partners = [
+                line
+                for sound in sorted(first.sounds)  # sets iterate in a per-process order
+                for line in by_sound[sound]
+                if _fits(first, line) and _rhyme(first.end, line.end)
+            ]
+            costs = [(self._partner_cost(first, line), line) for line in partners]
+            if costs:
+                cost, second = min(costs, key=lambda c: c[0])
+                cost += self._cost(first)
+                if best is None or cost < best[0]:
+                    best = cost, (first, second)
+        return best
+
+    def _cost(self, line: Line) -> float:
+        cost = 100.0 * (line.template.id in self.used_templates) + self.memory.cost(line.motif)
+        shown = line.tags & self.shown - _SHARED
+        cost += 2.0 * self.ends[line.end] + sum(_SHOWN_AGAIN.get(t[:4], 4.0) for t in shown)
+        return cost + self._imbalance(line) + self.rng.random()
+
+    def _partner_cost(self, first: Line, second: Line) -> float:
+        """More for a second line that repeats the first one's words: less sing-song."""
+        same = len(first.content & second.content)
+        who = {t for t in first.tags if t[:4] == "who:"} & second.tags
+        return self._cost(second) + 3.0 * same + 3.0 * len(who)
+
+    def _imbalance(self, line: Line) -> float:
+        """More for a line about whoever the story has told most about lately."""
+        return 3.0 * sum(self.lately[tag] for tag in line.tags if tag[:4] == "who:")
+
+    def _take(self, pair: Couplet) -> Couplet:
+        first, second = sorted(pair, key=lambda line: line.order)
+        for line in (first, second):
+            self.used_texts.add(line.text)
+            self.used_templates.add(line.template.id)
+            self.ends[line.end] += 1
+            self.shown |= line.tags
+            self.lines.append(line)
+        self.lately = Counter(t for seen in self.lines[-6:] for t in seen.tags if t[:4] == "who:")
+        return first, second
+
+    # --- lines -----------------------------------------------------------------------
+    def _sections(self) -> dict[str, list[tuple[Template, str]]]:
+        """Each part of the story: its templates, each with the tag its lines carry."""
+        scene, kinds = self.scene, list(dict.fromkeys(c.kind.name for c in self.cast))
+
+        def pool(name: str, texts: Iterable[str], tag: str = "") -> list[tuple[Template, str]]:
+            return [(t, tag) for t in _templates(name, tuple(texts))]
+
+        characters = [(t, "kind") for k in kinds for t in _templates(k, vocab.KIND_LINES[k])]
+        rests = [(t, "rest") for k in kinds for t in _templates(f"{k}-rest", vocab.REST_LINES[k])]
+        features = [
+            (t, "feature")
+            for kind, texts in vocab.FEATURE_LINES.items()
+            for t in _templates(f"feature-{kind}", texts)
+        ]
+        calm = pool("calm", vocab.CALM) + pool(f"{self.kind}-calm", scene.calm, "scene") + rests
+        return {
+            "dusk": pool("dusk", vocab.DUSK) + pool(f"{self.kind}-dusk", scene.dusk, "scene"),
+            "meet": pool("meet", vocab.MEET, "intro") + pool("meet", vocab.MEET_PARTNERS),
+            "explore": pool(f"{self.kind}-explore", scene.explore, "scene")
+            + pool("actions", vocab.ACTIONS)
+            + characters
+            + features,
+            "sky": pool("sky", vocab.SKY),
+            "friends": pool("friends", vocab.FRIENDS),
+            "games": pool("games", vocab.GAMES),
+            "questions": pool("questions", vocab.QUESTIONS[::2], "ask")
+            + pool("questions", vocab.QUESTIONS[1::2], "answer"),
+            "calm": calm,
+            "end": calm + pool("sleep", vocab.SLEEP, "sleep"),
+        }
+
+    def _render(self, specs: list[tuple[Template, str]]) -> list[Line]:
+        lines: dict[str, Line] = {}
+        for order, (tpl, tag) in enumerate(specs):
+            if tpl.scenes and self.kind not in tpl.scenes:
+                continue
+            for values, tags in self._bindings(tpl, tag):
+                for text in skeletons(tpl.text, self.level.style, self.rng, VARIANTS):
+                    line = self._line(tpl, text, values, tags, order)
+                    if line and line.text not in lines:
+                        lines[line.text] = line
+        return list(lines.values())
+
+    def _bindings(self, tpl: Template, tag: str) -> Iterable[tuple[dict[str, str], set[str]]]:
+        """The slot values a template can take: each character as {x}, each feature."""
+        slots = tpl.slots()
+        named = {"named"} if slots & {"place", "scene"} else set()
+        if not any(slot[0] in "xy" for slot in slots):
+            yield dict(self.where), {tag, *named} - {""}
+            return
+        for x, y in ((0, 1), (1, 0)):
+            values = {**self.where, **self._as("x", x), **self._as("y", y)}
+            who = x if any(s.startswith("x") for s in slots) else y
+            if tag == "kind" and self.cast[who].kind.name != tpl.pool:
+                continue
+            if tag == "rest" and f"{self.cast[who].kind.name}-rest" != tpl.pool:
+                continue
+            if tag == "feature":
+                yield from self._features(tpl, values, who)
+                continue
+            tags = {f"{tag}:{who}" if tag in _PER_CHARACTER else tag, f"who:{who}", *named}
+            yield values, tags - {""}
+
+    def _features(
+        self, tpl: Template, values: dict[str, str], who: int
+    ) -> Iterable[tuple[dict[str, str], set[str]]]:
+        for feature in self.cast[who].features:
+            if tpl.pool == f"feature-{feature.kind}":
+                yield (
+                    {**values, "x.f": feature.phrase},
+                    {f"feature:{who}:{feature.phrase}", f"who:{who}"},
+                )
+
+    def _as(self, role: str, index: int) -> dict[str, str]:
+        character = self.cast[index]
+        return {
+            role: character.name,
+            f"{role}.noun": character.called,
+            f"{role}.described": character.called if self.level.plain else character.described,
+            f"{role}.moved": choose(character.kind.moved, self.rng),
+            f"{role}.sound": character.kind.sound,
+            f"{role}.feet": character.kind.feet,
+        }
+
+    def _fit(self, text: str, values: dict[str, str]) -> str:
+        """The line, spare words left out until it is short enough for the listener."""
+        line = fill(text, values)
+        while syllables(line) > self.level.band[1] and (shorter := pare(text)):
+            text, line = shorter, fill(shorter, values)
+        return line
+
+    def _line(
+        self, tpl: Template, text: str, values: dict[str, str], tags: set[str], order: int
+    ) -> Line | None:
+        text = self._fit(text, values)
+        end = last_word(text)
+        sounds = rhyme_sounds(end) if end else frozenset()
+        if not sounds:
+            return None
+        plain = text
+        for name in self.names:
+            plain = plain.replace(name, "·")
+        variant = hashlib.sha1(plain.casefold().encode()).hexdigest()[:4]  # noqa: S324
+        motif = f"{tpl.id}.{variant}"
+        content = frozenset(_content(text))
+        return Line(text, tpl, frozenset(tags), motif, end, sounds, syllables(text), order, content)
+
+    # --- the title and the summary -----------------------------------------------
+    def _title(self) -> tuple[str, str]:
+        options = [option for option in map(self._title_option, _titles()) if option]
+        text, tpl = min(options, key=lambda o: self.memory.cost(o[1].id) + self.rng.random())
+        return text, tpl.id
+
+    def _title_option(self, tpl: Template) -> tuple[str, Template] | None:
+        first, second = self.cast[0], self.cast[1]
+        if "{A}" in tpl.text and first.called == second.called:
+            return None
+        values = {
+            "a": first.name,
+            "b": second.name,
+            "A": first.called.title(),
+            "B": second.called.title(),
+            "scene": self.brief.scene.name,
+            "bare": _bare(self.brief.scene.name),
+            "place": self.where["place"],
+            "Things": self.rng.choice(self.scene.things),
+            "Thing": self.rng.choice(self.scene.thing),
+            "Adj": self.rng.choice(vocab.TITLE_WORDS),
+        }
+        text = fill(tpl.text, values)
+        return None if text.casefold() in self.memory.titles else (text, tpl)
+
+    def _summary(self) -> str:
+        deeds = list(dict.fromkeys(line.template.deed for line in self.lines if line.template.deed))
+        who = " and ".join(f"{c.name} the {c.called}" for c in self.cast)
+        did = " and ".join(deeds[:2]) or "watched the stars"
+        return f"{who} {did} {self.where['place']}, then fell asleep."
+
+
+@cache
+def _titles() -> tuple[Template, ...]:
+    return _templates("title", vocab.TITLES)
+
+
+def _fits(first: Line, second: Line) -> bool:
+    """Two lines can make a couplet: different templates, and a question gets an answer."""
+    if first.template.id == second.template.id:
+        return False
+    return ("ask" in first.tags) == ("answer" in second.tags)
+
+
+def _rhyme(a: str, b: str) -> bool:
+    """Two last words that already share a sound: a rhyme unless one holds the other."""
+    return not (a.endswith(b) or b.endswith(a))
+
+
+def _content(text: str) -> set[str]:
+    return {w for w in words(text.casefold()) if len(w) > 3 and w not in _COMMON}
+
+
+def _bare(name: str) -> str:
+    return name[4:] if name.lower().startswith("the ") else name
+
+
+def _wind_down_count(before: int) -> int:
+    """How many calm stanzas to add to `before` stanzas so that spoken_lines, counting
+    the whole story, marks exactly those as the wind-down."""
+    calm = 1
+    while wind_down_stanzas(before + calm) > calm:
+        calm += 1
+    return calm

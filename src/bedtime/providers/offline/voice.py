@@ -1,23 +1,32 @@
-"""A voice that needs no network: eSpeak NG (from the espeakng-loader wheel) encoded to MP3."""
+"""A voice that needs no network: eSpeak NG (from the espeakng-loader wheel) encoded to MP3.
+
+It reads at a young child's pace, and slower still in the wind-down, with a longer
+breath after each calm line.
+"""
 
 from __future__ import annotations
 
 import ctypes
 import threading
 from array import array
+from dataclasses import dataclass
 from functools import cache
 
 import espeakng_loader
 
 from bedtime.audio import mp3_from_pcm, silence
 from bedtime.providers import Narration
-from bedtime.speech import LINE_PAUSE_MS, STANZA_PAUSE_MS, spoken_lines
+from bedtime.speech import LINE_PAUSE_MS, STANZA_PAUSE_MS, SpokenLine, spoken_lines
 
 _SYNCHRONOUS = 2
 _DONT_EXIT = 0x8000
 _UTF8 = 1
 _RATE = 1
-_WORDS_PER_MINUTE = 140
+# eSpeak's words a minute while speaking; with the pauses between lines, a story is
+# heard at about NARRATION_WORDS_PER_MINUTE (calibrated against real narrations).
+WORDS_PER_MINUTE = 120
+WIND_DOWN_WORDS_PER_MINUTE = 105
+WIND_DOWN_PAUSE_MS = 250  # added after each wind-down line
 _VOICES = {"en": "en-us", "es": "es", "fr": "fr-fr", "de": "de", "it": "it", "pt": "pt"}
 _CALLBACK = ctypes.CFUNCTYPE(
     ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
@@ -43,10 +52,10 @@ class _Engine:
             self._samples.extend(wav[:count])
         return 0
 
-    def say(self, text: str, language: str) -> array:
+    def say(self, text: str, language: str, words_per_minute: int = WORDS_PER_MINUTE) -> array:
         voice = _VOICES.get(language.split("-")[0], "en-us").encode()
         self._lib.espeak_SetVoiceByName(voice)
-        self._lib.espeak_SetParameter(_RATE, _WORDS_PER_MINUTE, 0)
+        self._lib.espeak_SetParameter(_RATE, words_per_minute, 0)
         self._samples = array("h")
         data = text.encode("utf-8") + b"\0"
         self._lib.espeak_Synth(data, len(data), 0, 1, 0, _UTF8, None, None)
@@ -59,16 +68,45 @@ def _engine() -> _Engine:
     return _Engine()
 
 
+def pace(line: SpokenLine) -> int:
+    """eSpeak's words a minute for this line: slower in the wind-down."""
+    return WIND_DOWN_WORDS_PER_MINUTE if line.winding_down else WORDS_PER_MINUTE
+
+
+def pause_ms(line: SpokenLine) -> int:
+    pause = STANZA_PAUSE_MS if line.ends_stanza else LINE_PAUSE_MS
+    return pause + (WIND_DOWN_PAUSE_MS if line.winding_down else 0)
+
+
+@dataclass(frozen=True)
+class Recording:
+    """16-bit mono PCM, and the millisecond each line starts."""
+
+    pcm: bytes
+    sample_rate: int
+    marks: list[dict]
+
+    @property
+    def seconds(self) -> float:
+        return len(self.pcm) / 2 / self.sample_rate
+
+
+def record(lines: list[SpokenLine], language: str) -> Recording:
+    engine = _engine()
+    rate = engine.sample_rate
+    pcm, marks = bytearray(), []
+    with engine.lock:
+        for line in lines:
+            marks.append({"time": len(pcm) * 500 // rate, "type": "line", "value": line.text})
+            pcm += engine.say(line.text, language, pace(line)).tobytes()
+            pcm += silence(rate, pause_ms(line))
+    return Recording(bytes(pcm), rate, marks)
+
+
 class OfflineVoice:
     name = "offline"
 
     def speak(self, title: str, paragraphs: tuple[str, ...], language: str) -> Narration:
-        engine = _engine()
-        rate = engine.sample_rate
-        pcm, marks = bytearray(), []
-        with engine.lock:
-            for line in spoken_lines(title, paragraphs):
-                marks.append({"time": len(pcm) * 500 // rate, "type": "line", "value": line.text})
-                pcm += engine.say(line.text, language).tobytes()
-                pcm += silence(rate, STANZA_PAUSE_MS if line.ends_stanza else LINE_PAUSE_MS)
-        return Narration(mp3=mp3_from_pcm(bytes(pcm), rate), line_marks=marks)
+        recording = record(list(spoken_lines(title, paragraphs)), language)
+        mp3 = mp3_from_pcm(recording.pcm, recording.sample_rate)
+        return Narration(mp3=mp3, line_marks=recording.marks)

@@ -1,0 +1,98 @@
+"""Measures of the offline storyteller, for its tests and for `make bench`.
+
+- shared_line_ratio: how much of one night's story another night repeats;
+- max_line_reuse: the most stories any one line appears in;
+- nights: consecutive nights told with the canon carried forward, as the app does;
+- narration_minutes: how long the offline voice takes to read a story aloud.
+
+Lines are compared with every name (characters and scene) replaced by one placeholder,
+so "Pip found a shell" and "Luna found a shell" count as the same line.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from bedtime.briefs import Draft, PastNight, StoryBrief
+from bedtime.catalog import Entry
+from bedtime.providers.offline.story import OfflineStoryWriter
+from bedtime.providers.offline.voice import record
+from bedtime.speech import MIN_STORY_WORDS, spoken_lines, words_for_minutes
+
+CANON_NIGHTS = 5  # how many past nights a brief carries
+FIRST_NIGHT = date(2026, 1, 1)
+PLACEHOLDER = "·"
+
+
+def story_lines(draft: Draft, names: Sequence[str]) -> set[str]:
+    """The story's lines, names replaced and punctuation and case set aside."""
+    found = set()
+    for paragraph in draft.paragraphs:
+        for line in paragraph.splitlines():
+            for name in sorted(names, key=len, reverse=True):
+                line = line.replace(name, PLACEHOLDER)
+            plain = " ".join(re.findall(r"[\w·']+", line.casefold()))
+            if plain:
+                found.add(plain)
+    return found
+
+
+def shared_line_ratio(first: Draft, second: Draft, names: Sequence[str]) -> float:
+    """The share of lines the two stories have in common, of the shorter story's lines."""
+    a, b = story_lines(first, names), story_lines(second, names)
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+def max_line_reuse(drafts: Sequence[Draft], names: Sequence[str]) -> int:
+    """The most stories any one line appears in (1: no line is ever repeated)."""
+    counts = Counter(line for draft in drafts for line in story_lines(draft, names))
+    return max(counts.values(), default=0)
+
+
+def nights(
+    catalog_characters: Sequence[Entry],
+    scene: Entry,
+    count: int,
+    minutes: float,
+    age: int = 5,
+    seed: int = 1,
+) -> list[Draft]:
+    """`count` consecutive nights of offline stories, each brief holding the nights before
+    it (newest first) as the app's canon does. With more than two characters, each night
+    picks two of them."""
+    rng = random.Random(seed)
+    drafts: list[Draft] = []
+    canon: list[PastNight] = []
+    for index in range(count):
+        pair = tuple(rng.sample(list(catalog_characters), 2))
+        brief = StoryBrief(
+            characters=(pair[0], pair[1]),
+            scene=scene,
+            language="en",
+            min_words=MIN_STORY_WORDS,
+            seed=rng.getrandbits(32),
+            target_words=words_for_minutes(minutes),
+            listener_age=age,
+            canon=tuple(canon[:CANON_NIGHTS]),
+        )
+        draft = OfflineStoryWriter().write(brief)
+        drafts.append(draft)
+        night = PastNight(
+            night=FIRST_NIGHT + timedelta(days=index),
+            title=draft.title,
+            summary=draft.summary,
+            characters=tuple(c.name for c in pair),
+            scene=scene.name,
+            motifs=draft.motifs,
+        )
+        canon.insert(0, night)
+    return drafts
+
+
+def narration_minutes(draft: Draft, language: str = "en") -> float:
+    """How long the offline voice reads the story for, pauses included."""
+    return record(list(spoken_lines(draft.title, draft.paragraphs)), language).seconds / 60
