@@ -46,7 +46,9 @@ PICTURE = PictureBrief(
     "Once upon a night",
     1,
 )
-STORY_JSON = json.dumps({"title": "Goodnight, Bay", "paragraphs": ["Pip and Luna " + "la " * 200]})
+STORY_JSON = json.dumps(
+    {"title": "Goodnight, Bay", "paragraphs": ["Pip and Luna go to sleep. The sea is calm. " * 25]}
+)
 HOUR = Budget.of(None)
 PNG = b"\x89PNG\r\n\x1a\n" + b"picture"
 

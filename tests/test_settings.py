@@ -14,6 +14,7 @@ REQUIRED = {
     "SCENES_TABLE": "Scenes",
     "IDEMPOTENCY_TABLE": "Idempotency",
     "FAMILIES_TABLE": "Families",
+    "CANON_TABLE": "Canon",
     "MEDIA_BUCKET": "media",
     "EVENT_BUS_NAME": "bus",
 }

@@ -109,7 +109,21 @@ def test_web_function_has_a_public_url_and_only_reads(template) -> None:
     assert spec["Policies"] == [
         {"DynamoDBReadPolicy": {"TableName": {"Ref": "StoriesTable"}}},
         {"DynamoDBReadPolicy": {"TableName": {"Ref": "FamiliesTable"}}},
+        {"DynamoDBReadPolicy": {"TableName": {"Ref": "CanonTable"}}},
         {"S3ReadPolicy": {"BucketName": {"Ref": "MediaBucket"}}},
+        {
+            "Statement": [
+                {
+                    "Sid": "RecordTheFamilysRating",
+                    "Effect": "Allow",
+                    "Action": "dynamodb:UpdateItem",
+                    "Resource": [
+                        {"Fn::GetAtt": ["StoriesTable", "Arn"]},
+                        {"Fn::GetAtt": ["CanonTable", "Arn"]},
+                    ],
+                }
+            ]
+        },
     ]
 
 

@@ -11,6 +11,7 @@ import pytest
 from bedtime import services
 from bedtime.briefs import Draft, StoryBrief
 from bedtime.catalog import load_catalog
+from bedtime.families import Family
 from bedtime.providers import ProviderError
 from bedtime.providers.offline.story import OfflineStoryWriter
 from bedtime.writing import BadRequest, StoryRequest, make_story, problems, write_checked
@@ -40,8 +41,7 @@ def brief() -> StoryBrief:
 
 
 def good_draft() -> Draft:
-    words = " ".join(["softly"] * 200)
-    return Draft("Goodnight", (f"Pip and Luna {words}",))
+    return Draft("Goodnight", ("Pip and Luna go to sleep. The moon is up. " * 25,))
 
 
 def test_schedule_request_keys_on_the_scheduled_time() -> None:
@@ -101,13 +101,13 @@ def test_make_story_saves_a_checked_story_that_expires_in_two_days(aws) -> None:
     request = StoryRequest.from_event({"trigger": "manual"}, NOW)
     story = make_story(
         request,
+        Family("home", ZoneInfo("Europe/London")),
         catalog=services.catalog_store().load(),
         writer=OfflineStoryWriter(),
         fallback=OfflineStoryWriter(),
         moderator=None,
         store=services.story_store(),
-        zone=ZoneInfo("Europe/London"),
-        language="en",
+        canon=services.canon_store(),
         now=NOW,
         rng=random.Random(3),
     )

@@ -22,6 +22,7 @@ class PastNight:
     characters: tuple[str, ...]
     scene: str
     motifs: tuple[str, ...] = ()  # what the offline storyteller used, so it can vary
+    rating: int = 0  # +1 "We loved it", -1 "Not for us", 0 not rated
 
 
 @dataclass(frozen=True)

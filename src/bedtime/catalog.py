@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import random
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,9 +31,23 @@ class Catalog:
     characters: tuple[Entry, ...]
     scenes: tuple[Entry, ...]
 
-    def pick(self, rng: random.Random) -> tuple[tuple[Entry, Entry], Entry]:
-        first, second = rng.sample(self.characters, 2)
-        return (first, second), rng.choice(self.scenes)
+    def pick(
+        self,
+        rng: random.Random,
+        weights: Mapping[str, float] | None = None,
+        hero: str | None = None,
+    ) -> tuple[tuple[Entry, Entry], Entry]:
+        """Two characters and a scene, each chosen in proportion to its weight (1 when
+        unweighted). A series hero, when it names a character, is always the first."""
+        weights = weights or {}
+        heroes = [c for c in self.characters if hero and c.name.casefold() == hero.casefold()]
+        first = heroes[0] if heroes else _choose(rng, self.characters, weights)
+        second = _choose(rng, [c for c in self.characters if c != first], weights)
+        return (first, second), _choose(rng, self.scenes, weights)
+
+
+def _choose(rng: random.Random, entries: Sequence[Entry], weights: Mapping[str, float]) -> Entry:
+    return rng.choices(list(entries), [weights.get(e.name, 1.0) for e in entries])[0]
 
 
 def parse_catalog(data: Any) -> Catalog:

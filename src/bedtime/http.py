@@ -26,6 +26,21 @@ class Request:
     headers: dict[str, str]
     cookies: dict[str, str]
     domain: str
+    body: bytes = b""
+
+    def form(self) -> dict[str, str]:
+        """An application/x-www-form-urlencoded body, first value of each field."""
+        return _query(self.body.decode("utf-8", "replace"))
+
+    @property
+    def same_origin(self) -> bool:
+        """False when the browser says the request came from another site (a form on a
+        page elsewhere); True when it says nothing, as non-browser clients do."""
+        site = self.headers.get("sec-fetch-site")
+        if site is not None and site not in ("same-origin", "none"):
+            return False
+        origin = self.headers.get("origin")
+        return origin is None or origin == self.site
 
     @property
     def scheme(self) -> str:
@@ -56,6 +71,7 @@ class Request:
             headers={_text(k).lower(): _text(v) for k, v in _mapping(event.get("headers"))},
             cookies=_cookies(event.get("cookies")),
             domain=_text(context.get("domainName") or "localhost"),  # type: ignore[union-attr]
+            body=_body(event),
         )
 
 
@@ -102,6 +118,18 @@ def cookie(name: str, value: str, max_age: int, secure: bool = True) -> str:
     for the local run's plain HTTP, where clients would not send it back."""
     flags = "; Secure" if secure else ""
     return f"{name}={value}; Path=/; Max-Age={max_age}{flags}; HttpOnly; SameSite=Lax"
+
+
+def _body(event: dict[str, Any]) -> bytes:
+    body = event.get("body") or ""
+    if not isinstance(body, str):
+        raise BadRequest("the body is not text")
+    if event.get("isBase64Encoded"):
+        try:
+            return base64.b64decode(body, validate=True)
+        except ValueError as error:
+            raise BadRequest("the body is not base64") from error
+    return _text(body).encode()
 
 
 def _is_text(content_type: str) -> bool:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bedtime.access import SESSION_COOKIE, Keys, session_family
+from bedtime.canon import rating_of
 from bedtime.http import BadRequest, Request, Response, cookie
 from bedtime.readers import HOME, ReaderSecrets
 from bedtime.site import Site
@@ -40,6 +41,7 @@ ROUTES = (
     Route(re.compile(r"/"), "home"),
     Route(re.compile(rf"/stories/{_ID}\.json"), "story_json"),
     Route(re.compile(rf"/stories/{_ID}/narration\.mp3"), "narration"),
+    Route(re.compile(rf"/stories/{_ID}/rating"), "rate", ("POST",)),
     Route(re.compile(rf"/stories/{_ID}"), "story"),
     Route(re.compile(r"/feed\.xml"), "feed"),
     Route(re.compile(r"/static/(?P<name>[A-Za-z0-9._-]{1,64})"), "static"),
@@ -109,7 +111,7 @@ class ReadingSite:
                 "Stories stay for two days, like a dream in the morning. Tonight brings another.",
             )
         except WrongMethod as wrong:
-            response = self._error(405, "Not here", "This page can only be read.")
+            response = self._error(405, "Not here", "This address does not take that.")
             response.headers["Allow"] = ", ".join(wrong.allowed)
         except BadRequest:
             response = self._error(400, "That address is not right", "Try the link again.")
@@ -141,6 +143,21 @@ class ReadingSite:
     def _narration(self, request: Request, story_id: str) -> Response:
         story, _ = self._story_reader(request, story_id)
         return Response(302, headers={"Location": self._site.narration_url(story)})
+
+    def _rate(self, request: Request, story_id: str) -> Response:
+        """The family's "We loved it" or "Not for us": a form posted from the story page,
+        by a signed-in reader (a session, never a token) on the same site."""
+        if not request.same_origin:
+            raise NotAllowed()
+        reader = self._session_reader(request)
+        story = self._site.live_story(story_id, self._clock())
+        if story.family != reader.family:
+            raise StoryNotFound(story_id)
+        rating = rating_of(request.form().get("rating", ""))
+        if rating is None:
+            raise BadRequest("a rating is loved or not")
+        self._site.rate(story, rating)
+        return Response(303, headers={"Location": f"/stories/{story.id}#rating"})
 
     def _feed(self, request: Request) -> Response:
         reader = self._feed_reader(request)

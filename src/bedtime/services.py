@@ -13,6 +13,7 @@ from bedtime.settings import settings
 from bedtime.story_store import StoryStore
 
 if TYPE_CHECKING:
+    from bedtime.canon import CanonStore
     from bedtime.catalog import CatalogStore
     from bedtime.events import EventBus
     from bedtime.media import MediaStore
@@ -60,7 +61,14 @@ def site() -> Site:
     from bedtime.site import Site
 
     s = settings()
-    return Site(story_store(), media_store(), s.time_zone, s.story_language)
+    return Site(story_store(), media_store(), canon_store(), s.time_zone, s.story_language)
+
+
+@cache
+def canon_store() -> CanonStore:
+    from bedtime.canon import CanonStore
+
+    return CanonStore(client("dynamodb"), settings().canon_table)
 
 
 @cache
@@ -90,6 +98,7 @@ def clear() -> None:
         media_store,
         event_bus,
         reader_secrets,
+        canon_store,
         site,
         static_files,
         reading_site,

@@ -15,6 +15,8 @@ SpeechProvider = Literal["polly", "openai", "offline"]
 ImageQuality = Literal["low", "medium", "high"]
 Privacy = Literal["private", "public"]
 T = TypeVar("T", bound=str)
+MINUTES = (2.0, 15.0)
+AGES = (3.0, 8.0)
 
 
 class SettingsError(ValueError):
@@ -44,7 +46,11 @@ class Settings:
     openai_base_url: str | None = None
     openai_key_secret: str | None = None
     families_table: str = ""
+    canon_table: str = ""
     private: bool = True
+    story_minutes: float = 6.0
+    listener_age: int = 5
+    series_hero: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -70,7 +76,11 @@ class Settings:
             openai_base_url=env.get("OPENAI_BASE_URL") or None,
             openai_key_secret=env.get("OPENAI_API_KEY_SECRET") or None,
             families_table=_required(env, "FAMILIES_TABLE"),
+            canon_table=_required(env, "CANON_TABLE"),
             private=_choice(env, "PRIVACY", Privacy, "private") == "private",
+            story_minutes=_number(env, "STORY_MINUTES", 6, MINUTES),
+            listener_age=int(_number(env, "LISTENER_AGE", 5, AGES)),
+            series_hero=(env.get("SERIES_HERO") or "").strip(),
         )
 
 
@@ -94,6 +104,20 @@ def _choice(env: Mapping[str, str], name: str, allowed: Any, default: T) -> T:
     if value not in choices:
         raise SettingsError(f"{name}={value!r} is not one of {', '.join(choices)}")
     return cast(T, value)
+
+
+def _number(
+    env: Mapping[str, str], name: str, default: float, bounds: tuple[float, float]
+) -> float:
+    text = (env.get(name) or str(default)).strip()
+    try:
+        value = float(text)
+    except ValueError:
+        raise SettingsError(f"{name}={text!r} is not a number") from None
+    low, high = bounds
+    if not low <= value <= high:
+        raise SettingsError(f"{name}={text!r} is not between {low:g} and {high:g}")
+    return value
 
 
 def _guardrail(env: Mapping[str, str]) -> tuple[str, str] | None:

@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemLoader, ModuleLoader, StrictUndefined, select_autoescape
 
 from bedtime.access import Keys
+from bedtime.canon import CanonStore, Rating
 from bedtime.media import MediaStore
-from bedtime.speech import spoken_lines
+from bedtime.speech import NARRATION_WORDS_PER_MINUTE, spoken_lines
 from bedtime.stories import Story, StoryExpired, StoryNotFound
 from bedtime.story_store import StoryStore
 
@@ -50,6 +51,14 @@ class StoryView:
     def narrated(self) -> bool:
         return self.audio_url is not None
 
+    @property
+    def minutes(self) -> int:
+        """How long it takes to hear: the narration's length, or else its words at a
+        young child's pace."""
+        if self.story.audio.duration_ms:
+            return max(1, round(self.story.audio.duration_ms / 60_000))
+        return max(1, round(len(self.story.text.split()) / NARRATION_WORDS_PER_MINUTE))
+
 
 def template_environment(web_root: Path = WEB_ROOT) -> Environment:
     compiled = web_root / "compiled"
@@ -79,12 +88,14 @@ class Site:
         self,
         store: StoryStore,
         media: MediaStore,
+        canon: CanonStore,
         zone: ZoneInfo,
         language: str = "en",
         web_root: Path = WEB_ROOT,
     ) -> None:
         self._store = store
         self._media = media
+        self._canon = canon
         self._zone = zone
         self._env = template_environment(web_root)
         self._env.globals["lang"] = language
@@ -141,12 +152,19 @@ class Site:
         today = datetime.fromtimestamp(now, self._zone).date()
         tonight = next((s for s in stories if s.night == today), None)
         others = [s for s in stories if s is not tonight]
+        loved, not_for_us = self._canon.counts(family)
         return self._render(
             "home.html",
             tonight=self._view(tonight) if tonight else None,
             others=others,
             feed_url=feed_url,
+            loved=loved,
+            not_for_us=not_for_us,
         )
+
+    def rate(self, story: Story, rating: Rating) -> None:
+        self._store.rate(story.id, rating)
+        self._canon.rate(story, rating)
 
     def story_page(self, story: Story, now: float) -> str:
         return self._render("story.html", view=self._view(story))

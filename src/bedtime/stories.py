@@ -75,6 +75,7 @@ class Story:
     cast: tuple[Entry, ...] = ()  # the characters as the catalog described them that night
     setting: Entry = NO_SETTING
     family: str = HOME
+    rating: str | None = None  # "loved" or "not", when the family said
 
     def __post_init__(self) -> None:
         # Records from before cast and setting were kept: their names alone.

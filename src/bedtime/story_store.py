@@ -53,6 +53,8 @@ def story_item(story: Story) -> dict[str, Any]:
         "cast": [_entry_attributes(entry) for entry in story.cast],
         "setting": _entry_attributes(story.setting),
     }
+    if story.rating:
+        plain["rating"] = story.rating
     for name in MEDIA:
         plain.update(medium_attributes(name, story.medium(name)))
     return {key: _serializer.serialize(value) for key, value in plain.items()}
@@ -75,6 +77,7 @@ def story_from(item: dict[str, Any]) -> Story:
         cast=tuple(_entry(value) for value in plain.get("cast", ())),
         setting=_entry(plain.get("setting") or {}),
         family=plain.get("family", HOME),
+        rating=plain.get("rating"),
         image=medium_from("image", plain),
         audio=medium_from("audio", plain),
     )
@@ -148,6 +151,16 @@ class StoryStore:
                 raise StoryNotFound(story_id) from error
             return story_from(old)
         return story_from(response["Attributes"])
+
+    def rate(self, story_id: str, rating: str) -> None:
+        """The family's word on a story; a later word replaces an earlier one."""
+        self._dynamodb.update_item(
+            TableName=self._table,
+            Key={"id": {"S": story_id}},
+            UpdateExpression="SET rating = :rating",
+            ConditionExpression="attribute_exists(id)",
+            ExpressionAttributeValues={":rating": {"S": rating}},
+        )
 
     def claim_ready(self, story_id: str, at: datetime) -> bool:
         """True for exactly one caller per story, once both media have finished."""

@@ -10,14 +10,19 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bedtime.briefs import Draft, StoryBrief
+from bedtime.canon import CanonStore
 from bedtime.catalog import Catalog
+from bedtime.families import Family
 from bedtime.observability import logger
+from bedtime.preferences import weights
 from bedtime.providers import KeyMissing, Moderator, ProviderError, StoryWriter
 from bedtime.providers.budget import OutOfTime
+from bedtime.readability import reading_grade, too_hard
+from bedtime.speech import MIN_STORY_WORDS, words_for_minutes
 from bedtime.stories import LIFETIME, Story, story_id_for
 from bedtime.story_store import StoryStore
 
-MIN_WORDS = 200
+SHORTEST_SHARE = 0.7  # a draft may fall this far short of the words wanted, no further
 
 
 class BadRequest(ValueError):
@@ -66,13 +71,19 @@ def problems(draft: Draft, brief: StoryBrief) -> list[str]:
     """What is wrong with a draft; empty when it is good enough for tonight."""
     found = []
     text = " ".join(draft.paragraphs)
+    words = len(text.split())
+    shortest = max(brief.min_words, round(brief.words_wanted * SHORTEST_SHARE))
     if not draft.title.strip():
         found.append("no title")
-    if len(text.split()) < brief.min_words:
-        found.append(f"{len(text.split())} words, fewer than {brief.min_words}")
+    if words < shortest:
+        found.append(f"{words} words, fewer than {shortest}")
     for character in brief.characters:
         if character.name.casefold() not in text.casefold():
             found.append(f"{character.name} never appears")
+    if too_hard(text, brief.listener_age):
+        found.append(
+            f"reading grade {reading_grade(text):.1f}, too hard for age {brief.listener_age}"
+        )
     return found
 
 
@@ -117,25 +128,46 @@ def _full_text(draft: Draft) -> str:
     return "\n".join((draft.title, *draft.paragraphs))
 
 
+def tonights_brief(
+    family: Family, catalog: Catalog, canon: CanonStore, rng: random.Random
+) -> StoryBrief:
+    """Tonight's characters and scene, chosen with the family's ratings and recent nights
+    in mind, and what the writer is asked for: length, age, and the last few nights."""
+    recent = canon.recent(family.id)
+    chosen = weights(canon.every_night(family.id), recent)
+    characters, scene = catalog.pick(rng, chosen, family.series_hero or None)
+    return StoryBrief(
+        characters,
+        scene,
+        family.language,
+        MIN_STORY_WORDS,
+        seed=rng.getrandbits(32),
+        target_words=words_for_minutes(family.story_minutes),
+        listener_age=family.listener_age,
+        canon=recent,
+    )
+
+
 def make_story(
     request: StoryRequest,
+    family: Family,
     catalog: Catalog,
     writer: StoryWriter,
     fallback: StoryWriter,
     moderator: Moderator | None,
     store: StoryStore,
-    zone: ZoneInfo,
-    language: str,
+    canon: CanonStore,
     now: datetime,
     rng: random.Random | None = None,
 ) -> Story:
     rng = rng or random.Random()
-    characters, scene = catalog.pick(rng)
-    brief = StoryBrief(characters, scene, language, MIN_WORDS, seed=rng.getrandbits(32))
+    brief = tonights_brief(family, catalog, canon, rng)
+    characters, scene = brief.characters, brief.scene
     draft, used = write_checked(brief, [writer, writer, fallback], moderator)
     story = Story(
         id=story_id_for(request.idempotency_key),
-        night=request.night(zone),
+        family=family.id,
+        night=request.night(family.time_zone),
         title=draft.title,
         paragraphs=draft.paragraphs,
         characters=tuple(c.name for c in characters),
@@ -150,6 +182,7 @@ def make_story(
     if not store.add(story):
         logger.info("story already saved by an earlier attempt", story_id=story.id)
         return store.get(story.id)
+    canon.record(story, draft.summary, draft.motifs)
     logger.info(
         "story saved",
         story_id=story.id,

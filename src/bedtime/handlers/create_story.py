@@ -7,6 +7,7 @@ from typing import Any
 
 from bedtime import services
 from bedtime.catalog import CatalogError
+from bedtime.families import Family
 from bedtime.idempotency import once
 from bedtime.observability import logger
 from bedtime.providers.budget import Budget
@@ -28,13 +29,13 @@ def handler(event: Any, context: Any) -> dict:
         budget = Budget.of(context)
         story = make_story(
             request,
+            Family.home(s),
             catalog=services.catalog_store().load(),
             writer=story_writer(s, budget),
             fallback=offline_story_writer(),
             moderator=moderator(s, budget),
             store=services.story_store(),
-            zone=s.time_zone,
-            language=s.story_language,
+            canon=services.canon_store(),
             now=datetime.now(UTC),
         )
         return {"storyId": story.id, "night": story.night.isoformat(), "title": story.title}

@@ -1,0 +1,97 @@
+"""The family's canon: one line for each night's story, kept after the story has faded.
+
+The next night's brief gets the last few, so a story can recall a past adventure and
+not repeat a plot; the family's ratings ("We loved it", "Not for us") tilt which
+characters and scenes are chosen next. Canon table: family (key) and entry (sort key,
+"<created_at>#<story id>", so a query reads the nights newest first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any, Literal, cast
+
+from bedtime.briefs import PastNight
+from bedtime.stories import Story
+
+Rating = Literal["loved", "not"]
+RATINGS: dict[str, int] = {"loved": 1, "not": -1}
+RECALLED_NIGHTS = 5
+
+
+def rating_of(text: str) -> Rating | None:
+    return cast(Rating, text) if text in RATINGS else None
+
+
+def entry_key(story: Story) -> str:
+    return f"{story.created_at.isoformat()}#{story.id}"
+
+
+class CanonStore:
+    def __init__(self, dynamodb: Any, table: str) -> None:
+        self._dynamodb = dynamodb
+        self._table = table
+
+    def record(self, story: Story, summary: str, motifs: tuple[str, ...]) -> None:
+        """Remember the night (again, harmlessly, when a retry records it twice)."""
+        item = {
+            "family": {"S": story.family},
+            "entry": {"S": entry_key(story)},
+            "story_id": {"S": story.id},
+            "night": {"S": story.night.isoformat()},
+            "title": {"S": story.title},
+            "summary": {"S": summary or story.title},
+            "characters": {"L": [{"S": name} for name in story.characters]},
+            "scene": {"S": story.scene},
+            "motifs": {"L": [{"S": motif} for motif in motifs]},
+        }
+        self._dynamodb.put_item(TableName=self._table, Item=item)
+
+    def recent(self, family: str, limit: int = RECALLED_NIGHTS) -> tuple[PastNight, ...]:
+        """The last `limit` nights, newest first."""
+        response = self._dynamodb.query(
+            TableName=self._table,
+            KeyConditionExpression="family = :family",
+            ExpressionAttributeValues={":family": {"S": family}},
+            ScanIndexForward=False,
+            Limit=limit,
+        )
+        return tuple(map(_past_night, response["Items"]))
+
+    def every_night(self, family: str) -> Iterator[PastNight]:
+        """All the family's nights, newest first (a few hundred items a year)."""
+        pages = self._dynamodb.get_paginator("query").paginate(
+            TableName=self._table,
+            KeyConditionExpression="family = :family",
+            ExpressionAttributeValues={":family": {"S": family}},
+            ScanIndexForward=False,
+        )
+        for page in pages:
+            yield from map(_past_night, page["Items"])
+
+    def counts(self, family: str) -> tuple[int, int]:
+        """How many stories the family loved, and how many were not for them."""
+        ratings = [night.rating for night in self.every_night(family)]
+        return ratings.count(1), ratings.count(-1)
+
+    def rate(self, story: Story, rating: Rating) -> None:
+        self._dynamodb.update_item(
+            TableName=self._table,
+            Key={"family": {"S": story.family}, "entry": {"S": entry_key(story)}},
+            UpdateExpression="SET rating = :rating",
+            ConditionExpression="attribute_exists(family)",
+            ExpressionAttributeValues={":rating": {"N": str(RATINGS[rating])}},
+        )
+
+
+def _past_night(item: dict[str, Any]) -> PastNight:
+    return PastNight(
+        night=date.fromisoformat(item["night"]["S"]),
+        title=item["title"]["S"],
+        summary=item["summary"]["S"],
+        characters=tuple(value["S"] for value in item["characters"]["L"]),
+        scene=item["scene"]["S"],
+        motifs=tuple(value["S"] for value in item.get("motifs", {}).get("L", [])),
+        rating=int(item["rating"]["N"]) if "rating" in item else 0,
+    )
