@@ -99,8 +99,11 @@ def function_timeout(name: str) -> int:
 @pytest.mark.parametrize(
     ("function", "calls"),
     [
-        ("CreateStoryFunction", [openai.STORY_CALL, openai.MODERATION_CALL]),
-        ("CreateStoryFunction", [bedrock.STORY_CALL]),
+        (
+            "CreateStoryFunction",
+            [openai.LOOK_CALL, openai.LOOK_CALL, openai.STORY_CALL, openai.MODERATION_CALL],
+        ),
+        ("CreateStoryFunction", [bedrock.LOOK_CALL, bedrock.LOOK_CALL, bedrock.STORY_CALL]),
         ("IllustrateFunction", [openai.IMAGE_CALL]),
         ("IllustrateFunction", [bedrock.IMAGE_CALL]),
         ("NarrateFunction", [openai.SPEECH_CALL]),

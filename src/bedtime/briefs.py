@@ -35,6 +35,7 @@ class StoryBrief:
     target_words: int = 0  # about this many words; 0: min_words
     listener_age: int = 5
     canon: tuple[PastNight, ...] = ()  # the last few nights, newest first
+    returning_hero: bool = False  # the first character is a series' hero, back every night
 
     @property
     def words_wanted(self) -> int:

@@ -52,7 +52,8 @@ class CanonStore:
         """The last `limit` nights, newest first."""
         response = self._dynamodb.query(
             TableName=self._table,
-            KeyConditionExpression="family = :family",
+            KeyConditionExpression="#family = :family",
+            ExpressionAttributeNames={"#family": "family"},  # a reserved word in DynamoDB
             ExpressionAttributeValues={":family": {"S": family}},
             ScanIndexForward=False,
             Limit=limit,
@@ -63,7 +64,8 @@ class CanonStore:
         """All the family's nights, newest first (a few hundred items a year)."""
         pages = self._dynamodb.get_paginator("query").paginate(
             TableName=self._table,
-            KeyConditionExpression="family = :family",
+            KeyConditionExpression="#family = :family",
+            ExpressionAttributeNames={"#family": "family"},  # a reserved word in DynamoDB
             ExpressionAttributeValues={":family": {"S": family}},
             ScanIndexForward=False,
         )
@@ -80,7 +82,8 @@ class CanonStore:
             TableName=self._table,
             Key={"family": {"S": story.family}, "entry": {"S": entry_key(story)}},
             UpdateExpression="SET rating = :rating",
-            ConditionExpression="attribute_exists(family)",
+            ConditionExpression="attribute_exists(#family)",
+            ExpressionAttributeNames={"#family": "family"},
             ExpressionAttributeValues={":rating": {"N": str(RATINGS[rating])}},
         )
 

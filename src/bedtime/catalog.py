@@ -96,7 +96,9 @@ def _entry(item: Any, where: str) -> Entry:
     if not isinstance(item, dict):
         raise CatalogError(f'{where} must be an object with "name" and "description"')
     name = _text(item, "name", where, MAX_NAME_LENGTH)
-    return Entry(name=name, description=_text(item, "description", where, MAX_DESCRIPTION_LENGTH))
+    description = _text(item, "description", where, MAX_DESCRIPTION_LENGTH)
+    look = _text(item, "look", where, MAX_DESCRIPTION_LENGTH) if item.get("look") else ""
+    return Entry(name=name, description=description, look=look)
 
 
 def _text(item: dict, field: str, where: str, limit: int) -> str:
@@ -136,12 +138,25 @@ class CatalogStore:
         return parse_catalog({kind: self._scan(table) for kind, table in self._tables.items()})
 
     def replace(self, catalog: Catalog) -> None:
-        """Make the tables hold exactly this (already validated) catalog."""
+        """Make the tables hold exactly this (already validated) catalog. A character whose
+        description is unchanged keeps the look a model wrote for it."""
         for kind, entries in (("characters", catalog.characters), ("scenes", catalog.scenes)):
             table = self._tables[kind]
-            wanted = {entry.name for entry in entries}
-            stale = [row["name"] for row in self._scan(table) if row["name"] not in wanted]
-            self._write(table, [_put(entry) for entry in entries] + [_delete(n) for n in stale])
+            stored = {row["name"]: row for row in self._scan(table)}
+            wanted = [_keeping_look(entry, stored.get(entry.name)) for entry in entries]
+            stale = set(stored) - {entry.name for entry in entries}
+            self._write(table, [_put(entry) for entry in wanted] + [_delete(n) for n in stale])
+
+    def set_look(self, name: str, look: str) -> None:
+        """Keep how a character is painted, for every night to come."""
+        self._dynamodb.update_item(
+            TableName=self._tables["characters"],
+            Key={"name": {"S": name}},
+            UpdateExpression="SET look = :look",
+            ConditionExpression="attribute_exists(#name)",
+            ExpressionAttributeNames={"#name": "name"},
+            ExpressionAttributeValues={":look": {"S": look}},
+        )
 
     def _scan(self, table: str) -> list[dict[str, str]]:
         rows = []
@@ -157,8 +172,16 @@ class CatalogStore:
                 pending = response.get("UnprocessedItems") or {}
 
 
+def _keeping_look(entry: Entry, stored: dict[str, str] | None) -> Entry:
+    if entry.look or not stored or stored.get("description") != entry.description:
+        return entry
+    return Entry(entry.name, entry.description, stored.get("look", ""))
+
+
 def _put(entry: Entry) -> dict:
     item = {"name": {"S": entry.name}, "description": {"S": entry.description}}
+    if entry.look:
+        item["look"] = {"S": entry.look}
     return {"PutRequest": {"Item": item}}
 
 

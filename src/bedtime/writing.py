@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bedtime.briefs import Draft, StoryBrief
 from bedtime.canon import CanonStore
-from bedtime.catalog import Catalog
+from bedtime.catalog import Catalog, Entry
 from bedtime.families import Family
 from bedtime.observability import logger
 from bedtime.preferences import weights
@@ -136,6 +136,7 @@ def tonights_brief(
     recent = canon.recent(family.id)
     chosen = weights(canon.every_night(family.id), recent)
     characters, scene = catalog.pick(rng, chosen, family.series_hero or None)
+    hero = family.series_hero.casefold()
     return StoryBrief(
         characters,
         scene,
@@ -145,6 +146,7 @@ def tonights_brief(
         target_words=words_for_minutes(family.story_minutes),
         listener_age=family.listener_age,
         canon=recent,
+        returning_hero=bool(hero) and characters[0].name.casefold() == hero,
     )
 
 
@@ -159,9 +161,14 @@ def make_story(
     canon: CanonStore,
     now: datetime,
     rng: random.Random | None = None,
+    looks: Callable[[tuple[Entry, Entry]], tuple[Entry, Entry]] | None = None,
 ) -> Story:
+    """Tonight's story, saved once. `looks` gives the characters how they are painted
+    (bedtime.looks), when a model paints them."""
     rng = rng or random.Random()
     brief = tonights_brief(family, catalog, canon, rng)
+    if looks:
+        brief = replace(brief, characters=looks(brief.characters))
     characters, scene = brief.characters, brief.scene
     draft, used = write_checked(brief, [writer, writer, fallback], moderator)
     story = Story(

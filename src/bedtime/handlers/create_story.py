@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from bedtime import services
-from bedtime.catalog import CatalogError
+from bedtime.catalog import CatalogError, Entry
 from bedtime.families import Family
 from bedtime.idempotency import once
+from bedtime.looks import with_looks
 from bedtime.observability import logger
 from bedtime.providers.budget import Budget
-from bedtime.providers.factory import moderator, offline_story_writer, story_writer
+from bedtime.providers.factory import (
+    moderator,
+    offline_story_writer,
+    paints_with_a_model,
+    story_writer,
+)
 from bedtime.settings import settings
 from bedtime.writing import BadRequest, StoryRequest, make_story
+
+
+def looks_by(writer: Any) -> Callable[[tuple[Entry, Entry]], tuple[Entry, Entry]] | None:
+    if not hasattr(writer, "look"):
+        return None
+    return partial(with_looks, describer=writer, remember=services.catalog_store().set_look)
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -27,16 +41,18 @@ def handler(event: Any, context: Any) -> dict:
 
     def work() -> dict:
         budget = Budget.of(context)
+        writer = story_writer(s, budget)
         story = make_story(
             request,
             Family.home(s),
             catalog=services.catalog_store().load(),
-            writer=story_writer(s, budget),
+            writer=writer,
             fallback=offline_story_writer(),
             moderator=moderator(s, budget),
             store=services.story_store(),
             canon=services.canon_store(),
             now=datetime.now(UTC),
+            looks=looks_by(writer) if paints_with_a_model(s) else None,
         )
         return {"storyId": story.id, "night": story.night.isoformat(), "title": story.title}
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bedtime.briefs import Draft, PictureBrief, StoryBrief
+from bedtime.catalog import Entry
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,12 @@ def draft_from_json(data: Any, provider: str, request_id: str | None = None) -> 
         raise ProviderError(
             f"{provider} story JSON lacks a title and paragraphs", request_id=request_id
         )
-    return Draft(title=title.strip(), paragraphs=tuple(p.strip() for p in paragraphs if p.strip()))
+    summary = data.get("summary") if isinstance(data.get("summary"), str) else ""
+    return Draft(
+        title=title.strip(),
+        paragraphs=tuple(p.strip() for p in paragraphs if p.strip()),
+        summary=" ".join(str(summary).split())[:300],
+    )
 
 
 STORY_SCHEMA = {
@@ -66,8 +72,9 @@ STORY_SCHEMA = {
     "properties": {
         "title": {"type": "string"},
         "paragraphs": {"type": "array", "items": {"type": "string"}},
+        "summary": {"type": "string"},
     },
-    "required": ["title", "paragraphs"],
+    "required": ["title", "paragraphs", "summary"],
     "additionalProperties": False,
 }
 
@@ -89,6 +96,12 @@ class Voice(Protocol):
     name: str
 
     def speak(self, title: str, paragraphs: tuple[str, ...], language: str) -> Narration: ...
+
+
+class Describer(Protocol):
+    def look(self, character: Entry) -> str:
+        """One sentence on how to paint the character, the same every night."""
+        ...
 
 
 class Moderator(Protocol):

@@ -8,12 +8,14 @@ import json
 from typing import Any
 
 from bedtime.briefs import Draft, PictureBrief, StoryBrief
-from bedtime.prompts import STORY_SYSTEM, picture_prompt, story_prompt
+from bedtime.catalog import Entry
+from bedtime.prompts import LOOK_SYSTEM, STORY_SYSTEM, look_prompt, picture_prompt, story_prompt
 from bedtime.providers import STORY_SCHEMA, ProviderError, draft_from_json
 from bedtime.providers.aws import MAX_BACKOFF, AwsCaller, ClientFor
 from bedtime.providers.budget import Budget, CallSpec
 
 STORY_CALL = CallSpec(timeout=120, attempts=2, max_backoff=MAX_BACKOFF)
+LOOK_CALL = CallSpec(timeout=15, attempts=1, max_backoff=MAX_BACKOFF)
 IMAGE_CALL = CallSpec(timeout=120, attempts=2, max_backoff=MAX_BACKOFF)
 _TOOL = "bedtime_story"
 _CANVAS_PROMPT_LIMIT = 1024
@@ -76,6 +78,18 @@ class BedrockStoryWriter(_Bedrock):
             if "toolUse" in block:
                 return draft_from_json(block["toolUse"]["input"], "Bedrock", request_id)
         raise ProviderError("Bedrock returned no story", request_id=request_id)
+
+    def look(self, character: Entry) -> str:
+        response = self._call(
+            LOOK_CALL,
+            "converse",
+            modelId=self.model,
+            system=[{"text": LOOK_SYSTEM}],
+            messages=[{"role": "user", "content": [{"text": look_prompt(character)}]}],
+            inferenceConfig={"maxTokens": 200},
+        )
+        blocks = response["output"]["message"]["content"]
+        return " ".join(" ".join(b.get("text", "") for b in blocks).split())
 
 
 class BedrockPainter(_Bedrock):

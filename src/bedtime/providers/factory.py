@@ -12,6 +12,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from bedtime.briefs import Draft, PictureBrief, StoryBrief
+from bedtime.catalog import Entry
 from bedtime.clients import provider_client
 from bedtime.providers import (
     KeyMissing,
@@ -53,6 +54,9 @@ class Unavailable:
     def speak(self, title: str, paragraphs: tuple[str, ...], language: str) -> Narration:
         raise self.error
 
+    def look(self, character: Entry) -> str:
+        raise self.error
+
 
 def story_writer(settings: Settings, budget: Budget) -> StoryWriter:
     if settings.story_provider == "openai":
@@ -81,6 +85,12 @@ def moderator(settings: Settings, budget: Budget) -> Moderator | None:
 
     moderation = _with_openai(settings, lambda client: OpenAIModerator(client, budget))
     return moderation if isinstance(moderation, OpenAIModerator) else None
+
+
+def paints_with_a_model(settings: Settings) -> bool:
+    """A model paints (and needs each character's look); the offline painter draws each
+    kind of character the same way by itself."""
+    return settings.image_provider in ("openai", "bedrock")
 
 
 def offline_story_writer() -> StoryWriter:

@@ -11,7 +11,8 @@ import base64
 import openai
 
 from bedtime.briefs import Draft, PictureBrief, StoryBrief
-from bedtime.prompts import STORY_SYSTEM, picture_prompt, story_prompt
+from bedtime.catalog import Entry
+from bedtime.prompts import LOOK_SYSTEM, STORY_SYSTEM, look_prompt, picture_prompt, story_prompt
 from bedtime.providers import (
     STORY_SCHEMA,
     KeyMissing,
@@ -29,6 +30,7 @@ STORY_CALL = CallSpec(timeout=90, attempts=3, max_backoff=_MAX_BACKOFF)
 IMAGE_CALL = CallSpec(timeout=180, attempts=2, max_backoff=_MAX_BACKOFF)
 SPEECH_CALL = CallSpec(timeout=120, attempts=2, max_backoff=_MAX_BACKOFF)
 MODERATION_CALL = CallSpec(timeout=30, attempts=2, max_backoff=_MAX_BACKOFF)
+LOOK_CALL = CallSpec(timeout=15, attempts=1, max_backoff=_MAX_BACKOFF)
 SPEECH_INPUT_LIMIT = 4096  # characters per speech request (OpenAI API reference)
 KEY_FIX = (
     "put your OpenAI key in the stack's secret (the output OpenAIApiKeySecretArn): "
@@ -93,6 +95,19 @@ class OpenAIStoryWriter(_OpenAICaller):
         if message.refusal:
             raise ProviderError(f"OpenAI refused: {message.refusal}", request_id=completion.id)
         return draft_from_json(message.content or "", "OpenAI", completion.id)
+
+    def look(self, character: Entry) -> str:
+        try:
+            completion = self._planned(LOOK_CALL).chat.completions.create(
+                model=self.model,
+                messages=[
+                    {"role": "system", "content": LOOK_SYSTEM},
+                    {"role": "user", "content": look_prompt(character)},
+                ],
+            )
+        except openai.OpenAIError as error:
+            raise _provider_error(error) from error
+        return " ".join((completion.choices[0].message.content or "").split())
 
 
 class OpenAIPainter(_OpenAICaller):

@@ -20,8 +20,13 @@ SAMPLE_RATE = 16000
 MAX_BILLED_CHARACTERS = 2800
 MAX_REQUEST_CHARACTERS = 5800
 SYNTHESIS_CALL = CallSpec(timeout=30, attempts=3, max_backoff=MAX_BACKOFF)
-_OPEN = '<speak><prosody rate="90%">'
-_CLOSE = "</prosody></speak>"
+# A young child's pace: Polly's neural voices speak about 160 words a minute at 100 %;
+# 80 % with the pauses comes near the 115 a minute the story is sized for, and the
+# wind-down is slower still.
+CHILD_RATE = "80%"
+WIND_DOWN_RATE = "70%"
+_OPEN = "<speak>"
+_CLOSE = "</speak>"
 
 
 class PollyVoice(AwsCaller):
@@ -96,4 +101,8 @@ def ssml(lines: list[SpokenLine]) -> str:
 
 def _line_ssml(index: int, line: SpokenLine) -> str:
     pause = STANZA_PAUSE_MS if line.ends_stanza else LINE_PAUSE_MS
-    return f'<mark name="{index}"/>{escape(line.text)}<break time="{pause}ms"/>'
+    rate = WIND_DOWN_RATE if line.winding_down else CHILD_RATE
+    return (
+        f'<mark name="{index}"/><prosody rate="{rate}">{escape(line.text)}</prosody>'
+        f'<break time="{pause}ms"/>'
+    )
