@@ -8,7 +8,7 @@ PYTHON := $(VENV)/bin/python
 BIN    := $(VENV)/bin
 PORT   ?= 3000
 STACK  ?=
-TOOLS_ARGS = --port $(PORT) $(if $(STACK),--stack $(STACK))
+TOOLS_ARGS = --port $(PORT) $(if $(STACK),--stack $(STACK)) $(if $(FAMILY),--family $(FAMILY))
 
 export PYTHONPATH := $(CURDIR)/src
 export SAM_CLI_TELEMETRY := 0
@@ -24,7 +24,7 @@ help: ## List the targets and the variables they read
 	echo "  GUIDED=1      make deploy asks for every parameter"
 
 # --- Set-up (first call only) -------------------------------------------------
-$(VENV)/.local: requirements/local.txt requirements/create-story.txt requirements/illustrate.txt requirements/narrate.txt requirements/web.txt
+$(VENV)/.local: requirements/*.txt
 	@test -x $(PYTHON) || python3 -m venv $(VENV)
 	@echo "Installing what the local run needs (first time only)..."
 	@$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements/local.txt
@@ -42,8 +42,11 @@ run: $(VENV)/.local ## Run the whole flow locally (no AWS, no Docker, no key); p
 story: $(VENV)/.local ## Make a story now on the `make run` on PORT (or STACK) and print its link
 	@$(PYTHON) -m bedtime.tools story $(TOOLS_ARGS)
 
-seed: $(VENV)/.local ## Load CATALOG=path (default: the bundled catalog) into the deployed STACK
+seed: $(VENV)/.local ## Load CATALOG=path (families and their catalogs) into the `make run` on PORT or STACK
 	@$(PYTHON) -m bedtime.tools seed $(TOOLS_ARGS) $(if $(CATALOG),--catalog $(CATALOG))
+
+family: $(VENV)/.local ## List families; ADD=file.json adds or changes, REMOVE=id removes (local run or STACK)
+	@$(PYTHON) -m bedtime.tools family $(TOOLS_ARGS) $(if $(ADD),--add $(ADD)) $(if $(REMOVE),--remove $(REMOVE))
 
 smoke: $(VENV)/.local ## Prove the deployed STACK (or the `make run` on PORT) from outside
 	@$(PYTHON) -m bedtime.tools smoke $(TOOLS_ARGS)
@@ -141,11 +144,20 @@ build-NarrateFunction:
 	$(call lambda_artifact,narrate)
 	$(call compile_bytecode)
 
+build-FamiliesFunction:
+	$(call lambda_artifact,families)
+	$(call compile_bytecode)
+
+build-NotifyFunction:
+	$(call lambda_artifact,notify)
+	$(call compile_bytecode)
+
 build-WebFunction:
 	$(call lambda_artifact,web)
 	cp -r web "$(ARTIFACTS_DIR)/"
 	PYTHONPATH="$(ARTIFACTS_DIR)" python3 -c 'import sys; from bedtime.site import compile_templates; compile_templates(sys.argv[1])' "$(ARTIFACTS_DIR)/web"
 	$(call compile_bytecode)
 
-.PHONY: help run story seed smoke new-secret test check lint validate security bench build deploy invoke logs clean \
-  build-CreateStoryFunction build-IllustrateFunction build-NarrateFunction build-WebFunction
+.PHONY: help run story seed family smoke new-secret test check lint validate security bench build deploy invoke logs clean \
+  build-CreateStoryFunction build-IllustrateFunction build-NarrateFunction build-WebFunction \
+  build-FamiliesFunction build-NotifyFunction

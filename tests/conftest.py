@@ -15,6 +15,7 @@ from moto import mock_aws
 
 from bedtime import services
 from bedtime.local.functions import LambdaContext, environment
+from bedtime.local.outbox import subscribe_outbox
 from bedtime.local.stack import LocalStack, create_stack
 from bedtime.local.template import load_template, template_resolver
 from bedtime.observability import logger
@@ -47,6 +48,7 @@ def aws(monkeypatch: pytest.MonkeyPatch, template: dict) -> Iterator[LocalStack]
         resolver = template_resolver(template, {})
         resolver.attributes["WebFunctionUrl.FunctionUrl"] = "https://example.lambda-url.on.aws/"
         stack = create_stack(template, resolver, lambda service: boto3.client(service))
+        subscribe_outbox(boto3.client("sns"), boto3.client("sqs"), resolver.names["StoryTopic"])
         for key, value in environment(template, resolver).items():
             monkeypatch.setenv(key, value)
         for key in ("STORY_PROVIDER", "IMAGE_PROVIDER", "SPEECH_PROVIDER"):

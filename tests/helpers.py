@@ -11,6 +11,7 @@ from typing import Any
 
 import boto3
 
+from bedtime.local.outbox import Email, read_email
 from bedtime.local.stack import LocalStack
 from bedtime.stories import LIFETIME, Medium, Story
 
@@ -21,6 +22,22 @@ SAMPLE_STORY_ID = "Qm9vdHN0cmFwU3RvcnkxMjM"
 
 def sample_event(name: str) -> Any:
     return json.loads((EVENTS / name).read_text())
+
+
+def emails() -> list[Email]:
+    """Every email published to the stories topic so far (the aws fixture subscribes a
+    queue to it, as the local run does), with the addresses its family has."""
+    from bedtime import services
+
+    sqs = boto3.client("sqs")
+    url = sqs.get_queue_url(QueueName="local-outbox")["QueueUrl"]
+    addresses = {family.id: family.emails for family in services.family_store().all()}
+    found = []
+    while True:
+        got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)
+        if not got.get("Messages"):
+            return found
+        found += [read_email(message, addresses) for message in got["Messages"]]
 
 
 def delivered(stack: LocalStack, rule_prefix: str) -> list[dict]:
@@ -67,7 +84,7 @@ def story_record(
     )
 
 
-class _Anything(dict):
+class AnyAttributes(dict):
     """Attribute values for a template read without a stack: GetAtt X.Y is "X.Y"."""
 
     def __contains__(self, key: object) -> bool:
@@ -105,7 +122,7 @@ def resolved_resources(parameters: dict[str, str] | None = None) -> dict[str, di
     template = translated_template(parameters)
     resolver = template_resolver(template, parameters or {})
     resolver.names.update({name: name for name in template["Resources"]})
-    resolver.attributes = _Anything()
+    resolver.attributes = AnyAttributes()
     kept = {}
     for name, resource in template["Resources"].items():
         condition = resource.get("Condition")

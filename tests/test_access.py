@@ -12,12 +12,18 @@ import pytest
 
 from bedtime import services
 from bedtime.access import SESSION_COOKIE, Keys
-from bedtime.handlers import illustrate, narrate, web
+from bedtime.handlers import illustrate, narrate, notify, web
 from bedtime.local.function_url import function_url_event
-from bedtime.local.transformer import transform_input
 from bedtime.readers import HOME
 from bedtime.stories import Medium
-from helpers import SAMPLE_STORY_ID, delivered, resolved_resources, sample_event, story_record
+from helpers import (
+    SAMPLE_STORY_ID,
+    delivered,
+    emails,
+    resolved_resources,
+    sample_event,
+    story_record,
+)
 
 OTHER_ID = "T3RoZXJTdG9yeUlkMTIzNDU"
 ROUTES = [
@@ -261,18 +267,18 @@ def test_the_secret_is_in_no_template_property_event_email_log_or_failure(
     event = sample_event("story-created.json")
     illustrate.handler(event, lambda_context)
     narrate.handler(event, lambda_context)
+    [ready] = delivered(aws, "NotifyFunctionStoryReady")
+    notify.handler(ready, lambda_context)
+    [email] = emails()
     secret = services.reader_secrets().keys(HOME)._secret.decode()
-    [ready] = delivered(aws, "StoryReadyRule")
-    rule = next(r for r in aws.rules if r.name.startswith("StoryReadyRule"))
-    email = transform_input(rule.input_transformer, ready)
-    assert "?t=" in ready["detail"]["url"] and ready["detail"]["url"] in email
+    assert "?t=" in email.link and "?t=" not in ready["detail"]["url"]
     failures = services.client("sqs").receive_message(
         QueueUrl=aws.resolver.names["FailuresQueue"], MaxNumberOfMessages=10
     )
     for place in (
         json.dumps(resolved_resources()),
         json.dumps(ready),
-        email,
+        email.body,
         json.dumps(logged()),
         json.dumps(failures.get("Messages", [])),
     ):

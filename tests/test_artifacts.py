@@ -35,6 +35,8 @@ FUNCTIONS = {
     ],
     "narrate": ["bedtime.handlers.narrate", "bedtime.providers.polly", "bedtime.providers.openai"],
     "web": ["bedtime.handlers.web", "bedtime.reading", "bedtime.site"],
+    "families": ["bedtime.handlers.families"],
+    "notify": ["bedtime.handlers.notify"],
 }
 
 
@@ -90,7 +92,14 @@ def test_the_web_function_needs_no_model_clients_and_no_powertools() -> None:
 
 # --- what `sam build` ships --------------------------------------------------------
 BUILD = ROOT / ".aws-sam" / "build"
-ARTIFACTS = ["CreateStoryFunction", "IllustrateFunction", "NarrateFunction", "WebFunction"]
+ARTIFACTS = [
+    "CreateStoryFunction",
+    "IllustrateFunction",
+    "NarrateFunction",
+    "WebFunction",
+    "FamiliesFunction",
+    "NotifyFunction",
+]
 UNCHECKED_HASH = 0b01  # PEP 552 flags: hash-based, source not checked
 MAGIC_313 = (3571).to_bytes(2, "little") + b"\r\n"  # importlib.util.MAGIC_NUMBER of 3.13
 

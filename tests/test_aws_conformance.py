@@ -147,7 +147,7 @@ def test_with_too_little_time_left_the_picture_is_failed_and_the_story_announced
     illustrate.handler(event, ShortOfTime(RESERVE_SECONDS + 1))
     narrate.handler(event, LambdaContext("NarrateFunction"))
     assert services.story_store().get(SAMPLE_STORY_ID).image.status == "failed"
-    [ready] = delivered(aws, "StoryReadyRule")
+    [ready] = delivered(aws, "NotifyFunctionStoryReady")
     assert ready["detail"]["image"] == "failed"
 
 
@@ -159,7 +159,7 @@ def test_a_missing_openai_key_still_gives_the_night_a_story_and_says_how_to_fix_
     monkeypatch.setenv("STORY_PROVIDER", "openai")
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     services.clear()
-    services.catalog_store().replace(load_catalog())
+    services.catalog_store().replace("home", load_catalog())
     result = create_story.handler(sample_event("make-story.json"), lambda_context)
     assert services.story_store().get(result["storyId"]).provider == "offline"
     fixes = [line for line in logged() if "put-secret-value" in line["message"]]
@@ -248,7 +248,7 @@ def test_a_create_story_retried_after_dying_between_save_and_idempotency_writes_
     is retried; Powertools idempotency, "Handling exceptions": a record left in progress
     by a function that died expires, and the retry runs the work again. The story id is
     derived from the request, and the story is saved with a conditional put."""
-    services.catalog_store().replace(load_catalog())
+    services.catalog_store().replace("home", load_catalog())
     event = sample_event("schedule.json")
     first = create_story.handler(event, lambda_context)
     idempotency = services.settings().idempotency_table

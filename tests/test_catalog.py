@@ -94,9 +94,10 @@ def test_files_that_are_not_utf8_or_json_are_refused(tmp_path) -> None:
 
 def test_replace_makes_the_tables_hold_exactly_the_catalog(aws) -> None:
     store = services.catalog_store()
-    store.replace(load_catalog())
-    store.replace(parse_catalog(GOOD))
-    loaded = store.load()
+    store.replace("home", load_catalog())
+    store.replace("home", parse_catalog(GOOD))
+    store.replace("away", load_catalog())
+    loaded = store.load("home")
     assert {c.name for c in loaded.characters} == {"Pip", "Luna"}
     assert [s.name for s in loaded.scenes] == ["the Woods"]
 
@@ -128,8 +129,13 @@ def test_make_seed_replaces_the_deployed_catalog(aws, monkeypatch, capsys) -> No
         }
         return Target(f"stack {stack}", boto3.client, names, ask=print, local=False)
 
+    def nothing_local(port):
+        return None
+
+    monkeypatch.setattr(tools, "local_target", nothing_local)
+
     monkeypatch.setattr(tools, "stack_target", the_stack)
     assert tools.main(["seed"]) == 0
-    assert "6 characters and 5 scenes" in capsys.readouterr().out
-    assert len(services.catalog_store().load().characters) == 6
+    assert "home (6 characters, 5 scenes)" in capsys.readouterr().out
+    assert len(services.catalog_store().load("home").characters) == 6
     assert services.reader_secrets().keys("home") is not None  # the family's secret, made

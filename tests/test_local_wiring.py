@@ -9,34 +9,81 @@ import pytest
 
 from bedtime.local.functions import environment
 from bedtime.local.pipe import LocalPipe, render_input_template
-from bedtime.local.schedule import nightly_schedule
+from bedtime.local.scheduler import LocalSchedule, LocalScheduler, read_schedule
 from bedtime.local.stack import declared_rules
 from bedtime.local.template import template_resolver
-from helpers import sample_event
+from helpers import AnyAttributes, sample_event
 
 
-def test_schedule_fires_at_story_time_in_the_family_time_zone(template) -> None:
-    schedule = nightly_schedule(
-        template,
-        template_resolver(template, {"StoryTime": "19:15", "StoryTimeZone": "America/New_York"}),
+def schedule(cron: str, zone: str) -> LocalSchedule:
+    described = {
+        "Name": "nan-make",
+        "ScheduleExpression": cron,
+        "ScheduleExpressionTimezone": zone,
+        "Target": {"Arn": "arn:aws:sqs:us-east-1:1:WritingQueue", "Input": INPUT},
+    }
+    found = read_schedule(described)
+    assert found is not None
+    return found
+
+
+INPUT = (
+    '{"trigger": "schedule", "family": "nan", "scheduledTime": "<aws.scheduler.scheduled-time>"}'
+)
+
+
+def test_a_family_schedule_fires_at_its_time_in_its_time_zone() -> None:
+    nightly = schedule("cron(15 19 * * ? *)", "America/New_York")
+    fire = nightly.next_after(datetime(2026, 11, 25, 12, 0, tzinfo=UTC))
+    assert fire == datetime(2026, 11, 26, 0, 15, tzinfo=UTC)
+    assert nightly.next_after(fire) == datetime(2026, 11, 27, 0, 15, tzinfo=UTC)
+    assert nightly.event(fire) == {
+        "trigger": "schedule",
+        "family": "nan",
+        "scheduledTime": "2026-11-26T00:15:00Z",
+    }
+
+
+def test_a_family_schedule_keeps_local_time_across_a_daylight_saving_change() -> None:
+    early = schedule("cron(5 7 * * ? *)", "Europe/London")
+    summer = early.next_after(datetime(2026, 10, 23, 12, 0, tzinfo=UTC))
+    winter = early.next_after(datetime(2026, 10, 25, 12, 0, tzinfo=UTC))
+    assert (summer.hour, winter.hour) == (6, 7)  # 07:05 local both times, in UTC
+
+
+def test_the_local_scheduler_fires_each_schedule_once_per_passing_of_its_time() -> None:
+    fired: list[tuple[str, dict]] = []
+    clock = [datetime(2026, 11, 25, 18, 0, tzinfo=UTC)]
+
+    class Scheduler:
+        def get_paginator(self, name):
+            return self
+
+        def paginate(self, **_):
+            return [{"Schedules": [{"Name": "nan-make"}]}]
+
+        def get_schedule(self, **_):
+            return {
+                "Name": "nan-make",
+                "ScheduleExpression": "cron(15 19 * * ? *)",
+                "ScheduleExpressionTimezone": "Europe/London",
+                "Target": {"Arn": "arn:q", "Input": INPUT},
+            }
+
+    local = LocalScheduler(
+        Scheduler(), "g", lambda arn, event: fired.append((arn, event)), lambda: clock[0]
     )
-    fire = schedule.next_after(datetime(2026, 11, 25, 12, 0, tzinfo=UTC))
-    assert fire.astimezone(UTC) == datetime(2026, 11, 26, 0, 15, tzinfo=UTC)
-    after = schedule.next_after(datetime(2026, 11, 26, 0, 16, tzinfo=UTC))
-    assert after.astimezone(UTC) == datetime(2026, 11, 27, 0, 15, tzinfo=UTC)
-    event = json.loads(schedule.event(fire))
-    assert event == {"trigger": "schedule", "scheduledTime": "2026-11-26T00:15:00Z"}
-
-
-def test_schedule_keeps_local_time_across_a_daylight_saving_change(template) -> None:
-    schedule = nightly_schedule(
-        template,
-        template_resolver(template, {"StoryTime": "07:05", "StoryTimeZone": "Europe/London"}),
-    )
-    summer = schedule.next_after(datetime(2026, 10, 23, 12, 0, tzinfo=UTC))
-    winter = schedule.next_after(datetime(2026, 10, 25, 12, 0, tzinfo=UTC))
-    assert (summer.hour, winter.hour) == (7, 7)
-    assert summer.astimezone(UTC).hour == 6 and winter.astimezone(UTC).hour == 7
+    local.tick()
+    clock[0] = datetime(2026, 11, 25, 19, 14, tzinfo=UTC)
+    local.tick()
+    assert fired == []
+    clock[0] = datetime(2026, 11, 27, 19, 30, tzinfo=UTC)  # two nights pass between ticks
+    local.tick()
+    assert [event["scheduledTime"] for _, event in fired] == [
+        "2026-11-25T19:15:00Z",
+        "2026-11-26T19:15:00Z",
+        "2026-11-27T19:15:00Z",
+    ]
 
 
 def test_input_template_escapes_quotes_and_backslashes_inside_strings() -> None:
@@ -75,11 +122,12 @@ def test_pipe_needs_every_field_it_promises(template) -> None:
 def test_rules_and_environment_come_from_the_template(template) -> None:
     resolver = template_resolver(template, {})
     resolver.names.update({name: name for name in template["Resources"]})
+    resolver.attributes = AnyAttributes()
     rules = {rule.name: rule for rule in declared_rules(template, resolver)}
     assert {rule.target for rule in rules.values()} == {
-        "IllustrateFunction",
-        "NarrateFunction",
-        "StoryTopic",
+        "PaintingQueue",
+        "NarratingQueue",
+        "NotifyFunction",
     }
     env = environment(template, resolver)
     assert env["STORIES_TABLE"] == "StoriesTable" and env["STORY_TIME_ZONE"] == "Europe/London"

@@ -66,7 +66,7 @@ def test_story_created_twice_makes_one_picture_one_narration_and_one_email(
         illustrate.handler(event, lambda_context)
         narrate.handler(event, lambda_context)
     assert providers["painter"].calls == 1 and providers["voice"].calls == 1
-    assert len(delivered(aws, "StoryReadyRule")) == 1
+    assert len(delivered(aws, "NotifyFunctionStoryReady")) == 1
 
 
 FAULTS = {
@@ -93,7 +93,7 @@ def test_every_media_fault_ends_failed_readable_and_emailed_once(
     statuses = {"painter": saved.image.status, "voice": saved.audio.status}
     assert statuses[medium] == "failed"
     assert set(statuses.values()) == {"failed", "done"}
-    [email] = delivered(aws, "StoryReadyRule")
+    [email] = delivered(aws, "NotifyFunctionStoryReady")
     assert email["detail"]["image" if medium == "painter" else "audio"] == "failed"
     page = web.handler(
         function_url_event("GET", f"/stories/{story}", reader_cookie(), b"", "h", "1.2.3.4"),
@@ -123,12 +123,12 @@ def test_a_dynamodb_error_is_retried_by_lambda_and_still_ends_in_one_email(
     illustrate.handler(event, lambda_context)
     narrate.handler(event, lambda_context)
     assert services.story_store().get(story).image.status == "done"
-    assert len(delivered(aws, "StoryReadyRule")) == 1
+    assert len(delivered(aws, "NotifyFunctionStoryReady")) == 1
 
 
 @pytest.mark.parametrize("fault", ["refusal", "timeout"])
 def test_a_failing_writer_still_gives_the_night_a_story(aws, lambda_context, monkeypatch, fault):
-    services.catalog_store().replace(load_catalog())
+    services.catalog_store().replace("home", load_catalog())
     failing = Counting(FAULTS[fault])
     monkeypatch.setattr(create_story, "story_writer", lambda settings, budget: failing)
     result = create_story.handler(sample_event("make-story.json"), lambda_context)
@@ -137,7 +137,7 @@ def test_a_failing_writer_still_gives_the_night_a_story(aws, lambda_context, mon
 
 
 def test_a_short_draft_is_rewritten_then_replaced(aws, lambda_context, monkeypatch) -> None:
-    services.catalog_store().replace(load_catalog())
+    services.catalog_store().replace("home", load_catalog())
     short = Counting()
     monkeypatch.setattr(create_story, "story_writer", lambda settings, budget: short)
     result = create_story.handler(sample_event("make-story.json"), lambda_context)
@@ -169,7 +169,7 @@ def test_malformed_story_created_events_are_refused_without_raising(
     aws, lambda_context, handler, event
 ) -> None:
     assert "error" in handler(event, lambda_context)
-    assert delivered(aws, "StoryReadyRule") == []
+    assert delivered(aws, "NotifyFunctionStoryReady") == []
 
 
 @pytest.mark.parametrize("event", [None, [], "text", {"trigger": "soon"}, {"trigger": "schedule"}])
@@ -185,7 +185,7 @@ def test_story_created_for_a_story_that_is_gone_is_dropped(aws, providers, lambd
 def test_a_repeated_schedule_event_does_not_read_the_catalog_again(
     aws, lambda_context, monkeypatch
 ):
-    services.catalog_store().replace(load_catalog())
+    services.catalog_store().replace("home", load_catalog())
     first = create_story.handler(sample_event("schedule.json"), lambda_context)
 
     def no_second_read():

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jsonschema
@@ -12,11 +14,11 @@ import pytest
 from bedtime import services
 from bedtime.catalog import load_catalog
 from bedtime.events import StoryCreated, StoryReady
-from bedtime.handlers import create_story, illustrate, narrate, web
+from bedtime.handlers import create_story, families, illustrate, narrate, notify, web
 from bedtime.local.pipe import LocalPipe
 from bedtime.local.stack import LocalStack
-from bedtime.local.transformer import transform_input
-from helpers import EVENTS, SAMPLE_STORY_ID, delivered, sample_event, story_record
+from bedtime.stories import Medium
+from helpers import EVENTS, SAMPLE_STORY_ID, delivered, emails, sample_event, story_record
 
 SCHEMA = json.loads((EVENTS / "schema.json").read_text())
 USED = {
@@ -32,6 +34,10 @@ USED = {
     "web-story-json.json",
     "web-missing-story.json",
     "web-feed.json",
+    "bedtime.json",
+    "writing-queue.json",
+    "painting-queue.json",
+    "families-stream-insert.json",
 }
 
 
@@ -68,7 +74,7 @@ def stories_in_table() -> list:
 def test_create_story_event_makes_one_story_even_when_delivered_twice(
     aws: LocalStack, lambda_context, name: str
 ) -> None:
-    services.catalog_store().replace(load_catalog())
+    services.catalog_store().replace("home", load_catalog())
     first = create_story.handler(sample_event(name), lambda_context)
     second = create_story.handler(sample_event(name), lambda_context)
     assert first == second
@@ -78,7 +84,7 @@ def test_create_story_event_makes_one_story_even_when_delivered_twice(
 
 
 def test_schedule_event_names_the_night_in_the_family_time_zone(aws, lambda_context) -> None:
-    services.catalog_store().replace(load_catalog())
+    services.catalog_store().replace("home", load_catalog())
     result = create_story.handler(sample_event("schedule.json"), lambda_context)
     assert result["night"] == "2026-11-25"
 
@@ -92,18 +98,33 @@ def test_story_created_event_drives_illustrate_and_narrate_then_one_story_ready(
         "storyId": SAMPLE_STORY_ID,
         "image": "done",
     }
-    assert delivered(aws, "StoryReadyRule") == []
+    assert delivered(aws, "NotifyFunctionStoryReady") == []
     assert narrate.handler(event, lambda_context) == {"storyId": SAMPLE_STORY_ID, "audio": "done"}
     narrate.handler(event, lambda_context)
-    [ready] = delivered(aws, "StoryReadyRule")
-    url = ready["detail"].pop("url")
-    assert url.startswith(event["detail"]["url"] + "?t=")  # the story's own token
+    [ready] = delivered(aws, "NotifyFunctionStoryReady")
     assert ready["detail"] == {
         "storyId": SAMPLE_STORY_ID,
         "title": "Pip and Luna in the Whispering Woods",
+        "url": event["detail"]["url"],
         "image": "done",
         "audio": "done",
     }
+
+
+def test_the_painting_queues_batch_drives_illustrate(aws, lambda_context) -> None:
+    services.story_store().add(story_record(SAMPLE_STORY_ID))
+    assert illustrate.handler(sample_event("painting-queue.json"), lambda_context) == {
+        "batchItemFailures": []
+    }
+    assert services.story_store().get(SAMPLE_STORY_ID).image.status == "done"
+
+
+def test_the_writing_queues_batch_drives_create_story(aws, lambda_context) -> None:
+    services.catalog_store().replace("home", load_catalog())
+    result = create_story.handler(sample_event("writing-queue.json"), lambda_context)
+    assert result == {"batchItemFailures": []}
+    [story] = stories_in_table()
+    assert story.deliver_at == datetime(2026, 11, 25, 19, 15, tzinfo=UTC)  # bedtime
 
 
 def test_story_ready_sample_matches_our_event_type() -> None:
@@ -113,11 +134,56 @@ def test_story_ready_sample_matches_our_event_type() -> None:
     assert created.characters == ["Pip", "Luna"]
 
 
-def test_story_ready_event_becomes_the_family_email(aws: LocalStack) -> None:
-    rule = next(r for r in aws.rules if r.name.startswith("StoryReadyRule"))
-    email = transform_input(rule.input_transformer, sample_event("story-ready.json"))
-    assert "Pip and Luna in the Whispering Woods" in email
-    assert "https://example.lambda-url.us-east-1.on.aws/stories/Qm9vdHN0cmFwU3RvcnkxMjM" in email
+def ready_story(deliver_at: datetime | None = None) -> None:
+    store = services.story_store()
+    store.add(replace(story_record(SAMPLE_STORY_ID), deliver_at=deliver_at))
+    for medium in ("image", "audio"):
+        store.finish_medium(SAMPLE_STORY_ID, medium, Medium("done", key=f"k-{medium}"))
+    store.claim_ready(SAMPLE_STORY_ID, datetime.now(UTC))
+
+
+def test_story_ready_becomes_the_familys_one_email(aws, lambda_context) -> None:
+    ready_story()
+    event = sample_event("story-ready.json")
+    assert notify.handler(event, lambda_context)["emailed"] is True
+    assert notify.handler(event, lambda_context)["emailed"] is False  # never twice
+    [email] = emails()
+    assert email.family == "home" and "Pip and Luna in the Whispering Woods" in email.body
+    assert email.link.startswith(
+        "https://example.lambda-url.on.aws/stories/Qm9vdHN0cmFwU3RvcnkxMjM?t="
+    )
+    assert not email.late
+
+
+def test_bedtime_sends_tonights_story_when_it_is_ready(aws, lambda_context) -> None:
+    assert notify.handler(sample_event("bedtime.json"), lambda_context)["emailed"] is False
+    ready_story(deliver_at=datetime(2026, 11, 25, 19, 15, tzinfo=UTC))
+    assert notify.handler(sample_event("bedtime.json"), lambda_context)["emailed"] is True
+    [email] = emails()
+    assert email.story_id == SAMPLE_STORY_ID
+
+
+def test_a_familys_change_on_the_stream_sets_its_schedules_and_its_email(aws, lambda_context):
+    result = families.handler(sample_event("families-stream-insert.json"), lambda_context)
+    assert result == {"batchItemFailures": []}
+    scheduler = services.client("scheduler")
+    group = aws.resolver.names["FamilySchedules"]
+    made = {
+        s["Name"]: scheduler.get_schedule(Name=s["Name"], GroupName=group)
+        for s in scheduler.list_schedules(GroupName=group)["Schedules"]
+    }
+    assert set(made) == {"nan-make", "nan-deliver"}
+    assert made["nan-deliver"]["ScheduleExpression"] == "cron(0 20 * * ? *)"
+    assert made["nan-make"]["ScheduleExpression"] == "cron(0 17 * * ? *)"
+    assert made["nan-make"]["ScheduleExpressionTimezone"] == "Europe/Madrid"
+    [subscription] = [
+        s
+        for s in services.client("sns").list_subscriptions_by_topic(
+            TopicArn=aws.resolver.names["StoryTopic"]
+        )["Subscriptions"]
+        if s["Protocol"] == "email"
+    ]
+    assert subscription["Endpoint"] == "nan@example.com"
 
 
 @pytest.mark.parametrize(

@@ -15,15 +15,23 @@ def functions(template: dict) -> dict[str, dict]:
     return resources(template, "AWS::Serverless::Function")
 
 
-def test_schedule_fires_create_story_at_story_time_in_the_family_time_zone(template) -> None:
-    nightly = functions(template)["CreateStoryFunction"]["Events"]["Nightly"]
-    assert nightly["Type"] == "ScheduleV2"
-    properties = nightly["Properties"]
-    assert properties["ScheduleExpressionTimezone"] == {"Ref": "StoryTimeZone"}
-    assert "<aws.scheduler.scheduled-time>" in properties["Input"]
-    assert properties["RetryPolicy"]["MaximumRetryAttempts"] >= 1
-    assert properties["DeadLetterConfig"] == FAILURES
-    assert template["Parameters"]["StoryTime"]["Default"] == "19:15"
+def test_each_familys_schedules_are_kept_from_the_families_stream(template) -> None:
+    spec = functions(template)["FamiliesFunction"]
+    [event] = spec["Events"].values()
+    assert event["Type"] == "DynamoDB"
+    assert event["Properties"]["Stream"] == {"Fn::GetAtt": ["FamiliesTable", "StreamArn"]}
+    assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert event["Properties"]["DestinationConfig"]["OnFailure"]["Destination"] == {
+        "Fn::GetAtt": ["FailuresQueue", "Arn"]
+    }
+    families = resources(template, "AWS::DynamoDB::Table")["FamiliesTable"]
+    assert families["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
+    assert "FamilySchedules" in resources(template, "AWS::Scheduler::ScheduleGroup")
+    role = template["Resources"]["SchedulerRole"]["Properties"]
+    assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {
+        "Service": "scheduler.amazonaws.com"
+    }
+    assert template["Parameters"]["LeadHours"]["Default"] == 3
 
 
 def test_tables(template) -> None:
@@ -50,25 +58,44 @@ def test_pipe_forwards_inserts_only_as_story_created_on_the_custom_bus(template)
     }
 
 
-@pytest.mark.parametrize("function", ["IllustrateFunction", "NarrateFunction"])
-def test_story_created_fans_out_to_each_media_function(template, function) -> None:
+@pytest.mark.parametrize(
+    ("function", "queue", "rule", "cap"),
+    [
+        ("CreateStoryFunction", "WritingQueue", None, "WritingConcurrency"),
+        ("IllustrateFunction", "PaintingQueue", "PaintRule", "PaintingConcurrency"),
+        ("NarrateFunction", "NarratingQueue", "NarrateRule", "NarratingConcurrency"),
+    ],
+)
+def test_each_stage_reads_its_own_queue_at_its_providers_pace(
+    template, function, queue, rule, cap
+) -> None:
     [event] = functions(template)[function]["Events"].values()
-    assert event["Type"] == "EventBridgeRule"
-    assert event["Properties"]["EventBusName"] == {"Ref": "StoryBus"}
-    assert event["Properties"]["Pattern"] == {
-        "source": ["bedtime.stories"],
-        "detail-type": ["StoryCreated"],
+    assert event["Type"] == "SQS"
+    properties = event["Properties"]
+    assert properties["Queue"] == {"Fn::GetAtt": [queue, "Arn"]}
+    assert properties["ScalingConfig"] == {"MaximumConcurrency": {"Ref": cap}}
+    assert properties["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    queued = resources(template, "AWS::SQS::Queue")[queue]
+    assert queued["RedrivePolicy"]["deadLetterTargetArn"] == {
+        "Fn::GetAtt": ["FailuresQueue", "Arn"]
     }
-    assert event["Properties"]["DeadLetterConfig"] == FAILURES
+    assert queued["VisibilityTimeout"] >= 6 * functions(template)[function]["Timeout"]
+    if rule:
+        spec = resources(template, "AWS::Events::Rule")[rule]
+        assert spec["EventPattern"]["detail-type"] == ["StoryCreated"]
+        [target] = spec["Targets"]
+        assert target["Arn"] == {"Fn::GetAtt": [queue, "Arn"]}
+        assert target["DeadLetterConfig"] == FAILURES
 
 
-def test_story_ready_emails_a_human_message_through_the_topic(template) -> None:
-    rule = template["Resources"]["StoryReadyRule"]["Properties"]
-    assert rule["EventPattern"]["detail-type"] == ["StoryReady"]
-    [target] = rule["Targets"]
-    assert target["Arn"] == {"Ref": "StoryTopic"}
-    assert set(target["InputTransformer"]["InputPathsMap"]) == {"title", "url"}
-    assert template["Resources"]["FamilyEmail"]["Condition"] == "HasEmail"
+def test_story_ready_goes_to_the_notify_function_which_publishes_to_the_topic(template) -> None:
+    spec = functions(template)["NotifyFunction"]
+    [event] = spec["Events"].values()
+    assert event["Type"] == "EventBridgeRule"
+    assert event["Properties"]["Pattern"]["detail-type"] == ["StoryReady"]
+    assert {
+        "SNSPublishMessagePolicy": {"TopicName": {"Fn::GetAtt": ["StoryTopic", "TopicName"]}}
+    } in spec["Policies"]
 
 
 def test_bucket_is_private_encrypted_tls_only_and_forgets_after_two_days(template) -> None:
@@ -96,11 +123,13 @@ def test_openai_key_is_a_secret_never_a_parameter(template) -> None:
 
 
 def test_every_function_has_an_on_failure_destination_and_its_own_log_group(template) -> None:
+    """Invoked asynchronously (make story, the schedules, EventBridge): an on-failure
+    destination. Fed by a queue: the queue's redrive policy. The web function answers."""
     for name, spec in functions(template).items():
         assert "LogGroup" in spec["LoggingConfig"], name
-        if name != "WebFunction":
+        if name in ("CreateStoryFunction", "NotifyFunction"):
             on_failure = spec["EventInvokeConfig"]["DestinationConfig"]["OnFailure"]
-            assert on_failure["Type"] == "SQS", name
+            assert on_failure == {"Type": "SQS", "Destination": FAILURES["Arn"]}, name
 
 
 def test_web_function_has_a_public_url_and_only_reads(template) -> None:

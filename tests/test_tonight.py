@@ -148,7 +148,7 @@ CLEAN = Reply(body={"id": "m", "model": "m", "results": [{"flagged": False, "cat
 def test_a_summary_outlives_its_story_and_reaches_the_next_prompt(
     openai_stack, lambda_context
 ) -> None:
-    services.catalog_store().replace(TWO)
+    services.catalog_store().replace("home", TWO)
     openai_stack.reply("/chat/completions", story_reply("Pip and Luna found a silver shell."))
     openai_stack.reply("/moderations", CLEAN, CLEAN)
     first = create_story.handler(sample_event("make-story.json"), lambda_context)
@@ -170,23 +170,15 @@ def test_a_character_is_described_once_and_painted_that_way_every_night(
 ) -> None:
     monkeypatch.setenv("IMAGE_PROVIDER", "openai")
     services.clear()
-    two = parse_catalog(
-        {
-            "characters": [c.__dict__ for c in CATALOG.characters[:2]],
-            "scenes": [CATALOG.scenes[0].__dict__],
-        }
-    )
-    services.catalog_store().replace(two)
+    services.catalog_store().replace("home", TWO)
     looks = [Reply(body=completion(f"A round {c} creature in a red scarf.")) for c in "ab"]
     openai_stack.reply("/chat/completions", *looks, story_reply("One."), story_reply("Two."))
     openai_stack.reply("/moderations", CLEAN, CLEAN)
     first = create_story.handler(sample_event("make-story.json"), lambda_context)
     create_story.handler({"trigger": "manual", "requestId": "again"}, lambda_context)
-    asked = [
-        body["messages"][0]["content"] for _, body in openai_stack.requests if "messages" in body
-    ]
+    asked = chat(openai_stack, 0)
     assert sum("picture book" in system for system in asked) == 2  # one look per character
-    stored = {c.name: c.look for c in services.catalog_store().load().characters}
+    stored = {c.name: c.look for c in services.catalog_store().load("home").characters}
     assert all(look.startswith("A round") for look in stored.values())
     png = "iVBORw0KGgo="
     openai_stack.reply(
@@ -201,19 +193,20 @@ def test_a_character_is_described_once_and_painted_that_way_every_night(
 
 def test_seeding_again_keeps_a_look_while_the_description_stays(aws) -> None:
     store = services.catalog_store()
-    store.replace(CATALOG)
-    store.set_look("Pip", "A tiny hedgehog in a blue scarf.")
-    store.replace(CATALOG)
-    looks = {c.name: c.look for c in store.load().characters}
+    store.replace("home", CATALOG)
+    store.set_look("home", "Pip", "A tiny hedgehog in a blue scarf.")
+    store.replace("home", CATALOG)
+    looks = {c.name: c.look for c in store.load("home").characters}
     assert looks["Pip"] == "A tiny hedgehog in a blue scarf." and looks["Luna"] == ""
     changed = [
         {"name": "Pip", "description": "a tall green dragon"},
         *({"name": c.name, "description": c.description} for c in CATALOG.characters[1:]),
     ]
     store.replace(
-        parse_catalog({"characters": changed, "scenes": [{"name": "B", "description": "b"}]})
+        "home",
+        parse_catalog({"characters": changed, "scenes": [{"name": "B", "description": "b"}]}),
     )
-    assert {c.name: c.look for c in store.load().characters}["Pip"] == ""
+    assert {c.name: c.look for c in store.load("home").characters}["Pip"] == ""
 
 
 # --- the family's word ----------------------------------------------------------------

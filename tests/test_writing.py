@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,7 +14,8 @@ from bedtime.catalog import load_catalog
 from bedtime.families import Family
 from bedtime.providers import ProviderError
 from bedtime.providers.offline.story import OfflineStoryWriter
-from bedtime.writing import BadRequest, StoryRequest, make_story, problems, write_checked
+from bedtime.triggers import BadRequest, StoryRequest
+from bedtime.writing import make_story, problems, write_checked
 
 NOW = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)
 
@@ -44,17 +45,26 @@ def good_draft() -> Draft:
     return Draft("Goodnight", ("Pip and Luna go to sleep. The moon is up. " * 25,))
 
 
-def test_schedule_request_keys_on_the_scheduled_time() -> None:
-    request = StoryRequest.from_event(
-        {"trigger": "schedule", "scheduledTime": "2026-11-25T23:30:00Z"}, NOW
-    )
-    assert request.idempotency_key == "schedule:2026-11-25T23:30:00+00:00"
+LEAD = timedelta(hours=3)
+
+
+def test_a_scheduled_request_keys_on_its_family_and_time_and_is_for_bedtime_later() -> None:
+    event = {"trigger": "schedule", "family": "nan", "scheduledTime": "2026-11-25T21:30:00Z"}
+    request = StoryRequest.from_event(event, NOW, LEAD)
+    assert request.idempotency_key == "schedule:nan:2026-11-25T21:30:00+00:00"
+    assert request.deliver_at == datetime(2026, 11, 26, 0, 30, tzinfo=UTC)
     assert request.night(ZoneInfo("Asia/Tokyo")).isoformat() == "2026-11-26"
     assert request.night(ZoneInfo("America/New_York")).isoformat() == "2026-11-25"
 
 
+def test_a_request_without_a_family_is_for_the_home_family() -> None:
+    request = StoryRequest.from_event({"trigger": "manual", "requestId": "r"}, NOW, LEAD)
+    assert (request.family, request.deliver_at) == ("home", NOW)
+    assert request.idempotency_key == "manual:home:r"
+
+
 def test_manual_request_without_an_id_is_never_deduplicated() -> None:
-    assert StoryRequest.from_event({"trigger": "manual"}, NOW).idempotency_key is None
+    assert StoryRequest.from_event({"trigger": "manual"}, NOW, LEAD).idempotency_key is None
 
 
 @pytest.mark.parametrize(
@@ -68,11 +78,13 @@ def test_manual_request_without_an_id_is_never_deduplicated() -> None:
         {"trigger": "schedule", "scheduledTime": "tonight"},
         {"trigger": "schedule", "scheduledTime": "2026-11-25T19:15:00"},
         {"trigger": "manual", "requestId": 5},
+        {"trigger": "manual", "family": "../etc"},
+        {"trigger": "manual", "family": 7},
     ],
 )
 def test_bad_requests_are_refused_with_a_reason(event) -> None:
     with pytest.raises(BadRequest):
-        StoryRequest.from_event(event, NOW)
+        StoryRequest.from_event(event, NOW, LEAD)
 
 
 def test_problems_name_what_is_wrong() -> None:
@@ -97,12 +109,12 @@ def test_after_two_failures_the_offline_writer_tells_the_story() -> None:
 
 
 def test_make_story_saves_a_checked_story_that_expires_in_two_days(aws) -> None:
-    services.catalog_store().replace(load_catalog())
-    request = StoryRequest.from_event({"trigger": "manual"}, NOW)
+    services.catalog_store().replace("home", load_catalog())
+    request = StoryRequest.from_event({"trigger": "manual"}, NOW, LEAD)
     story = make_story(
         request,
         Family("home", ZoneInfo("Europe/London")),
-        catalog=services.catalog_store().load(),
+        catalog=services.catalog_store().load("home"),
         writer=OfflineStoryWriter(),
         fallback=OfflineStoryWriter(),
         moderator=None,

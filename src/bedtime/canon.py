@@ -77,6 +77,25 @@ class CanonStore:
         ratings = [night.rating for night in self.every_night(family)]
         return ratings.count(1), ratings.count(-1)
 
+    def remove(self, family: str) -> None:
+        """Forget the family's story book (when the family is removed)."""
+        for night_item in self._keys(family):
+            self._dynamodb.delete_item(TableName=self._table, Key=night_item)
+
+    def _keys(self, family: str) -> list[dict[str, Any]]:
+        pages = self._dynamodb.get_paginator("query").paginate(
+            TableName=self._table,
+            KeyConditionExpression="#family = :family",
+            ExpressionAttributeNames={"#family": "family"},
+            ExpressionAttributeValues={":family": {"S": family}},
+            ProjectionExpression="#family, entry",
+        )
+        return [
+            {"family": item["family"], "entry": item["entry"]}
+            for page in pages
+            for item in page["Items"]
+        ]
+
     def rate(self, story: Story, rating: Rating) -> None:
         self._dynamodb.update_item(
             TableName=self._table,

@@ -1,4 +1,4 @@
-"""The family's characters and scenes: load, validate, pick and store."""
+"""A family's characters and scenes: load, validate, pick and store."""
 
 from __future__ import annotations
 
@@ -59,7 +59,8 @@ def parse_catalog(data: Any) -> Catalog:
     )
 
 
-def load_catalog(path: Path = DEFAULT_CATALOG) -> Catalog:
+def read_catalog_file(path: Path) -> Any:
+    """The file's JSON, or a CatalogError that says what is wrong with the file."""
     try:
         text = path.read_bytes().decode("utf-8")
     except FileNotFoundError as error:
@@ -69,9 +70,13 @@ def load_catalog(path: Path = DEFAULT_CATALOG) -> Catalog:
             f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8"
         ) from error
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as error:
         raise CatalogError(f"{path}: not valid JSON: {error}") from error
+
+
+def load_catalog(path: Path = DEFAULT_CATALOG) -> Catalog:
+    data = read_catalog_file(path)
     try:
         return parse_catalog(data)
     except CatalogError as error:
@@ -128,39 +133,52 @@ def _unprintable(character: str) -> bool:
 
 
 class CatalogStore:
-    """The Characters and Scenes tables (key: name)."""
+    """The Characters and Scenes tables: each family's own (key: family, name)."""
 
     def __init__(self, dynamodb: Any, characters_table: str, scenes_table: str) -> None:
         self._dynamodb = dynamodb
         self._tables = {"characters": characters_table, "scenes": scenes_table}
 
-    def load(self) -> Catalog:
-        return parse_catalog({kind: self._scan(table) for kind, table in self._tables.items()})
+    def load(self, family: str) -> Catalog:
+        return parse_catalog(
+            {kind: self._rows(table, family) for kind, table in self._tables.items()}
+        )
 
-    def replace(self, catalog: Catalog) -> None:
-        """Make the tables hold exactly this (already validated) catalog. A character whose
-        description is unchanged keeps the look a model wrote for it."""
+    def replace(self, family: str, catalog: Catalog) -> None:
+        """Make the family's rows hold exactly this (already validated) catalog. A
+        character whose description is unchanged keeps the look a model wrote for it."""
         for kind, entries in (("characters", catalog.characters), ("scenes", catalog.scenes)):
             table = self._tables[kind]
-            stored = {row["name"]: row for row in self._scan(table)}
+            stored = {row["name"]: row for row in self._rows(table, family)}
             wanted = [_keeping_look(entry, stored.get(entry.name)) for entry in entries]
             stale = set(stored) - {entry.name for entry in entries}
-            self._write(table, [_put(entry) for entry in wanted] + [_delete(n) for n in stale])
+            requests = [_put(family, e) for e in wanted] + [_delete(family, n) for n in stale]
+            self._write(table, requests)
 
-    def set_look(self, name: str, look: str) -> None:
+    def remove(self, family: str) -> None:
+        for table in self._tables.values():
+            self._write(table, [_delete(family, row["name"]) for row in self._rows(table, family)])
+
+    def set_look(self, family: str, name: str, look: str) -> None:
         """Keep how a character is painted, for every night to come."""
         self._dynamodb.update_item(
             TableName=self._tables["characters"],
-            Key={"name": {"S": name}},
+            Key={"family": {"S": family}, "name": {"S": name}},
             UpdateExpression="SET look = :look",
             ConditionExpression="attribute_exists(#name)",
             ExpressionAttributeNames={"#name": "name"},
             ExpressionAttributeValues={":look": {"S": look}},
         )
 
-    def _scan(self, table: str) -> list[dict[str, str]]:
+    def _rows(self, table: str, family: str) -> list[dict[str, str]]:
         rows = []
-        for page in self._dynamodb.get_paginator("scan").paginate(TableName=table):
+        pages = self._dynamodb.get_paginator("query").paginate(
+            TableName=table,
+            KeyConditionExpression="#family = :family",
+            ExpressionAttributeNames={"#family": "family"},  # a reserved word in DynamoDB
+            ExpressionAttributeValues={":family": {"S": family}},
+        )
+        for page in pages:
             rows += [{k: v["S"] for k, v in item.items()} for item in page["Items"]]
         return rows
 
@@ -178,12 +196,16 @@ def _keeping_look(entry: Entry, stored: dict[str, str] | None) -> Entry:
     return Entry(entry.name, entry.description, stored.get("look", ""))
 
 
-def _put(entry: Entry) -> dict:
-    item = {"name": {"S": entry.name}, "description": {"S": entry.description}}
+def _put(family: str, entry: Entry) -> dict:
+    item = {
+        "family": {"S": family},
+        "name": {"S": entry.name},
+        "description": {"S": entry.description},
+    }
     if entry.look:
         item["look"] = {"S": entry.look}
     return {"PutRequest": {"Item": item}}
 
 
-def _delete(name: str) -> dict:
-    return {"DeleteRequest": {"Key": {"name": {"S": name}}}}
+def _delete(family: str, name: str) -> dict:
+    return {"DeleteRequest": {"Key": {"family": {"S": family}, "name": {"S": name}}}}

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from bedtime.access import Keys
 from bedtime.events import EventBus, StoryCreated, StoryReady, without_markup
 from bedtime.observability import logger
+from bedtime.providers import ProviderError
 from bedtime.stories import Medium, MediumName, Story
 from bedtime.story_store import StoryStore
 
@@ -19,7 +19,6 @@ def complete_medium(
     store: StoryStore,
     bus: EventBus,
     now: Callable[[], datetime],
-    keys: Callable[[str], Keys] | None = None,
 ) -> Story:
     """Make one medium once, record it done or failed, then announce if both are finished.
 
@@ -30,6 +29,13 @@ def complete_medium(
     if not story.medium(name).finished:
         try:
             medium = produce(story)
+        except ProviderError as error:
+            if error.throttled:
+                raise  # back to the queue, to try again later: never failed for a throttle
+            logger.exception(
+                "medium failed", story_id=story.id, medium=name, request_id=error.request_id
+            )
+            medium = Medium(status="failed")
         except Exception as error:
             logger.exception(
                 "medium failed",
@@ -39,7 +45,7 @@ def complete_medium(
             )
             medium = Medium(status="failed")
         story = store.finish_medium(story.id, name, medium)
-    announce_if_finished(story, created.url, store, bus, now(), keys)
+    announce_if_finished(story, created.url, store, bus, now())
     return story
 
 
@@ -49,15 +55,11 @@ def announce_if_finished(
     store: StoryStore,
     bus: EventBus,
     now: datetime,
-    keys: Callable[[str], Keys] | None = None,
 ) -> bool:
-    """StoryReady once both media have finished, exactly once per story. On a private
-    site (`keys` given: the family's signing keys) its link carries the story's token,
-    which opens that story, and nothing else, until it expires."""
+    """StoryReady once both media have finished, exactly once per story (the notify
+    function then sends the family's email, at bedtime or at once if it is late)."""
     if not (story.image.finished and story.audio.finished):
         return False
-    if keys is not None:  # before the claim: a claim is only made when it can be announced
-        url = f"{url}?t={keys(story.family).story_token(story.id, story.expires_at)}"
     if not store.claim_ready(story.id, now):
         return False
     ready = StoryReady(

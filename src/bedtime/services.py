@@ -5,21 +5,26 @@ modules its own requests need (the web function's cold start, above all)."""
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from typing import TYPE_CHECKING
 
-from bedtime.clients import client
+from bedtime.clients import client, provider_client
 from bedtime.settings import settings
 from bedtime.story_store import StoryStore
 
 if TYPE_CHECKING:
+    from bedtime.bedtimes import FamilySchedules
     from bedtime.canon import CanonStore
     from bedtime.catalog import CatalogStore
+    from bedtime.delivery import Postbox
     from bedtime.events import EventBus
+    from bedtime.families import FamilyStore
     from bedtime.media import MediaStore
     from bedtime.readers import ReaderSecrets
     from bedtime.reading import ReadingSite
     from bedtime.site import Site
+    from bedtime.subscriptions import EmailSubscriptions
 
 
 @cache
@@ -47,6 +52,41 @@ def event_bus() -> EventBus:
     from bedtime.events import EventBus
 
     return EventBus(client("events"), settings().event_bus)
+
+
+@cache
+def family_store() -> FamilyStore:
+    from bedtime.families import FamilyStore
+
+    return FamilyStore(client("dynamodb"), settings().families_table)
+
+
+@cache
+def family_schedules() -> FamilySchedules:
+    from bedtime.bedtimes import FamilySchedules, Targets
+
+    targets = Targets(
+        group=os.environ["SCHEDULE_GROUP"],
+        role_arn=os.environ["SCHEDULER_ROLE_ARN"],
+        writing_queue_arn=os.environ["WRITING_QUEUE_ARN"],
+        notify_function_arn=os.environ["NOTIFY_FUNCTION_ARN"],
+        failures_queue_arn=os.environ["FAILURES_QUEUE_ARN"],
+    )
+    return FamilySchedules(client("scheduler"), targets, settings().lead)
+
+
+@cache
+def email_subscriptions() -> EmailSubscriptions:
+    from bedtime.subscriptions import EmailSubscriptions
+
+    return EmailSubscriptions(client("sns"), os.environ["STORY_TOPIC_ARN"])
+
+
+@cache
+def postbox() -> Postbox:
+    from bedtime.delivery import Postbox
+
+    return Postbox(client("sns"), os.environ["STORY_TOPIC_ARN"])
 
 
 @cache
@@ -98,11 +138,16 @@ def clear() -> None:
         media_store,
         event_bus,
         reader_secrets,
+        family_store,
+        family_schedules,
+        email_subscriptions,
+        postbox,
         canon_store,
         site,
         static_files,
         reading_site,
         client,
+        provider_client,
         settings,
     ):
         cached.cache_clear()

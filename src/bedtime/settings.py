@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import time, timedelta
 from functools import cache
 from typing import Any, Literal, TypeVar, cast, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -17,6 +18,7 @@ Privacy = Literal["private", "public"]
 T = TypeVar("T", bound=str)
 MINUTES = (2.0, 15.0)
 AGES = (3.0, 8.0)
+LEAD_HOURS = (1.0, 12.0)
 
 
 class SettingsError(ValueError):
@@ -51,6 +53,19 @@ class Settings:
     story_minutes: float = 6.0
     listener_age: int = 5
     series_hero: str = ""
+    story_time: time = time(19, 15)
+    notification_email: str = ""
+    lead: timedelta = timedelta(hours=3)
+    queue_urls: tuple[str, ...] = ()
+    site_url: str = ""
+
+    def queue_url(self, arn: str) -> str:
+        """The URL of the stage queue with this ARN (the queues' names are their last part)."""
+        name = arn.rsplit(":", 1)[-1]
+        for url in self.queue_urls:
+            if url.rstrip("/").rsplit("/", 1)[-1] == name:
+                return url
+        raise SettingsError(f"no *_QUEUE_URL variable names the queue {name}")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -81,6 +96,13 @@ class Settings:
             story_minutes=_number(env, "STORY_MINUTES", 6, MINUTES),
             listener_age=int(_number(env, "LISTENER_AGE", 5, AGES)),
             series_hero=(env.get("SERIES_HERO") or "").strip(),
+            story_time=_clock_time(env, "STORY_TIME", "19:15"),
+            notification_email=(env.get("NOTIFICATION_EMAIL") or "").strip(),
+            lead=timedelta(hours=_number(env, "LEAD_HOURS", 3, LEAD_HOURS)),
+            site_url=env.get("SITE_URL") or "",
+            queue_urls=tuple(
+                env[name] for name in sorted(env) if name.endswith("_QUEUE_URL") and env[name]
+            ),
         )
 
 
@@ -118,6 +140,14 @@ def _number(
     if not low <= value <= high:
         raise SettingsError(f"{name}={text!r} is not between {low:g} and {high:g}")
     return value
+
+
+def _clock_time(env: Mapping[str, str], name: str, default: str) -> time:
+    text = (env.get(name) or default).strip()
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        raise SettingsError(f"{name}={text!r} is not a time of day such as 19:15") from None
 
 
 def _guardrail(env: Mapping[str, str]) -> tuple[str, str] | None:

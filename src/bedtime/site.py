@@ -140,11 +140,8 @@ class Site:
 
     def _live_for(self, family: str, now: float, limit: int = 10) -> list[Story]:
         moment = datetime.fromtimestamp(now, UTC)
-        return [
-            story
-            for story in self._store.recent(limit=FEED_SIZE)
-            if story.family == family and not story.expired(moment)
-        ][:limit]
+        stories = self._store.family_stories(family, limit=FEED_SIZE)
+        return [story for story in stories if not story.expired(moment)][:limit]
 
     # --- pages ------------------------------------------------------------------------
     def home(self, family: str, now: float, feed_url: str) -> str:

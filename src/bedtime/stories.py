@@ -76,6 +76,8 @@ class Story:
     setting: Entry = NO_SETTING
     family: str = HOME
     rating: str | None = None  # "loved" or "not", when the family said
+    deliver_at: datetime | None = None  # the family's bedtime that night (or, asked for now, now)
+    emailed_at: str | None = None  # when its one email went out
 
     def __post_init__(self) -> None:
         # Records from before cast and setting were kept: their names alone.

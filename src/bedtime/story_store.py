@@ -55,6 +55,8 @@ def story_item(story: Story) -> dict[str, Any]:
     }
     if story.rating:
         plain["rating"] = story.rating
+    if story.deliver_at:
+        plain["deliver_at"] = story.deliver_at.isoformat()
     for name in MEDIA:
         plain.update(medium_attributes(name, story.medium(name)))
     return {key: _serializer.serialize(value) for key, value in plain.items()}
@@ -78,6 +80,8 @@ def story_from(item: dict[str, Any]) -> Story:
         setting=_entry(plain.get("setting") or {}),
         family=plain.get("family", HOME),
         rating=plain.get("rating"),
+        deliver_at=datetime.fromisoformat(plain["deliver_at"]) if "deliver_at" in plain else None,
+        emailed_at=plain.get("emailed_at"),
         image=medium_from("image", plain),
         audio=medium_from("audio", plain),
     )
@@ -115,6 +119,43 @@ class StoryStore:
         if item is None:
             raise StoryNotFound(story_id)
         return story_from(item)
+
+    def family_stories(self, family: str, limit: int = 10) -> list[Story]:
+        """The family's newest stories first (the ByFamily index: family, created_at)."""
+        response = self._dynamodb.query(
+            TableName=self._table,
+            IndexName="ByFamily",
+            KeyConditionExpression="#family = :family",
+            ExpressionAttributeNames={"#family": "family"},  # a reserved word in DynamoDB
+            ExpressionAttributeValues={":family": {"S": family}},
+            ScanIndexForward=False,
+            Limit=limit,
+        )
+        return [story_from(item) for item in response["Items"]]
+
+    def claim_email(self, story_id: str, at: datetime) -> bool:
+        """True for exactly one caller per story, once the story is ready."""
+        try:
+            self._dynamodb.update_item(
+                TableName=self._table,
+                Key={"id": {"S": story_id}},
+                UpdateExpression="SET emailed_at = :at",
+                ConditionExpression=(
+                    "attribute_not_exists(emailed_at) AND attribute_exists(ready_at)"
+                ),
+                ExpressionAttributeValues={":at": {"S": at.isoformat()}},
+            )
+        except self._dynamodb.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    def release_email(self, story_id: str) -> None:
+        """Undo a claim whose email could not be sent, so a retry can send it."""
+        self._dynamodb.update_item(
+            TableName=self._table,
+            Key={"id": {"S": story_id}},
+            UpdateExpression="REMOVE emailed_at",
+        )
 
     def recent(self, limit: int = 10) -> list[Story]:
         """Newest first. A scan is right here: TTL keeps the table to a few nights."""

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import date, datetime
-from typing import Any
-from zoneinfo import ZoneInfo
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime
 
 from bedtime.briefs import Draft, StoryBrief
 from bedtime.canon import CanonStore
@@ -21,50 +19,9 @@ from bedtime.readability import reading_grade, too_hard
 from bedtime.speech import MIN_STORY_WORDS, words_for_minutes
 from bedtime.stories import LIFETIME, Story, story_id_for
 from bedtime.story_store import StoryStore
+from bedtime.triggers import StoryRequest
 
 SHORTEST_SHARE = 0.7  # a draft may fall this far short of the words wanted, no further
-
-
-class BadRequest(ValueError):
-    """A CreateStory event we cannot act on."""
-
-
-@dataclass(frozen=True)
-class StoryRequest:
-    """Why a story is wanted: the nightly schedule, or someone asking now."""
-
-    trigger: str
-    at: datetime
-    request_id: str | None
-
-    @property
-    def idempotency_key(self) -> str | None:
-        if self.trigger == "schedule":
-            return f"schedule:{self.at.isoformat()}"
-        return f"manual:{self.request_id}" if self.request_id else None
-
-    @classmethod
-    def from_event(cls, event: Any, now: datetime) -> StoryRequest:
-        if not isinstance(event, Mapping):
-            raise BadRequest(f"expected a JSON object, got {type(event).__name__}")
-        trigger = event.get("trigger")
-        if trigger == "schedule":
-            try:
-                at = datetime.fromisoformat(str(event["scheduledTime"]).replace("Z", "+00:00"))
-            except (KeyError, ValueError) as error:
-                raise BadRequest("a schedule event needs scheduledTime in ISO 8601") from error
-            if at.tzinfo is None:
-                raise BadRequest("scheduledTime needs a time zone (e.g. a trailing Z)")
-            return cls("schedule", at, None)
-        if trigger == "manual":
-            request_id = event.get("requestId")
-            if request_id is not None and not isinstance(request_id, str):
-                raise BadRequest("requestId must be a string")
-            return cls("manual", now, request_id)
-        raise BadRequest(f'trigger must be "schedule" or "manual", got {trigger!r}')
-
-    def night(self, zone: ZoneInfo) -> date:
-        return self.at.astimezone(zone).date()
 
 
 def problems(draft: Draft, brief: StoryBrief) -> list[str]:
@@ -88,10 +45,16 @@ def problems(draft: Draft, brief: StoryBrief) -> list[str]:
 
 
 def write_checked(
-    brief: StoryBrief, writers: Sequence[StoryWriter], moderator: Moderator | None = None
+    brief: StoryBrief,
+    writers: Sequence[StoryWriter],
+    moderator: Moderator | None = None,
+    requeue_throttled: bool = False,
 ) -> tuple[Draft, StoryWriter]:
     """The first good, unflagged draft from the writers, tried in order. The last one,
-    the offline storyteller whose verses we wrote ourselves, must not fail."""
+    the offline storyteller whose verses we wrote ourselves, must not fail. With
+    `requeue_throttled` (a story made from the queue), a throttled writer's error is
+    raised, so the request goes back to the queue for later instead of being written
+    offline tonight."""
     for writer in writers[:-1]:
         try:
             draft = writer.write(brief)
@@ -99,6 +62,8 @@ def write_checked(
             _log_no_time_or_key(error, writer)
             break
         except ProviderError as error:
+            if error.throttled and requeue_throttled:
+                raise
             logger.warning(
                 "writer failed",
                 provider=writer.name,
@@ -162,6 +127,7 @@ def make_story(
     now: datetime,
     rng: random.Random | None = None,
     looks: Callable[[tuple[Entry, Entry]], tuple[Entry, Entry]] | None = None,
+    requeue_throttled: bool = False,
 ) -> Story:
     """Tonight's story, saved once. `looks` gives the characters how they are painted
     (bedtime.looks), when a model paints them."""
@@ -170,11 +136,12 @@ def make_story(
     if looks:
         brief = replace(brief, characters=looks(brief.characters))
     characters, scene = brief.characters, brief.scene
-    draft, used = write_checked(brief, [writer, writer, fallback], moderator)
+    draft, used = write_checked(brief, [writer, writer, fallback], moderator, requeue_throttled)
     story = Story(
         id=story_id_for(request.idempotency_key),
         family=family.id,
         night=request.night(family.time_zone),
+        deliver_at=request.deliver_at,
         title=draft.title,
         paragraphs=draft.paragraphs,
         characters=tuple(c.name for c in characters),

@@ -1,15 +1,16 @@
-"""CreateStoryFunction: the nightly schedule (or `make story`) asks for a story."""
+"""CreateStoryFunction: a family's story is wanted, from the writing queue (fed by the
+family's schedule, ahead of bedtime) or asked for now (`make story`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from bedtime import services
+from bedtime import clock, services
 from bedtime.catalog import CatalogError, Entry
-from bedtime.families import Family
+from bedtime.families import Family, FamilyNotFound
+from bedtime.handlers.queue import each_message, is_queue_batch
 from bedtime.idempotency import once
 from bedtime.looks import with_looks
 from bedtime.observability import logger
@@ -21,47 +22,72 @@ from bedtime.providers.factory import (
     story_writer,
 )
 from bedtime.settings import settings
-from bedtime.writing import BadRequest, StoryRequest, make_story
+from bedtime.stories import HOME
+from bedtime.triggers import BadRequest, StoryRequest
+from bedtime.writing import make_story
+
+Looks = Callable[[tuple[Entry, Entry]], tuple[Entry, Entry]]
 
 
-def looks_by(writer: Any) -> Callable[[tuple[Entry, Entry]], tuple[Entry, Entry]] | None:
+def looks_by(writer: Any, family: str) -> Looks | None:
     if not hasattr(writer, "look"):
         return None
-    return partial(with_looks, describer=writer, remember=services.catalog_store().set_look)
+    remember = partial(services.catalog_store().set_look, family)
+    return partial(with_looks, describer=writer, remember=remember)
 
 
-@logger.inject_lambda_context(clear_state=True)
-def handler(event: Any, context: Any) -> dict:
+def family_for(request: StoryRequest) -> Family:
+    """The family from the Families table; the home family of a one-family deployment is
+    its template's parameters until `make seed` writes it there."""
     try:
-        request = StoryRequest.from_event(event, now=datetime.now(UTC))
+        return services.family_store().get(request.family)
+    except FamilyNotFound:
+        if request.family == HOME:
+            return Family.home(settings())
+        raise
+
+
+def create(event: Any, context: Any, queued: bool) -> dict:
+    s = settings()
+    try:
+        request = StoryRequest.from_event(event, now=clock.now(), lead=s.lead)
     except BadRequest as error:
         logger.error("ignoring malformed CreateStory event", error=str(error))
         return {"error": str(error)}
-    s = settings()
+    logger.append_keys(family=request.family)
 
     def work() -> dict:
         budget = Budget.of(context)
+        family = family_for(request)
         writer = story_writer(s, budget)
         story = make_story(
             request,
-            Family.home(s),
-            catalog=services.catalog_store().load(),
+            family,
+            catalog=services.catalog_store().load(family.id),
             writer=writer,
             fallback=offline_story_writer(),
             moderator=moderator(s, budget),
             store=services.story_store(),
             canon=services.canon_store(),
-            now=datetime.now(UTC),
-            looks=looks_by(writer) if paints_with_a_model(s) else None,
+            now=clock.now(),
+            looks=looks_by(writer, family.id) if paints_with_a_model(s) else None,
+            requeue_throttled=queued,
         )
         return {"storyId": story.id, "night": story.night.isoformat(), "title": story.title}
 
     key = request.idempotency_key
     try:
-        if key is None:
-            return work()
-        return once(s.idempotency_table, "create-story", key, context, work)
-    except CatalogError as error:
-        message = f"the catalog cannot be used ({error}); load one with `make seed`"
+        return (
+            work() if key is None else once(s.idempotency_table, "create-story", key, context, work)
+        )
+    except (CatalogError, FamilyNotFound) as error:
+        message = f"no story for family {request.family}: {error}; load it with `make seed`"
         logger.error(message)
         return {"error": message}
+
+
+@logger.inject_lambda_context(clear_state=True)
+def handler(event: Any, context: Any) -> dict:
+    if is_queue_batch(event):
+        return each_message(event, context, lambda body: create(body, context, queued=True))
+    return create(event, context, queued=False)

@@ -7,7 +7,7 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 
 from bedtime import services
-from bedtime.handlers.media_task import handle_story_created
+from bedtime.handlers.media_task import handle_media
 from bedtime.illustrating import paint_picture
 from bedtime.observability import logger
 from bedtime.providers.budget import Budget
@@ -17,7 +17,7 @@ from bedtime.settings import settings
 
 @logger.inject_lambda_context(clear_state=True, correlation_id_path=correlation_paths.EVENT_BRIDGE)
 def handler(event: Any, context: Any) -> dict:
-    return handle_story_created(
+    return handle_media(
         event,
         context,
         "image",

@@ -1,18 +1,29 @@
-"""What the Illustrate and Narrate handlers share: parse StoryCreated, finish one medium."""
+"""What the Illustrate and Narrate handlers share: StoryCreated events from their queue
+(or delivered directly, as the sample event is), each finishing one medium."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
-from bedtime import services
+from bedtime import clock, services
 from bedtime.events import BadEvent, StoryCreated
+from bedtime.handlers.queue import each_message, is_queue_batch
 from bedtime.idempotency import once
 from bedtime.observability import logger
 from bedtime.readiness import complete_medium
 from bedtime.settings import settings
 from bedtime.stories import Medium, MediumName, Story, StoryNotFound
+
+
+def handle_media(
+    event: Any, context: Any, medium: MediumName, produce: Callable[[Story], Medium]
+) -> dict:
+    if is_queue_batch(event):
+        return each_message(
+            event, context, lambda body: handle_story_created(body, context, medium, produce)
+        )
+    return handle_story_created(event, context, medium, produce)
 
 
 def handle_story_created(
@@ -32,8 +43,7 @@ def handle_story_created(
                 produce,
                 services.story_store(),
                 services.event_bus(),
-                now=lambda: datetime.now(UTC),
-                keys=services.reader_secrets().ensure if settings().private else None,
+                now=clock.now,
             )
         except StoryNotFound:
             logger.warning("story is gone (expired or deleted)", story_id=created.storyId)

@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
             port=args.port,
             parameters=parameters,
             say=lambda line: print(line, flush=True),
+            clock_speed=float(os.environ.get("CLOCK_SPEED") or 1),
         )
     except CatalogError as error:
         print(f"Cannot use that catalog: {error}", file=sys.stderr)
@@ -51,9 +52,13 @@ def main(argv: list[str] | None = None) -> int:
         run.stop()
         return 1
     print(
-        "Writing tonight's story now; the nightly schedule keeps going. Ctrl-C stops.", flush=True
+        "Writing tonight's story now; each family's schedule keeps going. Ctrl-C stops.",
+        flush=True,
     )
-    threading.Thread(target=run.request_story, daemon=True).start()
+    for entry in run.families:
+        threading.Thread(
+            target=run.request_story, kwargs={"family": entry.family.id}, daemon=True
+        ).start()
     run.keep_schedule()
     stop.wait()
     print("Stopping...", flush=True)

@@ -74,3 +74,58 @@ def environment(template: dict, resolver: Resolver) -> dict[str, str]:
                 raise TemplateError(f"{name} sets {key} differently from Globals")
             merged[key] = value
     return {key: str(value) for key, value in resolver.resolve(merged).items()}
+
+
+@dataclass(frozen=True)
+class QueueSource:
+    """An SQS event source mapping: the queue, its batch and its concurrency cap."""
+
+    function: str
+    queue: str  # the queue's logical id
+    batch_size: int
+    max_concurrency: int
+
+
+@dataclass(frozen=True)
+class StreamSource:
+    """A DynamoDB stream event source mapping."""
+
+    function: str
+    table: str  # the table's logical id
+    batch_size: int
+
+
+def queue_sources(template: dict, resolver: Resolver) -> list[QueueSource]:
+    found = []
+    for name, event in _events(template, "SQS"):
+        properties = event["Properties"]
+        scaling = resolver.resolve(properties.get("ScalingConfig", {}))
+        found.append(
+            QueueSource(
+                name,
+                properties["Queue"]["Fn::GetAtt"][0],
+                int(properties.get("BatchSize", 10)),
+                int(scaling.get("MaximumConcurrency", 1000)),
+            )
+        )
+    return found
+
+
+def stream_sources(template: dict) -> list[StreamSource]:
+    return [
+        StreamSource(
+            name,
+            event["Properties"]["Stream"]["Fn::GetAtt"][0],
+            int(event["Properties"].get("BatchSize", 100)),
+        )
+        for name, event in _events(template, "DynamoDB")
+    ]
+
+
+def _events(template: dict, kind: str) -> list[tuple[str, dict]]:
+    return [
+        (name, event)
+        for name, spec in resources(template, "AWS::Serverless::Function").items()
+        for event in spec.get("Events", {}).values()
+        if event["Type"] == kind
+    ]

@@ -11,24 +11,36 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from moto.server import ThreadedMotoServer
 
-from bedtime import services
-from bedtime.catalog import DEFAULT_CATALOG, CatalogStore, load_catalog
+from bedtime import clock, services
+from bedtime.catalog import DEFAULT_CATALOG
+from bedtime.families import FamilyStore, home_from_parameters
+from bedtime.family_file import FamilyCatalog, load_families
+from bedtime.local import snapshot
 from bedtime.local.endpoint import local_client
 from bedtime.local.function_url import FunctionUrlServer
-from bedtime.local.functions import LocalFunction, environment, functions
-from bedtime.local.pipe import LocalPipe, wire_record
-from bedtime.local.schedule import nightly_schedule
+from bedtime.local.functions import (
+    LocalFunction,
+    environment,
+    functions,
+    queue_sources,
+    stream_sources,
+)
+from bedtime.local.outbox import file_email, read_email, subscribe_outbox
+from bedtime.local.pipe import LocalPipe
+from bedtime.local.queues import QueueConsumer
+from bedtime.local.scheduler import LocalScheduler
 from bedtime.local.stack import LocalStack, Rule, create_stack
 from bedtime.local.state import STATE_DIR, run_state_file
+from bedtime.local.streams import StreamReader
 from bedtime.local.template import TEMPLATE, load_template, resources, template_resolver
-from bedtime.local.transformer import transform_input
+from bedtime.stories import HOME
+from bedtime.tools.seed import save
 from bedtime.tools.target import Target, local_target
 
 # botocore's service ids, as its AWS_ENDPOINT_URL_<ID> variables spell them
@@ -39,6 +51,7 @@ LOCAL_SERVICES = (
     "SNS",
     "SQS",
     "EVENTBRIDGE",
+    "SCHEDULER",
     "SECRETS_MANAGER",
 )
 STOP_SECONDS = 1.5
@@ -112,15 +125,18 @@ class LocalRun:
         state_dir: Path = STATE_DIR,
         parameters: Mapping[str, str] | None = None,
         say: Callable[[str], None] = print,
+        clock_speed: float = 1.0,
     ) -> None:
-        self.catalog = load_catalog(catalog)
         self.template = load_template(template_path)
+        self.resolver = template_resolver(self.template, parameters or {})
+        home = home_from_parameters(self.resolver.parameters)
+        self.families: tuple[FamilyCatalog, ...] = load_families(catalog, home)
         self.port = port
         self.state_dir = state_dir
         self.outbox = state_dir / "outbox"
         self.say = say
+        self.clock_speed = clock_speed
         self.timeline = Timeline(say)
-        self.resolver = template_resolver(self.template, parameters or {})
         self.functions: dict[str, LocalFunction] = functions(self.template)
         self.ready: list[dict] = []
         self._ready_changed = threading.Condition()
@@ -137,51 +153,51 @@ class LocalRun:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request lines
         self.web = FunctionUrlServer(self._serve_web, self.port)
         self.port = self.web.httpd.server_address[1]
-        self._moto.start()
-        host, port = self._moto.get_host_and_port()
-        self.endpoint = f"http://{host}:{port}"
-        # moto keeps one account per process: start from an empty one every run
-        connection = http.client.HTTPConnection(host, port, timeout=10)
-        connection.request("POST", "/moto-api/reset")
-        connection.getresponse().read()
-        connection.close()
+        self._start_moto()
         self.resolver.attributes["WebFunctionUrl.FunctionUrl"] = self.web.url
         self.stack = create_stack(self.template, self.resolver, self._client)
         self.pipe = LocalPipe.from_template(
             self.template, self.resolver, next(iter(resources(self.template, "AWS::Pipes::Pipe")))
         )
-        chosen_by_user = self._saved_environment = dict(os.environ)
-        os.environ.update(environment(self.template, self.resolver))
-        os.environ.update(local_environment(chosen_by_user, self.endpoint))
-        # Locally, the OpenAI key comes from the environment, not Secrets Manager
-        os.environ.pop("OPENAI_API_KEY_SECRET", None)
-        services.clear()
-        self._seed()
+        self._set_environment()
+        restored = self._restore()
         self.control_queue = self._client("sqs").create_queue(QueueName="local-make-story")[
             "QueueUrl"
         ]
+        self.outbox_queue = subscribe_outbox(
+            self._client("sns"), self._client("sqs"), self.resolver.names["StoryTopic"]
+        )
         self._write_state()
+        self._seed()
         self.web.start()
-        iterators = self._shard_iterators()
-        self._spawn(lambda: self._pump_stream(iterators), "pipe")
-        for rule in self.stack.rules:
-            self._spawn(partial(self._deliver, rule), rule.name)
-        self._spawn(self._listen_for_requests, "make-story")
+        self._start_loops()
         self.say(
             f"Local stack ready in {time.monotonic() - started:.1f} s:"
-            f" AWS endpoint {self.endpoint},"
-            f" site {self.web.url} (providers: story {os.environ['STORY_PROVIDER']},"
+            f" AWS endpoint {self.endpoint}, site {self.web.url}"
+            f" (providers: story {os.environ['STORY_PROVIDER']},"
             f" picture {os.environ['IMAGE_PROVIDER']}, voice {os.environ['SPEECH_PROVIDER']})"
+            + (f"; {restored} items kept from the last run" if restored else "")
         )
 
     def keep_schedule(self) -> None:
-        schedule = nightly_schedule(self.template, self.resolver)
-        self._spawn(lambda: self._fire_nightly(schedule), "schedule")
+        """Fire the families' schedules (kept by FamiliesFunction) on the local clock."""
+        scheduler = LocalScheduler(
+            self._client("scheduler"),
+            self.resolver.names["FamilySchedules"],
+            self._fire,
+            clock.now,
+        )
+        self._spawn(partial(self._every, 1.0, scheduler.tick), "scheduler")
+        for entry in self.families:
+            family = entry.family
+            self.say(
+                f"Family {family.id}: stories at {family.bedtime:%H:%M} ({family.time_zone.key})"
+            )
 
     def stop(self) -> None:
         """Within about a second: the loops see the stop at their next poll (at most a
         second); invocations still running are left to die with the process, as Lambda
-        would stop them."""
+        would stop them. The tables and media are kept for the next run."""
         self._stopping.set()
         deadline = time.monotonic() + STOP_SECONDS
         for thread in self._threads:
@@ -189,6 +205,7 @@ class LocalRun:
         if self.web:
             self.web.stop()
         if self.stack:
+            self._keep()
             self._moto.stop()
         run_state_file(self.port, self.state_dir).unlink(missing_ok=True)
         if self._saved_environment is not None:
@@ -211,29 +228,79 @@ class LocalRun:
         return found
 
     # --- requests ---------------------------------------------------------
-    def request_story(self, event: dict | None = None) -> Any:
-        event = event or {"trigger": "manual", "requestId": str(uuid.uuid4())}
+    def request_story(self, event: dict | None = None, family: str = HOME) -> Any:
+        """A story now (as `make story` asks), made in this thread."""
+        event = event or {"trigger": "manual", "family": family, "requestId": str(uuid.uuid4())}
         return self._invoke("CreateStoryFunction", event)
 
     def wait_for_ready(self, count: int = 1, timeout: float = 120) -> list[dict]:
+        """The emails sent so far, once there are `count` of them."""
         with self._ready_changed:
             if not self._ready_changed.wait_for(lambda: len(self.ready) >= count, timeout):
-                raise TimeoutError(f"no StoryReady within {timeout:.0f} s")
+                raise TimeoutError(f"fewer than {count} emails within {timeout:.0f} s")
             return list(self.ready)
+
+    # --- set-up -------------------------------------------------------------
+    def _start_moto(self) -> None:
+        self._moto.start()
+        host, port = self._moto.get_host_and_port()
+        self.endpoint = f"http://{host}:{port}"
+        # moto keeps one account per process: start from an empty one every run
+        connection = http.client.HTTPConnection(host, port, timeout=10)
+        connection.request("POST", "/moto-api/reset")
+        connection.getresponse().read()
+        connection.close()
+
+    def _set_environment(self) -> None:
+        chosen_by_user = self._saved_environment = dict(os.environ)
+        os.environ.update(environment(self.template, self.resolver))
+        os.environ.update(local_environment(chosen_by_user, self.endpoint))
+        # Locally, the OpenAI key comes from the environment, not Secrets Manager
+        os.environ.pop("OPENAI_API_KEY_SECRET", None)
+        if self.clock_speed != 1:
+            os.environ[clock.VARIABLE] = clock.fast_clock(self.clock_speed)
+        services.clear()
 
     def _client(self, service: str) -> Any:
         return local_client(service, self.endpoint)
 
-    def _seed(self) -> None:
-        store = CatalogStore(
+    def _tables(self) -> list[str]:
+        return [
+            self.resolver.names[name] for name in resources(self.template, "AWS::DynamoDB::Table")
+        ]
+
+    def _restore(self) -> int:
+        return snapshot.restore(
+            self.state_dir / "state",
             self._client("dynamodb"),
-            self.resolver.names["CharactersTable"],
-            self.resolver.names["ScenesTable"],
+            self._client("s3"),
+            self._tables(),
+            self.resolver.names["MediaBucket"],
         )
-        store.replace(self.catalog)
+
+    def _keep(self) -> None:
+        try:
+            snapshot.save(
+                self.state_dir / "state",
+                self._client("dynamodb"),
+                self._client("s3"),
+                self._tables(),
+                self.resolver.names["MediaBucket"],
+            )
+        except Exception as error:  # keeping is a courtesy: stopping must still stop
+            self.say(f"Could not keep this run's stories: {error!r}")
+
+    def _seed(self) -> None:
+        target = self.target()
+        for entry in self.families:
+            save(target, entry)
         self.say(
-            f"Catalog seeded: {len(self.catalog.characters)} characters,"
-            f" {len(self.catalog.scenes)} scenes"
+            "Families seeded: "
+            + ", ".join(
+                f"{e.family.id} ({len(e.catalog.characters)} characters,"
+                f" {len(e.catalog.scenes)} scenes)"
+                for e in self.families
+            )
         )
 
     def _write_state(self) -> None:
@@ -246,6 +313,7 @@ class LocalRun:
                 "CharactersTable",
                 "ScenesTable",
                 "FamiliesTable",
+                "CanonTable",
                 "MediaBucket",
                 "FailuresQueue",
             )
@@ -257,16 +325,56 @@ class LocalRun:
             "pid": os.getpid(),
             "names": names,
             "private": self.resolver.parameters["Privacy"] == "private",
+            "parameters": dict(self.resolver.parameters),
         }
         run_state_file(self.port, self.state_dir).write_text(json.dumps(state))
+
+    # --- the loops ------------------------------------------------------------
+    def _start_loops(self) -> None:
+        assert self.stack is not None, "the stack is made first"
+        streams = self._client("dynamodbstreams")
+        pipe_reader = StreamReader(streams, self.stack.stream_arn, from_start=False)
+        self._spawn(partial(self._every, 0.25, partial(self._pump_pipe, pipe_reader)), "pipe")
+        for source in stream_sources(self.template):
+            reader = StreamReader(streams, self.stack.streams[source.table], from_start=True)
+            pump = partial(self._pump_function, reader, source.function)
+            self._spawn(partial(self._every, 0.25, pump), source.function)
+        for rule in self.stack.rules:
+            if rule.queue_url:
+                self._spawn(partial(self._deliver, rule), rule.name)
+        for queue in queue_sources(self.template, self.resolver):
+            consumer = QueueConsumer(
+                self._client("sqs"),
+                self.resolver.names[queue.queue],
+                self.resolver.attributes[f"{queue.queue}.Arn"],
+                partial(self._invoke, queue.function),
+                queue.batch_size,
+                queue.max_concurrency,
+                self._loop_error,
+            )
+            self._spawn(partial(consumer.poll, self._stopping), queue.queue)
+        self._spawn(self._listen_for_requests, "make-story")
+        self._spawn(self._read_outbox, "outbox")
 
     def _spawn(self, target: Callable[[], None], name: str) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)
         thread.start()
         self._threads.append(thread)
 
+    def _every(self, seconds: float, work: Callable[[], None]) -> None:
+        while not self._stopping.wait(seconds):
+            try:
+                work()
+            except Exception as error:  # a loop must outlive one bad turn
+                self._loop_error(error)
+
+    def _loop_error(self, error: Exception) -> None:
+        if not self._stopping.is_set():  # once stopping, the endpoint is going away
+            self.say(f"  {threading.current_thread().name}: {error!r}")
+
+    # --- invoking functions -------------------------------------------------
     def _invoke_async(self, name: str, event: Any, story_id: str | None = None) -> None:
-        """As Lambda invokes a rule's target: on its own, without waiting for it."""
+        """As Lambda invokes a rule's or a schedule's target: on its own, not waited for."""
         threading.Thread(
             target=self._invoke, args=(name, event, story_id), name=name, daemon=True
         ).start()
@@ -282,8 +390,8 @@ class LocalRun:
             outcome = "error"
             self.say(f"  {name} raised {type(error).__name__}: {error}")
             self._record_failure(name, event, error)
-        if isinstance(result, dict) and "error" in result:
-            outcome = "refused"
+        if isinstance(result, dict) and ("error" in result or result.get("batchItemFailures")):
+            outcome = "refused" if "error" in result else "retry"
         story_id = story_id or (result.get("storyId") if isinstance(result, dict) else None)
         self.timeline.record(Stage(name, story_id, started, time.monotonic(), outcome))
         return result
@@ -295,35 +403,31 @@ class LocalRun:
             QueueUrl=self.resolver.names["FailuresQueue"], MessageBody=json.dumps(body, default=str)
         )
 
-    # --- the pipe: stream → filter → input template → bus -------------------
-    def _shard_iterators(self) -> list[str]:
-        """From the stream's start: the local tables are new, so that is every record."""
-        assert self.stack is not None, "the stack is made first"
-        streams = self._client("dynamodbstreams")
-        stream_arn = self.stack.stream_arn
-        shards = streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]
-        return [
-            streams.get_shard_iterator(
-                StreamArn=stream_arn,
-                ShardId=shard["ShardId"],
-                ShardIteratorType="TRIM_HORIZON",
-            )["ShardIterator"]
-            for shard in shards["Shards"]
-        ]
+    def _fire(self, target_arn: str, event: Any) -> None:
+        """A schedule's target: a queue of the template's, or one of its functions."""
+        if target_arn.startswith("arn:aws:sqs:"):
+            name = target_arn.rsplit(":", 1)[-1]
+            self._client("sqs").send_message(
+                QueueUrl=self.resolver.names[name], MessageBody=json.dumps(event)
+            )
+        else:
+            self._invoke_async(target_arn.rsplit(":", 1)[-1], event)
 
-    def _pump_stream(self, iterators: list[str]) -> None:
-        streams, events = self._client("dynamodbstreams"), self._client("events")
+    # --- streams: the pipe, and functions' stream event sources --------------
+    def _pump_pipe(self, reader: StreamReader) -> None:
+        events = self._client("events")
         bus = self.resolver.resolve({"Ref": self._pipe_bus()})
-        while not self._stopping.wait(0.25):  # Pipes poll a stream about four times a second
-            for index, iterator in enumerate(iterators):
-                page = streams.get_records(ShardIterator=iterator)
-                iterators[index] = page["NextShardIterator"]
-                for record in page["Records"]:
-                    try:
-                        self._forward(wire_record(record), events, bus)
-                    except Exception as error:  # the cloud pipe would retry, then dead-letter
-                        self.say(f"  {self.pipe.name} could not forward a record: {error!r}")
-                        self._record_failure(self.pipe.name, wire_record(record), error)
+        for record in reader.read():
+            try:
+                self._forward(record, events, bus)
+            except Exception as error:  # the cloud pipe would retry, then dead-letter
+                self.say(f"  {self.pipe.name} could not forward a record: {error!r}")
+                self._record_failure(self.pipe.name, record, error)
+
+    def _pump_function(self, reader: StreamReader, function: str) -> None:
+        records = reader.read()
+        if records:
+            self._invoke(function, {"Records": records})
 
     def _pipe_bus(self) -> str:
         for name, arn in self.resolver.attributes.items():
@@ -349,7 +453,7 @@ class LocalRun:
         now = time.monotonic()
         self.timeline.record(Stage(self.pipe.name, story_id, now, now, "sent"))
 
-    # --- rules: bus → SQS (moto matches the pattern) → target ----------------
+    # --- rules to functions: bus → SQS (moto matches the pattern) → invoke ---
     def _deliver(self, rule: Rule) -> None:
         sqs = self._client("sqs")
         while not self._stopping.is_set():
@@ -359,39 +463,43 @@ class LocalRun:
             for message in messages:
                 event = json.loads(message["Body"])
                 sqs.delete_message(QueueUrl=rule.queue_url, ReceiptHandle=message["ReceiptHandle"])
-                if rule.target in self.functions:
-                    story_id = event.get("detail", {}).get("storyId")
-                    self._invoke_async(rule.target, event, story_id)
-                else:
-                    self._email(rule, event)
+                story_id = event.get("detail", {}).get("storyId")
+                self._invoke_async(rule.target, event, story_id)
 
-    def _email(self, rule: Rule, event: dict) -> None:
-        message = (
-            transform_input(rule.input_transformer, event)
-            if rule.input_transformer
-            else json.dumps(event)
-        )
-        self._client("sns").publish(TopicArn=self.resolver.names[rule.target], Message=message)
-        self.outbox.mkdir(parents=True, exist_ok=True)
-        detail = event.get("detail", {})
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-        (self.outbox / f"{stamp}-{detail.get('storyId', 'event')}.txt").write_text(message)
-        self.say("\n--- email to the family " + "-" * 40 + "\n" + message.strip() + "\n" + "-" * 64)
-        self.say(f"Story ready: {detail.get('url')}")
+    # --- the families' emails -------------------------------------------------
+    def _read_outbox(self) -> None:
+        sqs = self._client("sqs")
+        while not self._stopping.is_set():
+            messages = sqs.receive_message(
+                QueueUrl=self.outbox_queue, WaitTimeSeconds=1, MaxNumberOfMessages=10
+            ).get("Messages", [])
+            for message in messages:
+                sqs.delete_message(
+                    QueueUrl=self.outbox_queue, ReceiptHandle=message["ReceiptHandle"]
+                )
+                self._show_email(message)
+
+    def _show_email(self, message: dict) -> None:
+        families = FamilyStore(self._client("dynamodb"), self.resolver.names["FamiliesTable"])
+        addresses = {family.id: family.emails for family in families.all()}
+        email = read_email(message, addresses)
+        file_email(self.outbox, email)
+        to = ", ".join(email.to) or "(no address set)"
+        self.say(f"\n--- email to family {email.family} ({to}) " + "-" * 20)
+        self.say(email.body.strip() + "\n" + "-" * 64)
+        self.say(f"Story ready: {email.link}")
         with self._ready_changed:
-            self.ready.append(detail)
+            self.ready.append(
+                {
+                    "family": email.family,
+                    "storyId": email.story_id,
+                    "url": email.link,
+                    "late": email.late,
+                }
+            )
             self._ready_changed.notify_all()
 
-    # --- schedule and `make story` ------------------------------------------
-    def _fire_nightly(self, schedule: Any) -> None:
-        while not self._stopping.is_set():
-            fire = schedule.next_after(datetime.now(UTC))
-            self.say(f"Next story at {fire:%Y-%m-%d %H:%M %Z} ({schedule.zone.key})")
-            while not self._stopping.wait(min(30, max(0, fire.timestamp() - time.time()))):
-                if time.time() >= fire.timestamp():
-                    self._invoke(schedule.function, json.loads(schedule.event(fire)))
-                    break
-
+    # --- `make story` -------------------------------------------------------
     def _listen_for_requests(self) -> None:
         sqs = self._client("sqs")
         while not self._stopping.is_set():

@@ -1,4 +1,5 @@
-"""Create the template's tables, bucket, topic, bus and rules in the local endpoint."""
+"""Create the template's tables, bucket, topics, queues, bus, rules and schedule group in
+the local endpoint, and give every other resource the names and ARNs it would have."""
 
 from __future__ import annotations
 
@@ -19,16 +20,21 @@ class Rule:
     name: str
     bus: str
     pattern: dict
-    target: str  # a function's logical id, or a topic's logical id
+    target: str  # a function's, a queue's or a topic's logical id
     input_transformer: dict | None = None
-    queue_url: str = ""
+    queue_url: str = ""  # where the local run reads what the rule delivers ("" for a queue)
 
 
 @dataclass
 class LocalStack:
     resolver: Resolver
     rules: list[Rule] = field(default_factory=list)
-    stream_arn: str = ""
+    streams: dict[str, str] = field(default_factory=dict)  # table logical id -> stream ARN
+
+    @property
+    def stream_arn(self) -> str:
+        """The Stories table's stream, which the pipe reads."""
+        return self.streams["StoriesTable"]
 
 
 def create_stack(template: dict, resolver: Resolver, aws: Any) -> LocalStack:
@@ -52,8 +58,23 @@ def create_stack(template: dict, resolver: Resolver, aws: Any) -> LocalStack:
     _queues(template, aws("sqs"), resolver)
     for name in resources(template, "AWS::SecretsManager::Secret"):
         resolver.names[name] = f"arn:aws:secretsmanager:us-east-1:123456789012:secret:{name}"
+    for name in resources(template, "AWS::Scheduler::ScheduleGroup"):
+        aws("scheduler").create_schedule_group(Name=name)
+        resolver.names[name] = name
+    for name in resources(template, "AWS::IAM::Role"):
+        resolver.attributes[f"{name}.Arn"] = f"arn:aws:iam::{ACCOUNT}:role/{name}"
+    for name in resources(template, "AWS::Serverless::Function"):
+        resolver.names[name] = name
+        resolver.attributes[f"{name}.Arn"] = function_arn(name)
     _rules(template, resolver, aws, stack)
     return stack
+
+
+ACCOUNT = "123456789012"
+
+
+def function_arn(name: str) -> str:
+    return f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:{name}"
 
 
 def _tables(template: dict, resolver: Resolver, dynamodb: Any, stack: LocalStack) -> None:
@@ -64,6 +85,8 @@ def _tables(template: dict, resolver: Resolver, dynamodb: Any, stack: LocalStack
             "KeySchema": spec["KeySchema"],
             "BillingMode": spec.get("BillingMode", "PAY_PER_REQUEST"),
         }
+        if "GlobalSecondaryIndexes" in spec:
+            arguments["GlobalSecondaryIndexes"] = spec["GlobalSecondaryIndexes"]
         if "StreamSpecification" in spec:
             arguments["StreamSpecification"] = {
                 "StreamEnabled": True,
@@ -77,7 +100,7 @@ def _tables(template: dict, resolver: Resolver, dynamodb: Any, stack: LocalStack
         resolver.attributes[f"{name}.Arn"] = table["TableArn"]
         if "LatestStreamArn" in table:
             resolver.attributes[f"{name}.StreamArn"] = table["LatestStreamArn"]
-            stack.stream_arn = table["LatestStreamArn"]
+            stack.streams[name] = table["LatestStreamArn"]
 
 
 def _queues(template: dict, sqs: Any, resolver: Resolver) -> None:
@@ -122,11 +145,17 @@ def declared_rules(template: dict, resolver: Resolver) -> list[Rule]:
 
 
 def _rules(template: dict, resolver: Resolver, aws: Any, stack: LocalStack) -> None:
+    """A rule whose target is one of the template's queues delivers to it, as in the cloud;
+    any other target gets a queue of its own, which the local run reads and invokes."""
     sqs, events = aws("sqs"), aws("events")
+    queues = resources(template, "AWS::SQS::Queue")
     for spec in declared_rules(template, resolver):
-        queue_url = sqs.create_queue(QueueName=spec.name)["QueueUrl"]
-        attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])
-        queue_arn = attributes["Attributes"]["QueueArn"]
+        if spec.target in queues:
+            queue_url, queue_arn = "", resolver.attributes[f"{spec.target}.Arn"]
+        else:
+            queue_url = sqs.create_queue(QueueName=spec.name)["QueueUrl"]
+            attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])
+            queue_arn = attributes["Attributes"]["QueueArn"]
         events.put_rule(
             Name=spec.name, EventBusName=spec.bus, EventPattern=json.dumps(spec.pattern)
         )

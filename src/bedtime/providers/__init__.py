@@ -24,12 +24,22 @@ class Narration:
 
 
 class ProviderError(Exception):
-    """A provider call failed after its own retries; `retryable` says if later may work."""
+    """A provider call failed after its own retries; `retryable` says if later may work,
+    `throttled` that the provider's rate limit refused it (it will pass later: the work
+    goes back to its queue, never marked failed)."""
 
-    def __init__(self, message: str, *, retryable: bool = False, request_id: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        retryable: bool = False,
+        request_id: str | None = None,
+        throttled: bool = False,
+    ):
         super().__init__(message)
-        self.retryable = retryable
+        self.retryable = retryable or throttled
         self.request_id = request_id
+        self.throttled = throttled
 
 
 class KeyMissing(ProviderError):

@@ -14,6 +14,7 @@ from bedtime.providers.budget import Budget, CallPlan, CallSpec
 # botocore's standard retry mode waits at most 20 s between attempts.
 MAX_BACKOFF = 20.0
 ClientFor = Callable[[CallPlan], Any]
+THROTTLED = ("ThrottlingException", "TooManyRequestsException", "Throttling")
 
 
 def provider_error(
@@ -26,7 +27,10 @@ def provider_error(
     code = error.response.get("Error", {}).get("Code", "")
     request_id = error.response.get("ResponseMetadata", {}).get("RequestId")
     return ProviderError(
-        f"{provider}: {error}", retryable=code in retryable_codes, request_id=request_id
+        f"{provider}: {error}",
+        retryable=code in retryable_codes,
+        request_id=request_id,
+        throttled=code in THROTTLED,
     )
 
 

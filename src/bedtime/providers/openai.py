@@ -48,11 +48,16 @@ def openai_client(api_key: str | None, base_url: str | None) -> openai.OpenAI:
 def _provider_error(error: openai.OpenAIError) -> ProviderError:
     if isinstance(error, openai.AuthenticationError | openai.PermissionDeniedError):
         return KeyMissing(f"OpenAI refused the key: {error}", fix=KEY_FIX)
-    retryable = isinstance(
-        error, openai.APITimeoutError | openai.APIConnectionError | openai.RateLimitError
-    ) or (isinstance(error, openai.APIStatusError) and error.status_code >= 500)
+    retryable = isinstance(error, openai.APITimeoutError | openai.APIConnectionError) or (
+        isinstance(error, openai.APIStatusError) and error.status_code >= 500
+    )
     request_id = getattr(error, "request_id", None)
-    return ProviderError(f"OpenAI: {error}", retryable=retryable, request_id=request_id)
+    return ProviderError(
+        f"OpenAI: {error}",
+        retryable=retryable,
+        request_id=request_id,
+        throttled=isinstance(error, openai.RateLimitError),
+    )
 
 
 class _OpenAICaller:

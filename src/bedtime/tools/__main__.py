@@ -6,14 +6,17 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from bedtime.catalog import DEFAULT_CATALOG, CatalogError, load_catalog
+from bedtime.catalog import DEFAULT_CATALOG, CatalogError
+from bedtime.families import Family
+from bedtime.family_file import load_families
 from bedtime.readers import HOME, ReaderSecrets
 from bedtime.tools.links import story_link
 from bedtime.tools.preflight import NotConfigured, check_aws
-from bedtime.tools.seed import seed
+from bedtime.tools.seed import families, read_file, remove, save, seed
 from bedtime.tools.smoke import smoke, table
 from bedtime.tools.story import ask_for_story, wait_for_story
 from bedtime.tools.target import NoTarget, Target, local_target, stack_target
@@ -40,15 +43,33 @@ def chosen_target(args: argparse.Namespace) -> Target:
 def story_command(args: argparse.Namespace) -> int:
     target = chosen_target(args)
     say(f"Asking {target.description} for a story...")
-    story_id = ask_for_story(target)
+    story_id = ask_for_story(target, args.family)
     wait_for_story(target, story_id, args.timeout, say)
     say(f"Story ready: {story_link(target, story_id)}")
     return 0
 
 
 def seed_command(args: argparse.Namespace) -> int:
-    load_catalog(args.catalog)  # a bad file is refused before AWS is asked anything
-    say(seed(stack_target(args.stack), args.catalog))
+    load_families(args.catalog, Family(HOME, ZoneInfo("UTC")))  # refused before AWS is asked
+    say(seed(chosen_target(args), args.catalog))
+    return 0
+
+
+def family_command(args: argparse.Namespace) -> int:
+    target = chosen_target(args)
+    if args.add:
+        for entry in read_file(target, args.add):
+            save(target, entry)
+            say(f"Saved family {entry.family.id} in {target.description}.")
+    if args.remove:
+        remove(target, args.remove)
+        say(f"Removed family {args.remove} from {target.description}.")
+    for family in families(target):
+        emails = ", ".join(family.emails) or "no email"
+        say(
+            f"{family.id:<16} {family.name:<20} {family.bedtime:%H:%M} {family.time_zone.key:<20}"
+            f" age {family.listener_age}, {family.story_minutes:g} min, {emails}"
+        )
     return 0
 
 
@@ -81,6 +102,7 @@ def parser() -> argparse.ArgumentParser:
         ("seed", seed_command, "load a catalog into the deployed stack"),
         ("smoke", smoke_command, "prove a stack (or a make run) from outside"),
         ("new-secret", new_secret_command, "replace the family's reader secret"),
+        ("family", family_command, "list, add (--add file) or remove (--remove id) families"),
         ("check-aws", check_aws_command, "is a region and are credentials set?"),
     ):
         command = commands.add_parser(name, help=help_text)
@@ -89,6 +111,9 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--port", type=int, default=3000)
         command.add_argument("--timeout", type=float, default=600)
         command.add_argument("--catalog", type=Path, default=DEFAULT_CATALOG)
+        command.add_argument("--add", type=Path, default=None)
+        command.add_argument("--remove", default=None)
+        command.add_argument("--family", default=HOME)
     return parser
 
 

@@ -1,23 +1,56 @@
-"""`make seed`: load a catalog file into a deployed stack's tables, all or nothing."""
+"""`make seed` and `make family`: families and their catalogs into a stack's tables (or
+the local run's). A file is checked whole before anything is written."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from bedtime.catalog import CatalogStore, load_catalog
-from bedtime.readers import HOME, ReaderSecrets
+from bedtime.canon import CanonStore
+from bedtime.catalog import CatalogStore
+from bedtime.families import Family, FamilyStore, home_from_parameters
+from bedtime.family_file import FamilyCatalog, load_families
+from bedtime.readers import ReaderSecrets
 from bedtime.tools.target import Target
 
 
-def seed(target: Target, catalog_path: Path) -> str:
-    catalog = load_catalog(catalog_path)  # all of it is checked before anything is written
-    store = CatalogStore(
-        target.client("dynamodb"), target.names["CharactersTable"], target.names["ScenesTable"]
+def read_file(target: Target, path: Path) -> tuple[FamilyCatalog, ...]:
+    """The file's families; a one-family file is the family `home`, set up as the
+    target's template parameters say (time zone, bedtime, email...)."""
+    return load_families(path, home_from_parameters(target.parameters))
+
+
+def seed(target: Target, path: Path) -> str:
+    entries = read_file(target, path)
+    for entry in entries:
+        save(target, entry)
+    counted = ", ".join(
+        f"{e.family.id} ({len(e.catalog.characters)} characters, {len(e.catalog.scenes)} scenes)"
+        for e in entries
     )
-    store.replace(catalog)
+    return f"Seeded {target.description} from {path}: {counted}."
+
+
+def save(target: Target, entry: FamilyCatalog) -> None:
+    """The family, its catalog and (on a private site) its reader secret. Saving the family
+    sets its schedules and email subscriptions going (through the Families stream)."""
+    dynamodb = target.client("dynamodb")
+    catalogs = CatalogStore(dynamodb, target.names["CharactersTable"], target.names["ScenesTable"])
+    catalogs.replace(entry.family.id, entry.catalog)
     if target.private:
-        ReaderSecrets(target.client("dynamodb"), target.names["FamiliesTable"]).ensure(HOME)
-    return (
-        f"Seeded {target.description}: {len(catalog.characters)} characters and"
-        f" {len(catalog.scenes)} scenes from {catalog_path}."
+        ReaderSecrets(dynamodb, target.names["FamiliesTable"]).ensure(entry.family.id)
+    FamilyStore(dynamodb, target.names["FamiliesTable"]).save(entry.family)
+
+
+def families(target: Target) -> list[Family]:
+    return FamilyStore(target.client("dynamodb"), target.names["FamiliesTable"]).all()
+
+
+def remove(target: Target, family_id: str) -> None:
+    """The family, its catalog and its story book; its schedules and email subscriptions
+    follow (through the Families stream); its stories fade within two days."""
+    dynamodb = target.client("dynamodb")
+    FamilyStore(dynamodb, target.names["FamiliesTable"]).remove(family_id)
+    CatalogStore(dynamodb, target.names["CharactersTable"], target.names["ScenesTable"]).remove(
+        family_id
     )
+    CanonStore(dynamodb, target.names["CanonTable"]).remove(family_id)

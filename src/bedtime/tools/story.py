@@ -5,21 +5,21 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from bedtime.stories import Story, StoryNotFound, story_id_for
+from bedtime.stories import HOME, Story, StoryNotFound, story_id_for
 from bedtime.story_store import StoryStore
 from bedtime.tools.target import Target
-from bedtime.writing import StoryRequest
+from bedtime.triggers import StoryRequest
 
 POLL_SECONDS = 1.0
 
 
-def ask_for_story(target: Target) -> str:
+def ask_for_story(target: Target, family: str = HOME) -> str:
     """Send a `make story` request; the id the story will have (derived from the request)."""
-    request = {"trigger": "manual", "requestId": str(uuid.uuid4())}
+    request = {"trigger": "manual", "family": family, "requestId": str(uuid.uuid4())}
     target.ask(request)
-    parsed = StoryRequest.from_event(request, now=datetime.now(UTC))
+    parsed = StoryRequest.from_event(request, now=datetime.now(UTC), lead=timedelta(0))
     return story_id_for(parsed.idempotency_key)
 
 

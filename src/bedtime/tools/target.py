@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ OUTPUTS = {
     "ScenesTableName": "ScenesTable",
     "MediaBucketName": "MediaBucket",
     "FamiliesTableName": "FamiliesTable",
+    "CanonTableName": "CanonTable",
     "FailuresQueueUrl": "FailuresQueue",
     "CreateStoryFunctionName": "CreateStoryFunction",
 }
@@ -41,6 +42,7 @@ class Target:
     ask: Callable[[dict], None]  # deliver a CreateStory event, as Lambda's async invoke does
     local: bool
     private: bool = True
+    parameters: dict[str, str] = field(default_factory=dict)  # the template's, as deployed
 
     @property
     def site_url(self) -> str:
@@ -70,6 +72,7 @@ def local_target(port: int, state_dir: Path = STATE_DIR) -> Target | None:
         ask=ask,
         local=True,
         private=state["private"],
+        parameters=state["parameters"],
     )
 
 
@@ -96,4 +99,12 @@ def stack_target(stack: str) -> Target:
         )
 
     private = parameters.get("Privacy", "private") == "private"
-    return Target(f"stack {stack}", new_client, names, ask, local=False, private=private)
+    return Target(
+        f"stack {stack}",
+        new_client,
+        names,
+        ask,
+        local=False,
+        private=private,
+        parameters=parameters,
+    )

@@ -1,0 +1,89 @@
+"""Each family's one email a night: sent at bedtime when the story is ready, or the
+moment it is ready when it is late (with a line saying so), never twice."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from bedtime.access import Keys
+from bedtime.events import without_markup
+from bedtime.observability import logger
+from bedtime.stories import Story
+from bedtime.story_store import StoryStore
+
+SUBJECT = "Tonight's bedtime story is ready"  # SNS subjects are plain ASCII
+LATE_AFTER = timedelta(minutes=5)
+BEDTIME_WINDOW = timedelta(hours=12)  # a bedtime delivers the story made for it
+
+
+@dataclass(frozen=True)
+class Letter:
+    family: str
+    subject: str
+    body: str
+
+
+def letter(story: Story, link: str, late: bool) -> Letter:
+    lines = [f"Tonight's bedtime story is ready: {without_markup(story.title)}", ""]
+    if late:
+        lines += ["It is a little late tonight, sorry. Sleep tight all the same.", ""]
+    lines += [
+        f"Read it and listen to it here: {link}",
+        "",
+        "Sleep well. The story fades away after two days.",
+    ]
+    return Letter(story.family, SUBJECT, "\n".join(lines) + "\n")
+
+
+class Postbox:
+    """The family's email: published to the stories topic with the family as a message
+    attribute, which each address's subscription filters on."""
+
+    def __init__(self, sns: Any, topic_arn: str) -> None:
+        self._sns = sns
+        self._topic = topic_arn
+
+    def send(self, sent: Letter) -> None:
+        self._sns.publish(
+            TopicArn=self._topic,
+            Subject=sent.subject,
+            Message=sent.body,
+            MessageAttributes={"family": {"DataType": "String", "StringValue": sent.family}},
+        )
+
+
+def deliver(
+    story: Story,
+    site_url: str,
+    keys: Callable[[str], Keys] | None,
+    store: StoryStore,
+    postbox: Postbox,
+    now: datetime,
+) -> bool:
+    """Send the story's email if it is ready and due; True when this call sent it."""
+    if not story.ready_at or (story.deliver_at and now < story.deliver_at):
+        return False
+    if not store.claim_email(story.id, now):
+        return False
+    link = f"{site_url.rstrip('/')}/stories/{story.id}"
+    if keys is not None:
+        link += f"?t={keys(story.family).story_token(story.id, story.expires_at)}"
+    late = bool(story.deliver_at and now > story.deliver_at + LATE_AFTER)
+    try:
+        postbox.send(letter(story, link, late))
+    except Exception:
+        store.release_email(story.id)
+        raise
+    logger.info("story emailed", story_id=story.id, family=story.family, late=late)
+    return True
+
+
+def tonights_story(store: StoryStore, family: str, bedtime: datetime) -> Story | None:
+    """The family's story made for this bedtime (the newest scheduled one for it)."""
+    for story in store.family_stories(family, limit=10):
+        if story.deliver_at and abs(story.deliver_at - bedtime) < BEDTIME_WINDOW:
+            return story
+    return None

@@ -1,0 +1,118 @@
+"""The catalog file: one family's characters and scenes (the family `home`, set up by
+the deployment's parameters), or a `families` list, each family with its own. The whole
+file is checked before anything is written, and every problem names where it is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bedtime.catalog import Catalog, CatalogError, parse_catalog, read_catalog_file
+from bedtime.families import FAMILY_ID, Family
+
+LANGUAGES = ("en", "es", "fr", "de", "it")
+MAX_EMAILS = 10
+
+
+@dataclass(frozen=True)
+class FamilyCatalog:
+    family: Family
+    catalog: Catalog
+
+
+def parse_families(data: Any, home: Family) -> tuple[FamilyCatalog, ...]:
+    if not isinstance(data, dict):
+        raise CatalogError('the catalog must be a JSON object with "characters" and "scenes"')
+    if "families" not in data:
+        return (FamilyCatalog(home, parse_catalog(data)),)
+    items = data["families"]
+    if not isinstance(items, list) or not items:
+        raise CatalogError('"families" must be a list of at least one family')
+    found = tuple(_family_catalog(item, f"families[{i}]", home) for i, item in enumerate(items))
+    ids = [entry.family.id for entry in found]
+    twice = sorted({family for family in ids if ids.count(family) > 1})
+    if twice:
+        raise CatalogError(f'families: the id "{twice[0]}" appears twice')
+    return found
+
+
+def load_families(path: Path, home: Family) -> tuple[FamilyCatalog, ...]:
+    data = read_catalog_file(path)
+    try:
+        return parse_families(data, home)
+    except CatalogError as error:
+        raise CatalogError(f"{path}: {error}") from error
+
+
+def _family_catalog(item: Any, where: str, home: Family) -> FamilyCatalog:
+    if not isinstance(item, dict):
+        raise CatalogError(f"{where} must be an object")
+    try:
+        return FamilyCatalog(_family(item, home), parse_catalog(item))
+    except CatalogError as error:
+        raise CatalogError(f"{where}: {error}") from error
+
+
+def _family(item: dict, home: Family) -> Family:
+    family_id = item.get("id")
+    if not isinstance(family_id, str) or not FAMILY_ID.fullmatch(family_id):
+        raise CatalogError('"id" must be 1 to 40 lowercase letters, digits or dashes')
+    return replace(
+        home,
+        id=family_id,
+        name=_text(item, "name", family_id),
+        time_zone=_zone(item.get("timeZone", home.time_zone.key)),
+        bedtime=_bedtime(item.get("bedtime", home.bedtime.strftime("%H:%M"))),
+        language=_choice(item, "language", LANGUAGES, home.language),
+        listener_age=int(_number(item, "listenerAge", home.listener_age, 3, 8)),
+        story_minutes=_number(item, "storyMinutes", home.story_minutes, 2, 15),
+        series_hero=_text(item, "seriesHero", ""),
+        emails=_emails(item.get("emails", [])),
+    )
+
+
+def _text(item: dict, field: str, default: str) -> str:
+    value = item.get(field, default)
+    if not isinstance(value, str) or len(value) > 60:
+        raise CatalogError(f'"{field}" must be text of at most 60 characters')
+    return " ".join(value.split())
+
+
+def _zone(name: Any) -> ZoneInfo:
+    try:
+        return ZoneInfo(str(name))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CatalogError(f'"timeZone" {name!r} is not an IANA time zone') from None
+
+
+def _bedtime(text: Any) -> time:
+    try:
+        return time.fromisoformat(str(text))
+    except ValueError:
+        raise CatalogError(f'"bedtime" {text!r} is not a time such as "19:15"') from None
+
+
+def _choice(item: dict, field: str, allowed: tuple[str, ...], default: str) -> str:
+    value = item.get(field, default)
+    if value not in allowed:
+        raise CatalogError(f'"{field}" {value!r} is not one of {", ".join(allowed)}')
+    return str(value)
+
+
+def _number(item: dict, field: str, default: float, low: float, high: float) -> float:
+    value = item.get(field, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise CatalogError(f'"{field}" must be a number from {low:g} to {high:g}')
+    return float(value)
+
+
+def _emails(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or len(value) > MAX_EMAILS:
+        raise CatalogError(f'"emails" must be a list of at most {MAX_EMAILS} addresses')
+    for email in value:
+        if not isinstance(email, str) or "@" not in email or any(c.isspace() for c in email):
+            raise CatalogError(f'"emails": {email!r} is not an email address')
+    return tuple(value)

@@ -1,0 +1,42 @@
+"""FamiliesFunction: the Families table's stream → each family's schedules and email
+subscriptions. Partial batch failures are reported, so one bad record is retried alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
+    DynamoDBRecord,
+)
+
+from bedtime import services
+from bedtime.family_changes import follow
+from bedtime.observability import logger
+
+
+def follow_record(record: DynamoDBRecord) -> None:
+    change = record.raw_event.get("dynamodb", {})
+    follow(
+        change.get("OldImage"),
+        change.get("NewImage"),
+        services.family_schedules(),
+        services.email_subscriptions(),
+        services.family_store().all,
+    )
+
+
+@logger.inject_lambda_context(clear_state=True)
+def handler(event: Any, context: Any) -> dict:
+    return dict(
+        process_partial_response(
+            event=event,
+            record_handler=follow_record,
+            processor=BatchProcessor(event_type=EventType.DynamoDBStreams),
+            context=context,
+        )
+    )

@@ -1,0 +1,55 @@
+"""NotifyFunction: a family's bedtime has come (its schedule), or a story has become
+ready (StoryReady): send the family's one email for the night when it is due."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from aws_lambda_powertools.logging import correlation_paths
+
+from bedtime import clock, services
+from bedtime.delivery import deliver, tonights_story
+from bedtime.events import BadEvent, StoryReady
+from bedtime.observability import logger
+from bedtime.settings import settings
+from bedtime.stories import StoryNotFound
+from bedtime.triggers import BadRequest, Bedtime
+
+
+def send_if_due(story_id: str, now: datetime | None = None) -> dict:
+    try:
+        story = services.story_store().get(story_id)
+    except StoryNotFound:
+        return {"storyId": story_id, "emailed": False}
+    keys = services.reader_secrets().ensure if settings().private else None
+    store, site = services.story_store(), settings().site_url
+    sent = deliver(story, site, keys, store, services.postbox(), now or clock.now())
+    return {"storyId": story_id, "emailed": sent}
+
+
+def at_bedtime(bedtime: Bedtime) -> dict:
+    story = tonights_story(services.story_store(), bedtime.family, bedtime.at)
+    if story is None or not story.ready_at:
+        logger.warning(
+            "not ready at bedtime: it is emailed the moment it is",
+            family=bedtime.family,
+            story_id=story.id if story else None,
+        )
+        return {"family": bedtime.family, "emailed": False}
+    return send_if_due(story.id, max(clock.now(), bedtime.at))  # the schedule says it is time
+
+
+@logger.inject_lambda_context(clear_state=True, correlation_id_path=correlation_paths.EVENT_BRIDGE)
+def handler(event: Any, context: Any) -> dict:
+    if isinstance(event, dict) and event.get("detail-type") == StoryReady.detail_type:
+        try:
+            return send_if_due(StoryReady.from_detail(event.get("detail")).storyId)
+        except BadEvent as error:
+            logger.error("ignoring malformed StoryReady event", error=str(error))
+            return {"error": str(error)}
+    try:
+        return at_bedtime(Bedtime.from_event(event))
+    except BadRequest as error:
+        logger.error("ignoring malformed Notify event", error=str(error))
+        return {"error": str(error)}

@@ -1,0 +1,96 @@
+"""EventBridge Scheduler, locally: the schedules FamiliesFunction keeps (moto stores
+them) fire at their cron time in their own time zone, on the local clock, which
+CLOCK_SPEED can run faster. Only the daily `cron(M H * * ? *)` form is followed."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bedtime.planning import bedtime_instant
+
+_DAILY = re.compile(r"cron\((\d{1,2}) (\d{1,2}) \* \* \? \*\)")
+SCHEDULED_TIME = "<aws.scheduler.scheduled-time>"
+
+
+@dataclass(frozen=True)
+class LocalSchedule:
+    name: str
+    hour: int
+    minute: int
+    zone: ZoneInfo
+    target_arn: str
+    input: str
+
+    def next_after(self, moment: datetime) -> datetime:
+        """The first firing strictly after `moment` (UTC)."""
+        local_day = moment.astimezone(self.zone).date()
+        for day in (local_day - timedelta(days=1), local_day, local_day + timedelta(days=1)):
+            fire = bedtime_instant(self.zone, time(self.hour, self.minute), day)
+            if fire > moment:
+                return fire
+        raise AssertionError("a daily schedule fires within two days")
+
+    def event(self, fired: datetime) -> Any:
+        stamp = fired.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return json.loads(self.input.replace(SCHEDULED_TIME, stamp))
+
+
+def read_schedule(described: dict) -> LocalSchedule | None:
+    match = _DAILY.fullmatch(described["ScheduleExpression"])
+    if not match:
+        return None
+    return LocalSchedule(
+        name=described["Name"],
+        minute=int(match.group(1)),
+        hour=int(match.group(2)),
+        zone=ZoneInfo(described.get("ScheduleExpressionTimezone") or "UTC"),
+        target_arn=described["Target"]["Arn"],
+        input=described["Target"].get("Input", "{}"),
+    )
+
+
+class LocalScheduler:
+    """Call `tick()` often: each schedule fires every time its cron time has passed since
+    the previous tick (a schedule first seen starts counting from that moment)."""
+
+    def __init__(
+        self,
+        scheduler: Any,
+        group: str,
+        fire: Callable[[str, Any], None],
+        now: Callable[[], datetime],
+    ) -> None:
+        self._scheduler = scheduler
+        self._group = group
+        self._fire = fire
+        self._now = now
+        self._checked: dict[str, datetime] = {}
+
+    def tick(self) -> None:
+        now = self._now()
+        for schedule in self._schedules():
+            since = self._checked.get(schedule.name, now)
+            fire = schedule.next_after(since)
+            while fire <= now:
+                self._fire(schedule.target_arn, schedule.event(fire))
+                fire = schedule.next_after(fire)
+            self._checked[schedule.name] = now
+
+    def _schedules(self) -> list[LocalSchedule]:
+        found = []
+        pages = self._scheduler.get_paginator("list_schedules").paginate(GroupName=self._group)
+        for page in pages:
+            for summary in page["Schedules"]:
+                described = self._scheduler.get_schedule(
+                    Name=summary["Name"], GroupName=self._group
+                )
+                schedule = read_schedule(described)
+                if schedule:
+                    found.append(schedule)
+        return found
