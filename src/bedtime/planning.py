@@ -1,0 +1,172 @@
+"""When each family's story is made and delivered, and how much each provider can take.
+
+Pure arithmetic: no AWS, no clock. The cloud side (per-family schedules, stage queue caps)
+and `make simulate` both plan with it, so the simulation cannot drift from the functions.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from types import MappingProxyType
+from zoneinfo import ZoneInfo
+
+from bedtime.speech import words_for_minutes
+
+MINUTES_PER_DAY = 24 * 60
+# An SQS event source mapping's ScalingConfig.MaximumConcurrency must be 2..1000
+# (CloudFormation reference, AWS::Lambda::EventSourceMapping ScalingConfig).
+MIN_CONCURRENCY = 2
+MAX_CONCURRENCY = 1000
+DEFAULT_LEAD = timedelta(hours=3)  # template.yaml's LeadHours default
+DEFAULT_STORY_MINUTES = 6.0  # template.yaml's StoryMinutes default
+# Measured on the offline storyteller's stories: about 5.2 characters a word, letters,
+# space and punctuation together (a 6-minute story: ~690 words, ~3,570 characters).
+CHARACTERS_PER_WORD = 5.2
+# Each Polly request carries at most 2,800 billed characters (providers/polly.py), and
+# each chunk is asked twice: once for the audio and once for the line marks.
+POLLY_CHARACTERS_PER_CHUNK = 2800
+POLLY_REQUESTS_PER_CHUNK = 2
+
+
+def bedtime_instant(zone: ZoneInfo, bedtime: time, night: date) -> datetime:
+    """The UTC instant of `bedtime` on the local date `night` in `zone`.
+
+    Clock changes follow PEP 495's fold=0, the rule zoneinfo applies:
+    - a bedtime that does not exist that night (the clocks jump over it) is read with the
+      offset from before the jump, so it lands as far after the jump as it was after the
+      old hour: 02:30 on a night when 02:00 becomes 03:00 is delivered at 03:30. It is
+      never skipped (EventBridge Scheduler skips a cron time in a gap, so the cloud side
+      must not rely on the cron alone for such a time);
+    - a bedtime that happens twice (the clocks go back over it) is the first of the two.
+    Bedtimes between 18:30 and 20:30 meet neither in today's time zone database: clocks
+    change at night.
+    """
+    local = datetime.combine(night, bedtime.replace(tzinfo=None, fold=0), tzinfo=zone)
+    return local.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class NightPlan:
+    """One family's story for one night: made at `make_at`, delivered at `deliver_at`."""
+
+    family: str
+    night: date
+    make_at: datetime
+    deliver_at: datetime
+
+
+def plan_night(
+    family: str, zone: ZoneInfo, bedtime: time, night: date, lead: timedelta
+) -> NightPlan:
+    """make_at is exactly `lead` before bedtime; for an early bedtime or a long lead it
+    falls on the previous local day (the story for the night of the 2nd, bedtime 01:00,
+    lead 3 h, is made at 22:00 on the 1st)."""
+    deliver_at = bedtime_instant(zone, bedtime, night)
+    return NightPlan(family, night, deliver_at - lead, deliver_at)
+
+
+def night_to_make(zone: ZoneInfo, scheduled: datetime, lead: timedelta) -> date:
+    """Which night's story a make schedule that fired at `scheduled` is for: the local
+    date `lead` later. The make cron fires on the previous day when make_at does."""
+    return (scheduled + lead).astimezone(zone).date()
+
+
+def schedule_expressions(bedtime: time, lead: timedelta) -> tuple[str, str]:
+    """EventBridge Scheduler cron expressions (make, deliver) in the family's own clock,
+    for a schedule whose ScheduleExpressionTimezone is the family's zone.
+
+    The make time is a wall-clock time `lead` before bedtime, every day. On the rare night
+    a clock change falls between the two, the real lead is an hour longer or shorter;
+    plan_night gives the exact instants.
+    """
+    lead_minutes = _whole_minutes(lead)
+    if not 0 < lead_minutes < MINUTES_PER_DAY:
+        raise ValueError(f"lead must be more than 0 and less than a day, not {lead}")
+    if bedtime.second or bedtime.microsecond:
+        raise ValueError(f"bedtime must be a whole minute for a cron schedule, not {bedtime}")
+    deliver = bedtime.hour * 60 + bedtime.minute
+    return _cron((deliver - lead_minutes) % MINUTES_PER_DAY), _cron(deliver)
+
+
+def _whole_minutes(lead: timedelta) -> int:
+    minutes, rest = divmod(lead, timedelta(minutes=1))
+    if rest:
+        raise ValueError(f"lead must be whole minutes for a cron schedule, not {lead}")
+    return int(minutes)
+
+
+def _cron(minute_of_day: int) -> str:
+    hour, minute = divmod(minute_of_day, 60)
+    return f"cron({minute} {hour} * * ? *)"
+
+
+def stage_concurrency(per_second: float, seconds_per_call: float) -> int:
+    """How many calls a stage may have in flight: Little's law, L = λ·W, rounded down so
+    the cap's steady rate (cap ÷ seconds per call) never asks for more than the limit,
+    then clamped to what an event source mapping accepts (2..1000). Below 2 the stage
+    would ask for more than its limit; its throttles go back to the queue with backoff."""
+    wanted = math.floor(per_second * seconds_per_call + 1e-9)
+    return max(MIN_CONCURRENCY, min(MAX_CONCURRENCY, wanted))
+
+
+def story_characters(minutes: float) -> int:
+    """About how many characters a story of this many minutes read aloud has."""
+    return round(words_for_minutes(minutes) * CHARACTERS_PER_WORD)
+
+
+def polly_requests(characters: int) -> int:
+    """SynthesizeSpeech requests for a story: an audio and a mark request per chunk."""
+    return POLLY_REQUESTS_PER_CHUNK * max(1, math.ceil(characters / POLLY_CHARACTERS_PER_CHUNK))
+
+
+@dataclass(frozen=True)
+class ProviderLimit:
+    """One making stage's provider: its rate limit, and what a story asks of it."""
+
+    provider: str
+    per_second: float  # the steady rate the provider allows, in calls a second
+    burst: float  # calls it lets through at once after a quiet spell
+    seconds_per_call: float  # typical time one call takes
+    calls_per_story: int
+    parameter: str  # the template parameter that holds the stage's queue cap
+
+    @property
+    def concurrency(self) -> int:
+        return stage_concurrency(self.per_second, self.seconds_per_call)
+
+    @property
+    def per_minute(self) -> float:
+        return self.per_second * 60
+
+
+# Today's defaults. OpenAI counts its limits per minute but may enforce them over shorter
+# windows (its rate-limits guide), so its buckets hold about ten seconds' worth, at least 1.
+PROVIDER_LIMITS: Mapping[str, ProviderLimit] = MappingProxyType(
+    {
+        # OpenAI gpt-5-mini, Tier 1: 500 requests and 500,000 tokens a minute (the model
+        # page's rate-limit table). A story is one request of ~2,500 tokens (~500 in,
+        # ~2,000 out with reasoning; docs/cost.md), a second one when a draft fails its
+        # checks; moderation has limits of its own. 60 a minute plans on 150,000 tokens a
+        # minute, under a third of Tier 1, leaving room for redrafts. ~20 s a story.
+        "writing": ProviderLimit("OpenAI gpt-5-mini", 60 / 60, 10, 20.0, 1, "WritingConcurrency"),
+        # OpenAI gpt-image-1-mini, Tier 1: about 5 images a minute (images per minute, the
+        # model page's rate-limit table). ~40 s a picture.
+        "painting": ProviderLimit(
+            "OpenAI gpt-image-1-mini", 5 / 60, 1, 40.0, 1, "PaintingConcurrency"
+        ),
+        # Amazon Polly neural voices: SynthesizeSpeech 8 requests a second, burst 10, per
+        # account and region (Amazon Polly developer guide, "Quotas in Amazon Polly").
+        # ~1.5 s a request; a 6-minute story is ~3,570 characters, 2 chunks, 4 requests.
+        "narrating": ProviderLimit(
+            "Amazon Polly neural",
+            8.0,
+            10,
+            1.5,
+            polly_requests(story_characters(DEFAULT_STORY_MINUTES)),
+            "NarratingConcurrency",
+        ),
+    }
+)
