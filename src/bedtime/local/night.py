@@ -164,7 +164,6 @@ class Night:
         stage.first = min(stage.first, self.now)
         stage.queue.append(message)
         self._dispatch(stage)
-        stage.note_depth(self.now)
 
     def _visible(self, item: tuple[Stage, Message]) -> None:
         stage, message = item
@@ -175,6 +174,7 @@ class Night:
         while stage.idle and stage.queue:
             stage.idle -= 1
             self._call(stage, stage.queue.popleft())
+        stage.note_depth(self.now)
 
     def _call(self, stage: Stage, message: Message) -> None:
         if stage.bucket.take(self.now):

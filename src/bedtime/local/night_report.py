@@ -93,9 +93,10 @@ def _timeliness(night: Night) -> tuple[list[float], int, int]:
 
 
 def _active_hours(night: Night) -> tuple[int, int]:
-    first = min(stage.first for stage in night.stages.values())
-    last = max(max(stage.last, stage.first) for stage in night.stages.values())
-    return int(first // 3600), int(last // 3600)
+    started = [stage for stage in night.stages.values() if math.isfinite(stage.first)]
+    first = min(stage.first for stage in started)
+    last = max(max(stage.last, stage.first) for stage in started)
+    return int(first // 3600), int(max(last, night.now) // 3600)
 
 
 def _stage_outcome(
@@ -107,7 +108,8 @@ def _stage_outcome(
 ) -> StageOutcome:
     limit = stage.spec.limit
     steady = min(limit.per_second, stage.spec.cap / limit.seconds_per_call)
-    window = max(stage.last - stage.first, 1.0) * stage.spec.cap
+    active = stage.last - stage.first if math.isfinite(stage.first) else 0.0
+    window = max(active, 1.0) * stage.spec.cap
     needed_stories = needed_rate(windows, lead.total_seconds())
     return StageOutcome(
         name=stage.spec.name,
@@ -267,6 +269,11 @@ def _verdict(outcome: Outcome) -> list[str]:
     for stage in outcome.stages:
         if stage.needed_per_second > stage.steady_per_second:
             lines += _advice(stage, outcome.lead)
+    if len(lines) == 1:
+        lines.append(
+            "  No stage is short on average: the late ones met a busy moment. A little more"
+            " headroom (a higher limit or a longer lead) clears them."
+        )
     return lines
 
 

@@ -140,6 +140,12 @@ def _rate(text: str) -> tuple[str, float]:
     return stage, float(number) / per
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number above 0, not {text!r}")
+    return int(text)
+
+
 def _cap(text: str) -> tuple[str, int]:
     stage, _, number = text.partition("=")
     if stage not in PROVIDER_LIMITS or not number.isdigit():
@@ -149,7 +155,7 @@ def _cap(text: str) -> tuple[str, int]:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--families", type=int, default=10_000)
+    parser.add_argument("--families", type=_positive, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--lead-hours", type=float, help="default: the template's LeadHours")
     parser.add_argument("--night", type=date.fromisoformat, default=NIGHT)
@@ -158,17 +164,23 @@ def _parser() -> argparse.ArgumentParser:
         type=_rate,
         action="append",
         default=[],
-        help="a provider limit, e.g. painting=20/min; the stage's cap follows it",
+        help="a provider limit, e.g. painting=20/min; its burst and the stage's cap follow",
     )
     parser.add_argument("--cap", type=_cap, action="append", default=[], help="e.g. painting=13")
     return parser
+
+
+def with_rate(limit: ProviderLimit, per_second: float) -> ProviderLimit:
+    """The limit at another rate, its burst scaled alike (a higher tier raises both)."""
+    burst = max(1.0, limit.burst * per_second / limit.per_second)
+    return replace(limit, per_second=per_second, burst=burst)
 
 
 def setup_from(arguments: argparse.Namespace, template: dict) -> Setup:
     setup = from_template(template)
     limits, caps = dict(setup.limits), dict(setup.caps)
     for stage, per_second in arguments.rate:
-        limits[stage] = replace(limits[stage], per_second=per_second)
+        limits[stage] = with_rate(limits[stage], per_second)
         caps[stage] = stage_concurrency(per_second, limits[stage].seconds_per_call)
     caps.update(arguments.cap)
     lead = setup.lead if arguments.lead_hours is None else timedelta(hours=arguments.lead_hours)
