@@ -8,6 +8,7 @@ PYTHON := $(VENV)/bin/python
 BIN    := $(VENV)/bin
 PORT   ?= 3000
 STACK  ?=
+FAMILIES ?= 10000
 TOOLS_ARGS = --port $(PORT) $(if $(STACK),--stack $(STACK)) $(if $(FAMILY),--family $(FAMILY))
 
 export PYTHONPATH := $(CURDIR)/src
@@ -21,7 +22,8 @@ help: ## List the targets and the variables they read
 	echo "  PORT=3000     the local site's port (make run, story, smoke)"; \
 	echo "  CATALOG=path  your own catalog file (make run, seed)"; \
 	echo "  STACK=name    a deployed stack (make story, seed, smoke, logs); default bedtime-stories"; \
-	echo "  GUIDED=1      make deploy asks for every parameter"
+	echo "  GUIDED=1      make deploy asks for every parameter"; \
+	echo "  FAMILIES=n    families in make simulate's night; default 10000"
 
 # --- Set-up (first call only) -------------------------------------------------
 $(VENV)/.local: requirements/*.txt
@@ -89,6 +91,9 @@ security: $(VENV)/.dev $(TOOLS)/.installed ## bandit on src/ (no medium or high)
 
 bench: build ## Measure cold starts, sizes, render time, the local flow and load; print a table
 	@$(PYTHON) -m bedtime.local.bench
+
+simulate: $(VENV)/.local ## Simulate one night for FAMILIES families: queues, caps, rate limits; late and lost
+	@$(PYTHON) -m bedtime.local.simulate --families $(FAMILIES)
 
 # --- AWS ----------------------------------------------------------------------
 build: $(VENV)/.dev ## sam build (no Docker and no local Python 3.13 needed)
@@ -158,6 +163,6 @@ build-WebFunction:
 	PYTHONPATH="$(ARTIFACTS_DIR)" python3 -c 'import sys; from bedtime.site import compile_templates; compile_templates(sys.argv[1])' "$(ARTIFACTS_DIR)/web"
 	$(call compile_bytecode)
 
-.PHONY: help run story seed family smoke new-secret test check lint validate security bench build deploy invoke logs clean \
+.PHONY: help run story seed family smoke new-secret test check lint validate security bench simulate build deploy invoke logs clean \
   build-CreateStoryFunction build-IllustrateFunction build-NarrateFunction build-WebFunction \
   build-FamiliesFunction build-NotifyFunction
