@@ -15,16 +15,21 @@ VARIABLE = "BEDTIME_CLOCK"
 
 
 def now() -> datetime:
-    return datetime.fromtimestamp(timestamp(), UTC)
+    return at(time.time())
 
 
-def timestamp() -> float:
-    real = time.time()
+def at(real: float) -> datetime:
+    """The clock's time at a wall-clock moment (before the clock sped up: the same)."""
+    return datetime.fromtimestamp(timestamp(real), UTC)
+
+
+def timestamp(real: float | None = None) -> float:
+    real = time.time() if real is None else real
     setting = os.environ.get(VARIABLE)
     if not setting:
         return real
     origin, speed = (float(part) for part in setting.split(":"))
-    return origin + (real - origin) * speed
+    return origin + max(0.0, real - origin) * speed + min(0.0, real - origin)
 
 
 def fast_clock(speed: float, origin: float | None = None) -> str:

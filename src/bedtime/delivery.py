@@ -71,7 +71,7 @@ def deliver(
     link = f"{site_url.rstrip('/')}/stories/{story.id}"
     if keys is not None:
         link += f"?t={keys(story.family).story_token(story.id, story.expires_at)}"
-    late = bool(story.deliver_at and now > story.deliver_at + LATE_AFTER)
+    late = is_late(story)
     try:
         postbox.send(letter(story, link, late))
     except Exception:
@@ -79,6 +79,13 @@ def deliver(
         raise
     logger.info("story emailed", story_id=story.id, family=story.family, late=late)
     return True
+
+
+def is_late(story: Story) -> bool:
+    """Ready after its bedtime (a story asked for now has no bedtime, and is never late)."""
+    if not story.deliver_at or not story.ready_at:
+        return False
+    return datetime.fromisoformat(story.ready_at) > story.deliver_at + LATE_AFTER
 
 
 def tonights_story(store: StoryStore, family: str, bedtime: datetime) -> Story | None:

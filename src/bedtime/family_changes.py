@@ -29,8 +29,7 @@ def follow(
         family_id = (new or old).id  # type: ignore[union-attr]  # one of them, as emails changed
         others = [family for family in every_family() if family.id != family_id]
         wanted = families_by_email([*others, *([new] if new else [])])
-        for email in sorted(changed):
-            subscriptions.sync(email, wanted.get(email.strip().lower(), set()))
+        subscriptions.sync({email: wanted.get(email.strip().lower(), set()) for email in changed})
 
 
 def _family(image: dict[str, Any] | None) -> Family | None:

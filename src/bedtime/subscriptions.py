@@ -32,9 +32,13 @@ class EmailSubscriptions:
         self._sns = sns
         self._topic = topic_arn
 
-    def sync(self, email: str, families: set[str]) -> None:
-        """Make `email` receive exactly these families' emails (none: unsubscribe it)."""
-        existing = self._subscription(email)
+    def sync(self, wanted: dict[str, set[str]]) -> None:
+        """Make each address receive exactly its families' emails (none: unsubscribe it)."""
+        existing = self._subscriptions()
+        for email, families in sorted(wanted.items()):
+            self._sync(email, families, existing.get(email.lower()))
+
+    def _sync(self, email: str, families: set[str], existing: str | None) -> None:
         if not families:
             if existing and existing != PENDING:
                 self._sns.unsubscribe(SubscriptionArn=existing)
@@ -57,12 +61,14 @@ class EmailSubscriptions:
             ReturnSubscriptionArn=True,
         )
 
-    def _subscription(self, email: str) -> str | None:
+    def _subscriptions(self) -> dict[str, str]:
+        """Each email address subscribed to the topic, and its subscription's ARN."""
         pages = self._sns.get_paginator("list_subscriptions_by_topic").paginate(
             TopicArn=self._topic
         )
-        for page in pages:
-            for subscription in page["Subscriptions"]:
-                if subscription["Endpoint"].lower() == email.lower():
-                    return str(subscription["SubscriptionArn"])
-        return None
+        return {
+            subscription["Endpoint"].lower(): str(subscription["SubscriptionArn"])
+            for page in pages
+            for subscription in page["Subscriptions"]
+            if subscription["Protocol"] == "email"
+        }

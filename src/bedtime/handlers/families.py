@@ -3,6 +3,8 @@ subscriptions. Partial batch failures are reported, so one bad record is retried
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache, partial
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import (
@@ -15,28 +17,32 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 )
 
 from bedtime import services
+from bedtime.families import Family
 from bedtime.family_changes import follow
 from bedtime.observability import logger
 
 
-def follow_record(record: DynamoDBRecord) -> None:
+def follow_record(record: DynamoDBRecord, every_family: Callable[[], list[Family]]) -> None:
     change = record.raw_event.get("dynamodb", {})
     follow(
         change.get("OldImage"),
         change.get("NewImage"),
         services.family_schedules(),
         services.email_subscriptions(),
-        services.family_store().all,
+        every_family,
     )
 
 
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: Any, context: Any) -> dict:
+    every_family = cache(services.family_store().all)  # read once per batch, if at all
     return dict(
         process_partial_response(
             event=event,
-            record_handler=follow_record,
-            processor=BatchProcessor(event_type=EventType.DynamoDBStreams),
+            record_handler=partial(follow_record, every_family=every_family),
+            processor=BatchProcessor(
+                event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False
+            ),
             context=context,
         )
     )

@@ -52,7 +52,7 @@ def each_message(event: dict, context: Any, work: Callable[[Any], object]) -> di
         process_partial_response(
             event=event,
             record_handler=handle,
-            processor=BatchProcessor(event_type=EventType.SQS),
+            processor=BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False),
             context=context,
         )
     )

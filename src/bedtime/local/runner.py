@@ -180,19 +180,21 @@ class LocalRun:
         )
 
     def keep_schedule(self) -> None:
-        """Fire the families' schedules (kept by FamiliesFunction) on the local clock."""
+        """Fire the families' schedules (kept by FamiliesFunction) on the local clock,
+        which from now on runs `clock_speed` times faster (CLOCK_SPEED)."""
+        if self.clock_speed != 1:
+            os.environ[clock.VARIABLE] = clock.fast_clock(self.clock_speed)
         scheduler = LocalScheduler(
             self._client("scheduler"),
             self.resolver.names["FamilySchedules"],
             self._fire,
             clock.now,
+            lambda moment: clock.at(moment.timestamp()),
         )
         self._spawn(partial(self._every, 1.0, scheduler.tick), "scheduler")
         for entry in self.families:
             family = entry.family
-            self.say(
-                f"Family {family.id}: stories at {family.bedtime:%H:%M} ({family.time_zone.key})"
-            )
+            self.say(f"Family {family.id}: bedtime {family.bedtime:%H:%M} ({family.time_zone.key})")
 
     def stop(self) -> None:
         """Within about a second: the loops see the stop at their next poll (at most a
@@ -257,8 +259,6 @@ class LocalRun:
         os.environ.update(local_environment(chosen_by_user, self.endpoint))
         # Locally, the OpenAI key comes from the environment, not Secrets Manager
         os.environ.pop("OPENAI_API_KEY_SECRET", None)
-        if self.clock_speed != 1:
-            os.environ[clock.VARIABLE] = clock.fast_clock(self.clock_speed)
         services.clear()
 
     def _client(self, service: str) -> Any:

@@ -57,7 +57,8 @@ def read_schedule(described: dict) -> LocalSchedule | None:
 
 class LocalScheduler:
     """Call `tick()` often: each schedule fires every time its cron time has passed since
-    the previous tick (a schedule first seen starts counting from that moment)."""
+    the previous tick; a new or changed schedule counts from when it was made, as
+    EventBridge Scheduler does."""
 
     def __init__(
         self,
@@ -65,32 +66,44 @@ class LocalScheduler:
         group: str,
         fire: Callable[[str, Any], None],
         now: Callable[[], datetime],
+        when: Callable[[datetime], datetime] = lambda moment: moment,
     ) -> None:
+        """`now` is the local clock; `when` turns a wall-clock moment (a schedule's last
+        change, as the endpoint records it) into that clock's time."""
         self._scheduler = scheduler
         self._group = group
         self._fire = fire
         self._now = now
+        self._when = when
         self._checked: dict[str, datetime] = {}
+        self._known: dict[tuple[str, Any], LocalSchedule | None] = {}
 
     def tick(self) -> None:
         now = self._now()
-        for schedule in self._schedules():
-            since = self._checked.get(schedule.name, now)
+        for schedule, changed in self._schedules():
+            since = max(self._checked.get(schedule.name, changed), changed)
             fire = schedule.next_after(since)
             while fire <= now:
                 self._fire(schedule.target_arn, schedule.event(fire))
                 fire = schedule.next_after(fire)
             self._checked[schedule.name] = now
 
-    def _schedules(self) -> list[LocalSchedule]:
-        found = []
+    def _schedules(self) -> list[tuple[LocalSchedule, datetime]]:
+        """Every schedule in the group, and when it last changed (on the local clock);
+        each read again only when it has changed."""
+        known: dict[tuple[str, Any], LocalSchedule | None] = {}
         pages = self._scheduler.get_paginator("list_schedules").paginate(GroupName=self._group)
         for page in pages:
             for summary in page["Schedules"]:
-                described = self._scheduler.get_schedule(
-                    Name=summary["Name"], GroupName=self._group
-                )
-                schedule = read_schedule(described)
-                if schedule:
-                    found.append(schedule)
-        return found
+                version = (summary["Name"], summary.get("LastModificationDate"))
+                if version not in self._known:
+                    self._known[version] = read_schedule(
+                        self._scheduler.get_schedule(Name=summary["Name"], GroupName=self._group)
+                    )
+                known[version] = self._known[version]
+        self._known = known
+        return [
+            (schedule, self._when(changed) if changed else self._now())
+            for (_, changed), schedule in known.items()
+            if schedule
+        ]

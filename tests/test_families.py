@@ -1,0 +1,382 @@
+"""Many families on one deployment: the catalog file, the Families table, schedules and
+email subscriptions that follow each family, one email per family per night to its own
+addresses only, throttles that wait their turn, and no family reading another's."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import boto3
+import pytest
+
+from bedtime import services
+from bedtime.access import SESSION_COOKIE
+from bedtime.catalog import CatalogError
+from bedtime.delivery import Letter, deliver
+from bedtime.families import Family, family_from
+from bedtime.family_changes import follow
+from bedtime.family_file import parse_families
+from bedtime.handlers import create_story, illustrate, web
+from bedtime.handlers.queue import backoff_seconds
+from bedtime.local.function_url import function_url_event
+from bedtime.providers import ProviderError
+from bedtime.stories import Medium
+from bedtime.story_store import story_item
+from helpers import emails, sample_event, story_record
+
+HOME = Family("home", ZoneInfo("Europe/London"), emails=("parent@example.com",))
+PAIR = [
+    {"name": "Pip", "description": "a small brave hedgehog"},
+    {"name": "Luna", "description": "a wise old owl"},
+]
+SCENE = [{"name": "Moonlit Bay", "description": "a calm beach"}]
+FILE = {
+    "families": [
+        {
+            "id": "nan",
+            "name": "Nan's",
+            "timeZone": "Europe/Madrid",
+            "bedtime": "20:00",
+            "listenerAge": 6,
+            "emails": ["nan@example.com", "shared@example.com"],
+            "characters": PAIR,
+            "scenes": SCENE,
+        },
+        {
+            "id": "leo",
+            "timeZone": "America/Chicago",
+            "bedtime": "19:00",
+            "emails": ["leo@example.com", "shared@example.com"],
+            "characters": PAIR,  # the same names as Nan's: the families stay apart
+            "scenes": SCENE,
+        },
+    ]
+}
+
+
+# --- the catalog file ---------------------------------------------------------------
+def test_a_file_of_families_gives_each_its_own_settings_and_catalog() -> None:
+    nan, leo = parse_families(FILE, HOME)
+    assert (nan.family.id, nan.family.time_zone.key, nan.family.listener_age) == (
+        "nan",
+        "Europe/Madrid",
+        6,
+    )
+    assert nan.family.bedtime.strftime("%H:%M") == "20:00"
+    assert leo.family.name == "leo" and leo.family.listener_age == HOME.listener_age
+    assert [c.name for c in leo.catalog.characters] == ["Pip", "Luna"]
+
+
+def test_a_one_family_file_is_the_home_family_as_the_deployment_sets_it_up() -> None:
+    [home] = parse_families({"characters": PAIR, "scenes": SCENE}, HOME)
+    assert home.family == HOME
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"id": "Nan!"}, 'families[0]: "id" must be'),
+        ({"timeZone": "Mars/Base"}, "\"timeZone\" 'Mars/Base' is not an IANA time zone"),
+        ({"bedtime": "7pm"}, "\"bedtime\" '7pm' is not a time"),
+        ({"listenerAge": 12}, '"listenerAge" must be a number from 3 to 8'),
+        ({"emails": ["not an address"]}, "is not an email address"),
+        ({"language": "xx"}, "\"language\" 'xx' is not one of"),
+        ({"characters": PAIR[:1]}, 'families[0]: "characters" must be a list of at least 2'),
+    ],
+)
+def test_a_bad_family_is_refused_with_where_and_what(change, message) -> None:
+    bad = {"families": [{**FILE["families"][0], **change}, FILE["families"][1]]}
+    with pytest.raises(CatalogError) as error:
+        parse_families(bad, HOME)
+    assert message in str(error.value)
+
+
+def test_two_families_with_one_id_are_refused() -> None:
+    twice = {"families": [FILE["families"][0], {**FILE["families"][1], "id": "nan"}]}
+    with pytest.raises(CatalogError, match='the id "nan" appears twice'):
+        parse_families(twice, HOME)
+
+
+def test_saving_a_family_keeps_its_reader_secret(aws) -> None:
+    nan = parse_families(FILE, HOME)[0].family
+    keys = services.reader_secrets().ensure("nan")
+    services.family_store().save(nan)
+    services.family_store().save(replace(nan, bedtime=nan.bedtime.replace(hour=21)))
+    services.clear()
+    assert services.reader_secrets().keys("nan").feed_token() == keys.feed_token()
+    assert services.family_store().get("nan").bedtime.hour == 21
+
+
+# --- schedules and subscriptions follow the family --------------------------------
+def image(family: Family) -> dict:
+    """The family's item as the Families stream shows it."""
+    services.family_store().save(family)
+    item = services.client("dynamodb").get_item(
+        TableName=services.settings().families_table, Key={"id": {"S": family.id}}
+    )["Item"]
+    return item
+
+
+def schedules(aws) -> dict[str, dict]:
+    scheduler = services.client("scheduler")
+    group = aws.resolver.names["FamilySchedules"]
+    return {
+        s["Name"]: scheduler.get_schedule(Name=s["Name"], GroupName=group)
+        for s in scheduler.list_schedules(GroupName=group)["Schedules"]
+    }
+
+
+def apply(old: dict | None, new: dict | None) -> None:
+    follow(
+        old,
+        new,
+        services.family_schedules(),
+        services.email_subscriptions(),
+        services.family_store().all,
+    )
+
+
+def test_a_family_added_moved_and_removed_takes_its_schedules_along(aws) -> None:
+    nan = parse_families(FILE, HOME)[0].family
+    added = image(nan)
+    apply(None, added)
+    made = schedules(aws)
+    assert made["nan-deliver"]["ScheduleExpression"] == "cron(0 20 * * ? *)"
+    assert made["nan-make"]["ScheduleExpression"] == "cron(0 17 * * ? *)"  # 3 h ahead
+    assert made["nan-make"]["ScheduleExpressionTimezone"] == "Europe/Madrid"
+    target = made["nan-make"]["Target"]
+    assert target["Arn"].endswith(":WritingQueue")
+    assert json.loads(target["Input"].replace("<aws.scheduler.scheduled-time>", "t")) == {
+        "trigger": "schedule",
+        "family": "nan",
+        "scheduledTime": "t",
+    }
+    later = image(replace(nan, bedtime=nan.bedtime.replace(hour=19, minute=30)))
+    apply(added, later)
+    assert schedules(aws)["nan-deliver"]["ScheduleExpression"] == "cron(30 19 * * ? *)"
+    apply(later, None)
+    assert schedules(aws) == {}
+
+
+def email_filters(aws) -> dict[str, dict]:
+    sns = services.client("sns")
+    found = {}
+    for s in sns.list_subscriptions_by_topic(TopicArn=aws.resolver.names["StoryTopic"])[
+        "Subscriptions"
+    ]:
+        if s["Protocol"] == "email":
+            attributes = sns.get_subscription_attributes(SubscriptionArn=s["SubscriptionArn"])
+            found[s["Endpoint"]] = json.loads(attributes["Attributes"]["FilterPolicy"])
+    return found
+
+
+def test_an_address_shared_by_two_families_hears_both_and_only_them(aws) -> None:
+    nan, leo = (entry.family for entry in parse_families(FILE, HOME))
+    apply(None, image(nan))
+    apply(None, image(leo))
+    filters = email_filters(aws)
+    assert filters["shared@example.com"] == {"family": ["leo", "nan"]}
+    assert filters["nan@example.com"] == {"family": ["nan"]}
+    services.family_store().remove("leo")
+    apply(image(leo), None)
+    assert email_filters(aws)["shared@example.com"] == {"family": ["nan"]}
+
+
+def test_a_familys_email_reaches_its_own_addresses_only(aws) -> None:
+    """SNS applies each address's filter policy (moto does too, for SQS endpoints): the
+    same policies, on queues standing in for the two families' inboxes."""
+    sns, sqs = boto3.client("sns"), boto3.client("sqs")
+    topic = aws.resolver.names["StoryTopic"]
+    inboxes = {}
+    for family in ("nan", "leo"):
+        url = sqs.create_queue(QueueName=f"inbox-{family}")["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
+        sns.subscribe(
+            TopicArn=topic,
+            Protocol="sqs",
+            Endpoint=arn["Attributes"]["QueueArn"],
+            Attributes={"FilterPolicy": json.dumps({"family": [family]})},
+        )
+        inboxes[family] = url
+    services.postbox().send(Letter("nan", "Tonight's bedtime story is ready", "for Nan"))
+    got = {
+        family: sqs.receive_message(QueueUrl=url).get("Messages", [])
+        for family, url in inboxes.items()
+    }
+    assert len(got["nan"]) == 1 and got["leo"] == []
+
+
+# --- delivery at bedtime ----------------------------------------------------------
+def made_for_bedtime(bedtime: datetime, ready: bool) -> None:
+    store = services.story_store()
+    store.add(replace(story_record("TmFuU3RvcnlPZlRvbmlnaHQx"), family="nan", deliver_at=bedtime))
+    if ready:
+        for medium in ("image", "audio"):
+            store.finish_medium("TmFuU3RvcnlPZlRvbmlnaHQx", medium, Medium("done", key="k"))
+        store.claim_ready("TmFuU3RvcnlPZlRvbmlnaHQx", bedtime)
+
+
+def send(now: datetime) -> bool:
+    story = services.story_store().get("TmFuU3RvcnlPZlRvbmlnaHQx")
+    return deliver(
+        story,
+        "https://site/",
+        services.reader_secrets().ensure,
+        services.story_store(),
+        services.postbox(),
+        now,
+    )
+
+
+def test_a_story_ready_before_bedtime_waits_for_it_then_goes_once(aws) -> None:
+    bedtime = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
+    made_for_bedtime(bedtime, ready=True)
+    assert not send(bedtime - timedelta(hours=2))  # ready early: kept for bedtime
+    assert send(bedtime) and not send(bedtime + timedelta(minutes=1))
+    [email] = emails()
+    assert email.family == "nan" and not email.late
+
+
+def test_a_story_late_for_bedtime_goes_the_moment_it_is_ready_and_says_so(aws) -> None:
+    bedtime = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
+    made_for_bedtime(bedtime, ready=False)
+    assert not send(bedtime)  # not ready at bedtime: nothing yet
+    store = services.story_store()
+    for medium in ("image", "audio"):
+        store.finish_medium("TmFuU3RvcnlPZlRvbmlnaHQx", medium, Medium("done", key="k"))
+    store.claim_ready("TmFuU3RvcnlPZlRvbmlnaHQx", bedtime + timedelta(minutes=40))
+    assert send(bedtime + timedelta(minutes=40))
+    [email] = emails()
+    assert email.late and "a little late tonight" in email.body
+
+
+# --- throttles wait their turn ------------------------------------------------------
+class Throttled:
+    """A painter or writer whose provider refuses the first `times` calls for its rate."""
+
+    name, model = "throttled", "t"
+
+    def __init__(self, times: int, then) -> None:
+        self.times, self.then, self.calls = times, then, 0
+
+    def _next(self, brief):
+        self.calls += 1
+        if self.calls <= self.times:
+            raise ProviderError("429 Too Many Requests", throttled=True)
+        return self.then(brief)
+
+    paint = write = _next
+
+
+def queued(queue: str, body: dict) -> dict:
+    """The message as Lambda's SQS event source mapping hands it over."""
+    sqs = services.client("sqs")
+    url = services.settings().queue_url(f"arn:aws:sqs:us-east-1:123456789012:{queue}")
+    sqs.send_message(QueueUrl=url, MessageBody=json.dumps(body))
+    [message] = sqs.receive_message(QueueUrl=url, AttributeNames=["All"])["Messages"]
+    event = sample_event("painting-queue.json")
+    record = event["Records"][0]
+    record.update(
+        messageId=message["MessageId"],
+        receiptHandle=message["ReceiptHandle"],
+        body=message["Body"],
+        attributes=message["Attributes"],
+        eventSourceARN=f"arn:aws:sqs:us-east-1:123456789012:{queue}",
+    )
+    return event
+
+
+def test_a_throttled_picture_goes_back_to_its_queue_never_failed(
+    aws, lambda_context, monkeypatch
+) -> None:
+    services.story_store().add(story_record("UXVldWVkU3RvcnkxMjM0NTY"))
+    created = sample_event("story-created.json")
+    created["detail"]["storyId"] = "UXVldWVkU3RvcnkxMjM0NTY"
+    painter = Throttled(2, lambda brief: b"\x89PNG\r\n\x1a\n")
+    monkeypatch.setattr(illustrate, "painter", lambda settings, budget: painter)
+    for attempt in (1, 2):
+        result = illustrate.handler(queued("PaintingQueue", created), lambda_context)
+        assert len(result["batchItemFailures"]) == 1, attempt
+        assert services.story_store().get("UXVldWVkU3RvcnkxMjM0NTY").image.status == "pending"
+    result = illustrate.handler(queued("PaintingQueue", created), lambda_context)
+    assert result == {"batchItemFailures": []}
+    assert services.story_store().get("UXVldWVkU3RvcnkxMjM0NTY").image.status == "done"
+
+
+def test_a_throttled_writer_puts_tonights_story_back_in_the_queue(
+    aws, lambda_context, monkeypatch
+) -> None:
+    from bedtime.catalog import load_catalog
+    from bedtime.providers.offline.story import OfflineStoryWriter
+
+    services.catalog_store().replace("home", load_catalog())
+    writer = Throttled(1, OfflineStoryWriter().write)
+    monkeypatch.setattr(create_story, "story_writer", lambda settings, budget: writer)
+    event = json.loads(sample_event("writing-queue.json")["Records"][0]["body"])
+    first = create_story.handler(queued("WritingQueue", event), lambda_context)
+    assert len(first["batchItemFailures"]) == 1
+    assert services.story_store().recent() == []  # not written offline: it waits
+    again = create_story.handler(queued("WritingQueue", event), lambda_context)
+    assert again == {"batchItemFailures": []}
+    [story] = services.story_store().recent()
+    assert story.provider == "throttled"
+
+
+def test_backoff_grows_and_has_a_ceiling() -> None:
+    import random
+
+    rng = random.Random(1)
+    waits = [backoff_seconds(count, rng) for count in range(1, 10)]
+    assert waits[0] < waits[2] < waits[4]
+    assert max(waits) <= 900 * 1.2 and min(waits) >= 30 * 0.8
+
+
+# --- no family reads another's ---------------------------------------------------
+def cookie_for(family: str) -> dict[str, str]:
+    keys = services.reader_secrets().ensure(family)
+    now = int(time.time())
+    return {"cookie": f"{SESSION_COOKIE}={keys.session_cookie(now, now + 3600)}"}
+
+
+def get(path: str, headers: dict[str, str], context) -> dict:
+    return web.handler(
+        function_url_event("GET", path, headers, b"", "example.test", "1.2.3.4"), context
+    )
+
+
+def test_one_familys_link_cookie_or_feed_never_opens_anothers(aws, lambda_context) -> None:
+    nan_story = replace(story_record("TmFuc1N0b3J5MTIzNDU2Nzg"), family="nan")
+    leo_story = replace(story_record("TGVvc1N0b3J5MTIzNDU2Nzg"), family="leo")
+    for story in (nan_story, leo_story):  # the same characters, the same title
+        services.client("dynamodb").put_item(
+            TableName=services.settings().stories_table, Item=story_item(story)
+        )
+    nan = cookie_for("nan")
+    assert get(f"/stories/{nan_story.id}", nan, lambda_context)["statusCode"] == 200
+    assert get(f"/stories/{leo_story.id}", nan, lambda_context)["statusCode"] == 404
+    home = get("/", nan, lambda_context)["body"]
+    assert nan_story.id in home and leo_story.id not in home
+    nan_token = (
+        services.reader_secrets().keys("nan").story_token(leo_story.id, leo_story.expires_at)
+    )
+    assert get(f"/stories/{leo_story.id}?t={nan_token}", {}, lambda_context)["statusCode"] == 401
+    nan_feed = services.reader_secrets().keys("nan").feed_token()
+    theirs = get(f"/feed.xml?feed={nan_feed}&family=leo", {}, lambda_context)
+    assert theirs["statusCode"] == 401
+    ours = get(f"/feed.xml?feed={nan_feed}&family=nan", {}, lambda_context)
+    assert ours["statusCode"] == 200 and leo_story.id not in ours["body"]
+
+
+def test_a_family_from_its_table_item() -> None:
+    item = {
+        "id": {"S": "nan"},
+        "time_zone": {"S": "Europe/Madrid"},
+        "bedtime": {"S": "20:00"},
+        "emails": {"L": [{"S": "nan@example.com"}]},
+    }
+    family = family_from(item)
+    assert (family.id, family.bedtime.hour, family.emails) == ("nan", 20, ("nan@example.com",))

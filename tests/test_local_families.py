@@ -1,0 +1,139 @@
+"""Families through the real local stack: each family's schedule makes its story ahead
+and delivers it at its own bedtime, on a clock run fast; and the stories survive a
+restart of `make run`."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bedtime.local.endpoint import local_client
+from bedtime.local.runner import LocalRun
+from bedtime.story_store import StoryStore
+from bedtime.tools.links import story_link
+
+pytestmark = pytest.mark.slow
+
+SPEED = 300  # five simulated minutes a real second: a night in under five real minutes
+# With a lead of an hour, the first stories are made an hour (twelve real seconds) after
+# the clock speeds up, and delivered an hour later.
+FIRST_BEDTIME = timedelta(hours=2)
+FAMILIES = 50
+ZONES = [
+    "Europe/London",
+    "Europe/Madrid",
+    "America/New_York",
+    "America/Chicago",
+    "America/Sao_Paulo",
+    "Asia/Kolkata",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "Africa/Nairobi",
+    "Pacific/Auckland",
+]
+PAIR = [
+    {"name": "Pip", "description": "a small brave hedgehog"},
+    {"name": "Luna", "description": "a wise old owl"},
+]
+
+
+def bedtime_in(zone: str, after: timedelta) -> str:
+    """A bedtime (HH:MM, local) this long after now, to the next whole minute."""
+    local = (datetime.now(UTC) + after).astimezone(ZoneInfo(zone))
+    return (local + timedelta(minutes=1)).strftime("%H:%M")
+
+
+def families_file(path: Path, count: int, after: timedelta, spread: timedelta) -> Path:
+    families = [
+        {
+            "id": f"family-{index}",
+            "timeZone": ZONES[index % len(ZONES)],
+            "bedtime": bedtime_in(ZONES[index % len(ZONES)], after + spread * index),
+            "emails": [f"parent{index}@example.com"],
+            "characters": PAIR,
+            "scenes": [{"name": "Moonlit Bay", "description": "a calm beach"}],
+        }
+        for index in range(count)
+    ]
+    path.write_text(json.dumps({"families": families}))
+    return path
+
+
+def fast_run(tmp_path: Path, catalog: Path) -> LocalRun:
+    return LocalRun(
+        catalog=catalog,
+        port=0,
+        state_dir=tmp_path / ".local",
+        parameters={"LeadHours": "1", "StoryMinutes": "2"},
+        say=lambda _: None,
+        clock_speed=SPEED,
+    )
+
+
+def test_two_families_get_their_own_story_at_their_own_bedtime(tmp_path) -> None:
+    catalog = families_file(tmp_path / "families.json", 2, FIRST_BEDTIME, timedelta(minutes=40))
+    run = fast_run(tmp_path, catalog)
+    run.start()
+    run.keep_schedule()
+    try:
+        emails = run.wait_for_ready(2, timeout=90)
+    finally:
+        run.stop()
+    assert sorted(email["family"] for email in emails) == ["family-0", "family-1"]
+    assert emails[0]["family"] == "family-0"  # the earlier bedtime first
+    stories = {email["storyId"] for email in emails}
+    assert len(stories) == 2
+    for family in ("family-0", "family-1"):
+        [filed] = (tmp_path / ".local" / "outbox" / family).glob("*.txt")
+        text = filed.read_text()
+        index = family.split("-")[1]
+        assert text.startswith(f"To: parent{index}@example.com\n")
+        other = "parent1" if index == "0" else "parent0"
+        assert other not in text
+
+
+def test_fifty_families_through_the_local_stack_fifty_stories_fifty_emails_none_lost(
+    tmp_path,
+) -> None:
+    catalog = families_file(tmp_path / "families.json", FAMILIES, FIRST_BEDTIME, timedelta(0))
+    run = fast_run(tmp_path, catalog)
+    run.start()
+    run.keep_schedule()
+    try:
+        emails = run.wait_for_ready(FAMILIES, timeout=240)
+        time.sleep(1)  # nothing more may come: exactly one email a family
+        emails = list(run.ready)
+        store = StoryStore(local_client("dynamodb", run.endpoint), "StoriesTable")
+        stories = [store.get(email["storyId"]) for email in emails]
+    finally:
+        run.stop()
+    assert len(emails) == FAMILIES
+    assert sorted(e["family"] for e in emails) == sorted(f"family-{i}" for i in range(FAMILIES))
+    assert all(s.image.status == s.audio.status == "done" for s in stories)
+    assert len({s.id for s in stories}) == FAMILIES
+
+
+def test_stories_and_families_survive_a_restart(tmp_path) -> None:
+    catalog = families_file(tmp_path / "families.json", 1, timedelta(hours=9), timedelta(0))
+    first = fast_run(tmp_path, catalog)
+    first.start()
+    try:
+        story = first.request_story(family="family-0")
+        first.wait_for_ready(1, timeout=60)
+    finally:
+        first.stop()
+    second = fast_run(tmp_path, catalog)
+    second.start()
+    try:
+        link = story_link(second.target(), story["storyId"])
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        with opener.open(link, timeout=10) as page:
+            assert page.status == 200 and story["title"].split()[0] in page.read().decode()
+    finally:
+        second.stop()
