@@ -341,7 +341,9 @@ class LocalRun:
             self._spawn(partial(self._every, 0.25, pump), source.function)
         for rule in self.stack.rules:
             if rule.queue_url:
-                self._spawn(partial(self._deliver, rule), rule.name)
+                self._spawn(
+                    partial(self._drain, rule.queue_url, partial(self._deliver, rule)), rule.name
+                )
         for queue in queue_sources(self.template, self.resolver):
             consumer = QueueConsumer(
                 self._client("sqs"),
@@ -353,8 +355,8 @@ class LocalRun:
                 self._loop_error,
             )
             self._spawn(partial(consumer.poll, self._stopping), queue.queue)
-        self._spawn(self._listen_for_requests, "make-story")
-        self._spawn(self._read_outbox, "outbox")
+        self._spawn(partial(self._drain, self.control_queue, self._asked_for), "make-story")
+        self._spawn(partial(self._drain, self.outbox_queue, self._show_email), "outbox")
 
     def _spawn(self, target: Callable[[], None], name: str) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)
@@ -454,31 +456,22 @@ class LocalRun:
         self.timeline.record(Stage(self.pipe.name, story_id, now, now, "sent"))
 
     # --- rules to functions: bus → SQS (moto matches the pattern) → invoke ---
-    def _deliver(self, rule: Rule) -> None:
+    def _deliver(self, rule: Rule, message: dict) -> None:
+        event = json.loads(message["Body"])
+        self._invoke_async(rule.target, event, event.get("detail", {}).get("storyId"))
+
+    def _drain(self, queue_url: str, handle: Callable[[dict], None]) -> None:
+        """Take each message off a queue of the local run's own, and handle it."""
         sqs = self._client("sqs")
         while not self._stopping.is_set():
             messages = sqs.receive_message(
-                QueueUrl=rule.queue_url, WaitTimeSeconds=1, MaxNumberOfMessages=10
+                QueueUrl=queue_url, WaitTimeSeconds=1, MaxNumberOfMessages=10
             ).get("Messages", [])
             for message in messages:
-                event = json.loads(message["Body"])
-                sqs.delete_message(QueueUrl=rule.queue_url, ReceiptHandle=message["ReceiptHandle"])
-                story_id = event.get("detail", {}).get("storyId")
-                self._invoke_async(rule.target, event, story_id)
+                sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+                handle(message)
 
     # --- the families' emails -------------------------------------------------
-    def _read_outbox(self) -> None:
-        sqs = self._client("sqs")
-        while not self._stopping.is_set():
-            messages = sqs.receive_message(
-                QueueUrl=self.outbox_queue, WaitTimeSeconds=1, MaxNumberOfMessages=10
-            ).get("Messages", [])
-            for message in messages:
-                sqs.delete_message(
-                    QueueUrl=self.outbox_queue, ReceiptHandle=message["ReceiptHandle"]
-                )
-                self._show_email(message)
-
     def _show_email(self, message: dict) -> None:
         families = FamilyStore(self._client("dynamodb"), self.resolver.names["FamiliesTable"])
         addresses = {family.id: family.emails for family in families.all()}
@@ -500,17 +493,9 @@ class LocalRun:
             self._ready_changed.notify_all()
 
     # --- `make story` -------------------------------------------------------
-    def _listen_for_requests(self) -> None:
-        sqs = self._client("sqs")
-        while not self._stopping.is_set():
-            for message in sqs.receive_message(QueueUrl=self.control_queue, WaitTimeSeconds=1).get(
-                "Messages", []
-            ):
-                sqs.delete_message(
-                    QueueUrl=self.control_queue, ReceiptHandle=message["ReceiptHandle"]
-                )
-                self.say("A story was asked for (make story)")
-                self._invoke_async("CreateStoryFunction", json.loads(message["Body"]))
+    def _asked_for(self, message: dict) -> None:
+        self.say("A story was asked for (make story)")
+        self._invoke_async("CreateStoryFunction", json.loads(message["Body"]))
 
     # --- the web function behind its function URL ----------------------------
     def _serve_web(self, event: dict) -> dict:

@@ -76,12 +76,12 @@ class LocalScheduler:
         self._now = now
         self._when = when
         self._checked: dict[str, datetime] = {}
-        self._known: dict[tuple[str, Any], LocalSchedule | None] = {}
+        self._known: dict[tuple[str, Any], tuple[LocalSchedule | None, datetime]] = {}
 
     def tick(self) -> None:
         now = self._now()
-        for schedule, changed in self._schedules():
-            since = max(self._checked.get(schedule.name, changed), changed)
+        for schedule, standing in self._schedules():
+            since = max(self._checked.get(schedule.name, standing), standing)
             fire = schedule.next_after(since)
             while fire <= now:
                 self._fire(schedule.target_arn, schedule.event(fire))
@@ -89,21 +89,21 @@ class LocalScheduler:
             self._checked[schedule.name] = now
 
     def _schedules(self) -> list[tuple[LocalSchedule, datetime]]:
-        """Every schedule in the group, and when it last changed (on the local clock);
-        each read again only when it has changed."""
-        known: dict[tuple[str, Any], LocalSchedule | None] = {}
+        """Every schedule in the group, and since when it has stood as it is (its last
+        change on the local clock, or when first seen); each read again only when it
+        has changed."""
+        known: dict[tuple[str, Any], tuple[LocalSchedule | None, datetime]] = {}
         pages = self._scheduler.get_paginator("list_schedules").paginate(GroupName=self._group)
         for page in pages:
             for summary in page["Schedules"]:
-                version = (summary["Name"], summary.get("LastModificationDate"))
+                changed = summary.get("LastModificationDate")
+                version = (summary["Name"], changed)
                 if version not in self._known:
-                    self._known[version] = read_schedule(
-                        self._scheduler.get_schedule(Name=summary["Name"], GroupName=self._group)
+                    described = self._scheduler.get_schedule(
+                        Name=summary["Name"], GroupName=self._group
                     )
+                    since = self._when(changed) if changed else self._now()
+                    self._known[version] = (read_schedule(described), since)
                 known[version] = self._known[version]
         self._known = known
-        return [
-            (schedule, self._when(changed) if changed else self._now())
-            for (_, changed), schedule in known.items()
-            if schedule
-        ]
+        return [(schedule, since) for schedule, since in known.values() if schedule]

@@ -46,7 +46,7 @@ class Template:
     @property
     def id(self) -> str:
         """Stable while the template's words stay the same."""
-        return f"{self.pool}-{hashlib.sha1(self.text.encode()).hexdigest()[:6]}"  # noqa: S324
+        return f"{self.pool}-{hashlib.sha256(self.text.encode()).hexdigest()[:6]}"
 
     def slots(self) -> set[str]:
         return set(_SLOT.findall(self.text))

@@ -419,7 +419,7 @@ class _Teller:
         plain = text
         for name in self.names:
             plain = plain.replace(name, "·")
-        variant = hashlib.sha1(plain.casefold().encode()).hexdigest()[:4]  # noqa: S324
+        variant = hashlib.sha256(plain.casefold().encode()).hexdigest()[:4]
         motif = f"{tpl.id}.{variant}"
         content = frozenset(_content(text))
         return Line(text, tpl, frozenset(tags), motif, end, sounds, syllables(text), order, content)
