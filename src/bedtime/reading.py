@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from bedtime.access import SESSION_COOKIE, Keys, session_family
-from bedtime.canon import rating_of
 from bedtime.http import BadRequest, Request, Response, cookie
 from bedtime.readers import HOME, ReaderSecrets
 from bedtime.site import Site
@@ -153,6 +152,8 @@ class ReadingSite:
         story = self._site.live_story(story_id, self._clock())
         if story.family != reader.family:
             raise StoryNotFound(story_id)
+        from bedtime.canon import rating_of  # only a rating needs the story book
+
         rating = rating_of(request.form().get("rating", ""))
         if rating is None:
             raise BadRequest("a rating is loved or not")

@@ -101,7 +101,7 @@ def site() -> Site:
     from bedtime.site import Site
 
     s = settings()
-    return Site(story_store(), media_store(), canon_store(), s.time_zone, s.story_language)
+    return Site(story_store(), media_store(), canon_store, s.time_zone, s.story_language)
 
 
 @cache

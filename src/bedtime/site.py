@@ -4,19 +4,22 @@ in web/ (precompiled into web/compiled/ by the build, so a cold start compiles n
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, ModuleLoader, StrictUndefined, select_autoescape
 
 from bedtime.access import Keys
-from bedtime.canon import CanonStore, Rating
+
+if TYPE_CHECKING:  # the story page needs no story book: it is read for the home page only
+    from bedtime.canon import CanonStore, Rating
 from bedtime.media import MediaStore
 from bedtime.speech import NARRATION_WORDS_PER_MINUTE, spoken_lines
 from bedtime.stories import Story, StoryExpired, StoryNotFound
@@ -88,7 +91,7 @@ class Site:
         self,
         store: StoryStore,
         media: MediaStore,
-        canon: CanonStore,
+        canon: Callable[[], CanonStore],
         zone: ZoneInfo,
         language: str = "en",
         web_root: Path = WEB_ROOT,
@@ -149,7 +152,7 @@ class Site:
         today = datetime.fromtimestamp(now, self._zone).date()
         tonight = next((s for s in stories if s.night == today), None)
         others = [s for s in stories if s is not tonight]
-        loved, not_for_us = self._canon.counts(family)
+        loved, not_for_us = self._canon().counts(family)
         return self._render(
             "home.html",
             tonight=self._view(tonight) if tonight else None,
@@ -161,7 +164,7 @@ class Site:
 
     def rate(self, story: Story, rating: Rating) -> None:
         self._store.rate(story.id, rating)
-        self._canon.rate(story, rating)
+        self._canon().rate(story, rating)
 
     def story_page(self, story: Story, now: float) -> str:
         return self._render("story.html", view=self._view(story))
