@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import pronouncing
 
@@ -43,7 +43,7 @@ class Template:
     scenes: tuple[str, ...] = ()  # empty: any scene
     deed: str = ""
 
-    @property
+    @cached_property
     def id(self) -> str:
         """Stable while the template's words stay the same."""
         return f"{self.pool}-{hashlib.sha1(self.text.encode()).hexdigest()[:6]}"  # noqa: S324

@@ -6,14 +6,17 @@ kind does and showing what they wear or carry; then the last, shorter stanzas wi
 down and the story ends in sleep. Lines come from templates (vocabulary.py) filled
 for tonight's characters and scene; two lines whose last words rhyme make a couplet.
 The canon's last nights say which titles and lines to leave alone tonight: a draft's
-motifs are its title template's id and each line's template id with the variant it
-took ("sky-1a2b3c.9f0e"), stable while the template's words stay the same.
+motifs are its title template's id and each line's template id with an id of the line's
+own words, names set aside ("sky-1a2b3c.9f0e7d"), stable while the words stay the same.
+Tonight leaves alone last night's lines and any line told on two of the last four
+nights, so no line comes in more than two of any five nights.
 """
 
 from __future__ import annotations
 
 import hashlib
 import random
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -59,7 +62,10 @@ _MIDDLE = Level(Style(rich=False, optional=0.5), (6, 9))
 _BIG = Level(Style(rich=True, optional=1.0), (7, 10))
 LEVELS = {3: _SMALL, 4: _SMALL, 5: _MIDDLE, 6: _MIDDLE, 7: _BIG, 8: _BIG}
 THEMES = ("explore", "sky", "explore", "friends", "explore", "games", "explore", "questions")
-RECENT_NIGHTS = 2  # a line of these nights is not used again tonight if there is another
+REMEMBERED_NIGHTS = 4  # with tonight, the five nights in which a line may come twice
+_TOLD_AGO = (60.0, 20.0, 12.0, 6.0)  # a line told 1, 2, 3 or 4 nights ago
+_TOLD_TWICE = 400.0  # a line told on two of the remembered nights
+_FAMILY_AGO = (6.0, 3.0, 2.0, 1.0)  # a line of a family told 1, 2, 3 or 4 nights ago
 VARIANTS = 4  # at most this many ways to make each template's choices
 _FIRSTS_TRIED = 40  # the cheapest first lines tried for a couplet
 _PER_CHARACTER = {"intro", "kind", "rest"}
@@ -71,6 +77,7 @@ _STALE = 50.0  # a couplet this costly repeats one of the last nights' lines
 _THEME_ORDER = tuple(dict.fromkeys(THEMES))
 _COMMON = {"then", "with", "that", "they", "were", "what", "from", "soft", "softly"}
 _SHARED = {"scene", "sleep", "who:0", "who:1"}
+_SAID = re.compile(r"[\w·']+")  # a line's words, as the variety measures read them
 
 
 class OfflineStoryWriter:
@@ -113,28 +120,41 @@ Couplet = tuple[Line, Line]
 
 @dataclass(frozen=True)
 class _Memory:
-    """What the last nights used: their lines, their line families and their titles."""
+    """What the last nights used: each line (by its words, names set aside) and each
+    line family (template), night by night, newest first; and their titles."""
 
-    recent: frozenset[str]
-    older: frozenset[str]
+    lines: tuple[frozenset[str], ...]
+    families: tuple[frozenset[str], ...]
     titles: frozenset[str]
 
     @classmethod
     def of(cls, canon: Sequence[PastNight]) -> _Memory:
-        def motifs(nights: Iterable[PastNight]) -> frozenset[str]:
-            found = {m for night in nights for m in night.motifs}
-            return frozenset(found | {m.split(".")[0] for m in found})
-
+        nights = [night.motifs for night in canon[:REMEMBERED_NIGHTS]]
         return cls(
-            recent=motifs(canon[:RECENT_NIGHTS]),
-            older=motifs(canon[RECENT_NIGHTS:]),
+            lines=tuple(frozenset(_said(m) for m in motifs) for motifs in nights),
+            families=tuple(frozenset(m.split(".")[0] for m in motifs) for motifs in nights),
             titles=frozenset(night.title.casefold() for night in canon),
         )
 
+    def nights_with(self, motif: str) -> int:
+        """How many of the remembered nights told this very line."""
+        said = _said(motif)
+        return sum(said in night for night in self.lines)
+
     def cost(self, motif: str) -> float:
-        family = motif.split(".")[0]
-        cost = 50.0 * (motif in self.recent) + 10.0 * (family in self.recent)
-        return cost + 3.0 * (motif in self.older) + 1.0 * (family in self.older)
+        """More for a line told lately: most for last night's, or one told twice already
+        (tonight would make three in five nights); a little for its family."""
+        said, family = _said(motif), motif.split(".")[0]
+        told = [i for i, night in enumerate(self.lines) if said in night]
+        cost = _TOLD_TWICE if len(told) >= 2 else sum(_TOLD_AGO[i] for i in told)
+        return cost + sum(
+            _FAMILY_AGO[i] for i, night in enumerate(self.families) if family in night
+        )
+
+
+def _said(motif: str) -> str:
+    """The part of a motif that names a line's words: the same whichever template."""
+    return motif.partition(".")[2] or motif
 
 
 @cache
@@ -152,7 +172,9 @@ class _Teller:
         self.scene = vocab.SCENES[self.kind]
         self.where = {"scene": brief.scene.name, "place": place(brief.scene)}
         self.memory = _Memory.of(brief.canon)
-        self.names = [c.name for c in self.cast]
+        self.told: dict[str, float] = {}
+        names = [*(c.name for c in self.cast), brief.scene.name]
+        self.names = sorted(names, key=len, reverse=True)  # "Pipkin" before "Pip"
         self.used_texts: set[str] = set()
         self.used_templates: set[str] = set()
         self.ends: Counter[str] = Counter()
@@ -160,6 +182,12 @@ class _Teller:
         self.lines: list[Line] = []
         self.lately: Counter[str] = Counter()  # who the last lines were about
         self.pools = {section: self._render(specs) for section, specs in self._sections().items()}
+        self.worn = {  # told on two of the last nights: a third time only if nothing else
+            line.text
+            for pool in self.pools.values()
+            for line in pool
+            if self.memory.nights_with(line.motif) >= 2
+        }
 
     # --- the story ---------------------------------------------------------------
     def tell(self) -> Draft:
@@ -258,7 +286,7 @@ class _Teller:
         return None
 
     def _usable(self, line: Line, strictness: int) -> bool:
-        if line.text in self.used_texts:
+        if line.text in self.used_texts or (strictness >= 1 and line.text in self.worn):
             return False
         if strictness >= 1 and not self._in_band(line):
             return False
@@ -290,10 +318,16 @@ class _Teller:
         return best
 
     def _cost(self, line: Line) -> float:
-        cost = 100.0 * (line.template.id in self.used_templates) + self.memory.cost(line.motif)
+        cost = 100.0 * (line.template.id in self.used_templates) + self._told(line.motif)
         shown = line.tags & self.shown - _SHARED
         cost += 2.0 * self.ends[line.end] + sum(_SHOWN_AGAIN.get(t[:4], 4.0) for t in shown)
         return cost + self._imbalance(line) + self.rng.random()
+
+    def _told(self, motif: str) -> float:
+        """What the last nights make a line cost, worked out once a line."""
+        if motif not in self.told:
+            self.told[motif] = self.memory.cost(motif)
+        return self.told[motif]
 
     def _partner_cost(self, first: Line, second: Line) -> float:
         """More for a second line that repeats the first one's words: less sing-song."""
@@ -416,13 +450,17 @@ class _Teller:
         sounds = rhyme_sounds(end) if end else frozenset()
         if not sounds:
             return None
-        plain = text
-        for name in self.names:
-            plain = plain.replace(name, "·")
-        variant = hashlib.sha1(plain.casefold().encode()).hexdigest()[:4]  # noqa: S324
-        motif = f"{tpl.id}.{variant}"
+        motif = f"{tpl.id}.{self._said(text)}"
         content = frozenset(_content(text))
         return Line(text, tpl, frozenset(tags), motif, end, sounds, syllables(text), order, content)
+
+    def _said(self, text: str) -> str:
+        """The line's words with every name set aside, as a short stable id: the same
+        line whichever character or template it came from."""
+        for name in self.names:
+            text = text.replace(name, "·")
+        plain = " ".join(_SAID.findall(text.casefold()))
+        return hashlib.sha1(plain.encode()).hexdigest()[:6]  # noqa: S324
 
     # --- the title and the summary -----------------------------------------------
     def _title(self) -> tuple[str, str]:
