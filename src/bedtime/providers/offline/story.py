@@ -28,7 +28,6 @@ from bedtime.providers.offline.characters import Character, read_character
 from bedtime.providers.offline.grammar import (
     Style,
     Template,
-    choose,
     fill,
     last_word,
     pare,
@@ -76,7 +75,8 @@ _SHOWN_AGAIN = {"intr": 30.0, "feat": 8.0}  # a second introduction, a feature s
 _STALE = 50.0  # a couplet this costly repeats one of the last nights' lines
 _THEME_ORDER = tuple(dict.fromkeys(THEMES))
 _COMMON = {"then", "with", "that", "they", "were", "what", "from", "soft", "softly"}
-_SHARED = {"scene", "sleep", "who:0", "who:1"}
+_SHARED = {"scene", "sleep", "anywhere", "who:0", "who:1"}
+_ANYWHERE = 3.0  # a line any scene may tell: for when the scene's own are told lately
 _SAID = re.compile(r"[\w·']+")  # a line's words, as the variety measures read them
 
 
@@ -321,6 +321,7 @@ class _Teller:
         cost = 100.0 * (line.template.id in self.used_templates) + self._told(line.motif)
         shown = line.tags & self.shown - _SHARED
         cost += 2.0 * self.ends[line.end] + sum(_SHOWN_AGAIN.get(t[:4], 4.0) for t in shown)
+        cost += _ANYWHERE * ("anywhere" in line.tags)
         return cost + self._imbalance(line) + self.rng.random()
 
     def _told(self, motif: str) -> float:
@@ -370,6 +371,7 @@ class _Teller:
             "dusk": pool("dusk", vocab.DUSK) + pool(f"{self.kind}-dusk", scene.dusk, "scene"),
             "meet": pool("meet", vocab.MEET, "intro") + pool("meet", vocab.MEET_PARTNERS),
             "explore": pool(f"{self.kind}-explore", scene.explore, "scene")
+            + pool("walk", vocab.NIGHT_WALK, "anywhere")
             + pool("actions", vocab.ACTIONS)
             + characters
             + features,
@@ -388,7 +390,8 @@ class _Teller:
             if tpl.scenes and self.kind not in tpl.scenes:
                 continue
             for values, tags in self._bindings(tpl, tag):
-                for text in skeletons(tpl.text, self.level.style, self.rng, VARIANTS):
+                source = _own_choices(tpl.text, values)
+                for text in skeletons(source, self.level.style, self.rng, VARIANTS):
                     line = self._line(tpl, text, values, tags, order)
                     if line and line.text not in lines:
                         lines[line.text] = line
@@ -430,7 +433,7 @@ class _Teller:
             role: character.name,
             f"{role}.noun": character.called,
             f"{role}.described": character.called if self.level.plain else character.described,
-            f"{role}.moved": choose(character.kind.moved, self.rng),
+            f"{role}.moved": character.kind.moved,  # "(trundled|scurried)": a choice
             f"{role}.sound": character.kind.sound,
             f"{role}.feet": character.kind.feet,
         }
@@ -499,11 +502,33 @@ def _titles() -> tuple[Template, ...]:
     return _templates("title", vocab.TITLES)
 
 
+def _own_choices(text: str, values: dict[str, str]) -> str:
+    """The template with its characters' own choices in it ("{x.moved}": "(hopped|bounced)"),
+    so each way of moving makes its own line."""
+    for role in ("x", "y"):
+        slot = f"{{{role}.moved}}"
+        if slot in text:
+            text = text.replace(slot, values[f"{role}.moved"])
+    return text
+
+
 def _fits(first: Line, second: Line) -> bool:
-    """Two lines can make a couplet: different templates, and a question gets an answer."""
+    """Two lines can make a couplet: different templates, and a question gets its own
+    answer, from the other character."""
     if first.template.id == second.template.id:
         return False
-    return ("ask" in first.tags) == ("answer" in second.tags)
+    if "ask" in first.tags:
+        asker = {t for t in first.tags if t[:4] == "who:"}
+        return _answers().get(first.template.id) == second.template.id and not asker & second.tags
+    return "answer" not in second.tags
+
+
+@cache
+def _answers() -> dict[str, str]:
+    """Each question's template id, and its answer's."""
+    asks = _templates("questions", vocab.QUESTIONS[::2])
+    answers = _templates("questions", vocab.QUESTIONS[1::2])
+    return {ask.id: answer.id for ask, answer in zip(asks, answers, strict=True)}
 
 
 def _rhyme(a: str, b: str) -> bool:
