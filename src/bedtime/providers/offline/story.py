@@ -20,7 +20,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from bedtime.briefs import Draft, PastNight, StoryBrief
 from bedtime.providers.offline import vocabulary as vocab
@@ -109,10 +109,9 @@ class Line:
     syllables: int
     order: int  # where its template is in its part of the story: a setup before its sequel
     content: frozenset[str]  # its longer words, to keep a couplet from repeating itself
-
-    @property
-    def words(self) -> int:
-        return len(self.text.split())
+    words: int
+    in_band: bool  # as many syllables as the listener's lines have
+    who: tuple[str, ...]  # whom it is about: "who:0", "who:1"
 
 
 Couplet = tuple[Line, Line]
@@ -131,20 +130,20 @@ class _Memory:
     def of(cls, canon: Sequence[PastNight]) -> _Memory:
         nights = [night.motifs for night in canon[:REMEMBERED_NIGHTS]]
         return cls(
-            lines=tuple(frozenset(_said(m) for m in motifs) for motifs in nights),
+            lines=tuple(frozenset(_line_id(m) for m in motifs) for motifs in nights),
             families=tuple(frozenset(m.split(".")[0] for m in motifs) for motifs in nights),
             titles=frozenset(night.title.casefold() for night in canon),
         )
 
     def nights_with(self, motif: str) -> int:
         """How many of the remembered nights told this very line."""
-        said = _said(motif)
+        said = _line_id(motif)
         return sum(said in night for night in self.lines)
 
     def cost(self, motif: str) -> float:
         """More for a line told lately: most for last night's, or one told twice already
         (tonight would make three in five nights); a little for its family."""
-        said, family = _said(motif), motif.split(".")[0]
+        said, family = _line_id(motif), motif.split(".")[0]
         told = [i for i, night in enumerate(self.lines) if said in night]
         cost = _TOLD_TWICE if len(told) >= 2 else sum(_TOLD_AGO[i] for i in told)
         return cost + sum(
@@ -152,7 +151,7 @@ class _Memory:
         )
 
 
-def _said(motif: str) -> str:
+def _line_id(motif: str) -> str:
     """The part of a motif that names a line's words: the same whichever template."""
     return motif.partition(".")[2] or motif
 
@@ -173,14 +172,19 @@ class _Teller:
         self.where = {"scene": brief.scene.name, "place": place(brief.scene)}
         self.memory = _Memory.of(brief.canon)
         self.told: dict[str, float] = {}
+        self.couplet_words: dict[str, float] = {}
         names = [*(c.name for c in self.cast), brief.scene.name]
-        self.names = sorted(names, key=len, reverse=True)  # "Pipkin" before "Pip"
+        self.names = tuple(sorted(names, key=len, reverse=True))  # "Pipkin" before "Pip"
         self.used_texts: set[str] = set()
         self.used_templates: set[str] = set()
         self.ends: Counter[str] = Counter()
         self.shown: set[str] = set()
         self.lines: list[Line] = []
         self.lately: Counter[str] = Counter()  # who the last lines were about
+        self.bound = {
+            (x, y): {**self.where, **self._as("x", x), **self._as("y", y)}
+            for x, y in ((0, 1), (1, 0))
+        }
         self.pools = {section: self._render(specs) for section, specs in self._sections().items()}
         self.worn = {  # told on two of the last nights: a third time only if nothing else
             line.text
@@ -246,8 +250,10 @@ class _Teller:
         return words + ending >= enough  # about the words wanted, never under the minimum
 
     def _couplet_words(self, section: str) -> float:
-        lines = [line for line in self.pools[section] if self._in_band(line)] or self.pools[section]
-        return 2 * sum(line.words for line in lines) / max(1, len(lines))
+        if section not in self.couplet_words:
+            lines = [line for line in self.pools[section] if line.in_band] or self.pools[section]
+            self.couplet_words[section] = 2 * sum(line.words for line in lines) / max(1, len(lines))
+        return self.couplet_words[section]
 
     def _traits(self) -> list[str]:
         """What the middle must show of each character: its kind, and what it wears."""
@@ -288,13 +294,9 @@ class _Teller:
     def _usable(self, line: Line, strictness: int) -> bool:
         if line.text in self.used_texts or (strictness >= 1 and line.text in self.worn):
             return False
-        if strictness >= 1 and not self._in_band(line):
+        if strictness >= 1 and not line.in_band:
             return False
         return strictness < 2 or line.template.id not in self.used_templates
-
-    def _in_band(self, line: Line) -> bool:
-        low, high = self.level.band
-        return low <= line.syllables <= high
 
     def _pair(self, firsts: list[Line], usable: list[Line]) -> tuple[float, Couplet] | None:
         by_sound: defaultdict[str, list[Line]] = defaultdict(list)
@@ -318,27 +320,30 @@ class _Teller:
         return best
 
     def _cost(self, line: Line) -> float:
-        cost = 100.0 * (line.template.id in self.used_templates) + self._told(line.motif)
-        shown = line.tags & self.shown - _SHARED
-        cost += 2.0 * self.ends[line.end] + sum(_SHOWN_AGAIN.get(t[:4], 4.0) for t in shown)
-        cost += _ANYWHERE * ("anywhere" in line.tags)
+        cost = self._told(line) + 2.0 * self.ends[line.end]
+        if line.template.id in self.used_templates:
+            cost += 100.0
+        if shown := line.tags & self.shown:
+            cost += sum(_SHOWN_AGAIN.get(t[:4], 4.0) for t in shown - _SHARED)
         return cost + self._imbalance(line) + self.rng.random()
 
-    def _told(self, motif: str) -> float:
-        """What the last nights make a line cost, worked out once a line."""
-        if motif not in self.told:
-            self.told[motif] = self.memory.cost(motif)
-        return self.told[motif]
+    def _told(self, line: Line) -> float:
+        """What the last nights make a line cost, and a line any scene may tell: worked
+        out once a line."""
+        if line.motif not in self.told:
+            anywhere = _ANYWHERE * ("anywhere" in line.tags)
+            self.told[line.motif] = self.memory.cost(line.motif) + anywhere
+        return self.told[line.motif]
 
     def _partner_cost(self, first: Line, second: Line) -> float:
         """More for a second line that repeats the first one's words: less sing-song."""
         same = len(first.content & second.content)
-        who = {t for t in first.tags if t[:4] == "who:"} & second.tags
+        who = set(first.who) & set(second.who)
         return self._cost(second) + 3.0 * same + 3.0 * len(who)
 
     def _imbalance(self, line: Line) -> float:
         """More for a line about whoever the story has told most about lately."""
-        return 3.0 * sum(self.lately[tag] for tag in line.tags if tag[:4] == "who:")
+        return 3.0 * sum(self.lately[tag] for tag in line.who)
 
     def _take(self, pair: Couplet) -> Couplet:
         first, second = sorted(pair, key=lambda line: line.order)
@@ -348,7 +353,7 @@ class _Teller:
             self.ends[line.end] += 1
             self.shown |= line.tags
             self.lines.append(line)
-        self.lately = Counter(t for seen in self.lines[-6:] for t in seen.tags if t[:4] == "who:")
+        self.lately = Counter(t for seen in self.lines[-6:] for t in seen.who)
         return first, second
 
     # --- lines -----------------------------------------------------------------------
@@ -404,8 +409,7 @@ class _Teller:
         if not any(slot[0] in "xy" for slot in slots):
             yield dict(self.where), {tag, *named} - {""}
             return
-        for x, y in ((0, 1), (1, 0)):
-            values = {**self.where, **self._as("x", x), **self._as("y", y)}
+        for (x, y), values in self.bound.items():
             who = x if any(s.startswith("x") for s in slots) else y
             if tag == "kind" and self.cast[who].kind.name != tpl.pool:
                 continue
@@ -441,7 +445,7 @@ class _Teller:
     def _fit(self, text: str, values: dict[str, str]) -> str:
         """The line, spare words left out until it is short enough for the listener."""
         line = fill(text, values)
-        while syllables(line) > self.level.band[1] and (shorter := pare(text)):
+        while _syllables(line) > self.level.band[1] and (shorter := pare(text)):
             text, line = shorter, fill(shorter, values)
         return line
 
@@ -449,21 +453,25 @@ class _Teller:
         self, tpl: Template, text: str, values: dict[str, str], tags: set[str], order: int
     ) -> Line | None:
         text = self._fit(text, values)
-        end = last_word(text)
-        sounds = rhyme_sounds(end) if end else frozenset()
-        if not sounds:
+        facts = _facts(text, self.names)
+        if facts is None:
             return None
-        motif = f"{tpl.id}.{self._said(text)}"
-        content = frozenset(_content(text))
-        return Line(text, tpl, frozenset(tags), motif, end, sounds, syllables(text), order, content)
-
-    def _said(self, text: str) -> str:
-        """The line's words with every name set aside, as a short stable id: the same
-        line whichever character or template it came from."""
-        for name in self.names:
-            text = text.replace(name, "·")
-        plain = " ".join(_SAID.findall(text.casefold()))
-        return hashlib.sha1(plain.encode()).hexdigest()[:6]  # noqa: S324
+        end, sounds, said, content = facts
+        count, (low, high) = _syllables(text), self.level.band
+        return Line(
+            text,
+            tpl,
+            frozenset(tags),
+            f"{tpl.id}.{said}",
+            end,
+            sounds,
+            count,
+            order,
+            content,
+            words=len(text.split()),
+            in_band=low <= count <= high,
+            who=tuple(sorted(t for t in tags if t[:4] == "who:")),
+        )
 
     # --- the title and the summary -----------------------------------------------
     def _title(self) -> tuple[str, str]:
@@ -518,7 +526,7 @@ def _fits(first: Line, second: Line) -> bool:
     if first.template.id == second.template.id:
         return False
     if "ask" in first.tags:
-        asker = {t for t in first.tags if t[:4] == "who:"}
+        asker = set(first.who)
         return _answers().get(first.template.id) == second.template.id and not asker & second.tags
     return "answer" not in second.tags
 
@@ -534,6 +542,33 @@ def _answers() -> dict[str, str]:
 def _rhyme(a: str, b: str) -> bool:
     """Two last words that already share a sound: a rhyme unless one holds the other."""
     return not (a.endswith(b) or b.endswith(a))
+
+
+@lru_cache(maxsize=1 << 16)
+def _syllables(line: str) -> int:
+    return syllables(line)
+
+
+@lru_cache(maxsize=1 << 16)
+def _facts(
+    text: str, names: tuple[str, ...]
+) -> tuple[str, frozenset[str], str, frozenset[str]] | None:
+    """A line's last word and its rhyming sounds, the id of its words, its longer words;
+    None for a line that cannot rhyme."""
+    end = last_word(text)
+    sounds = rhyme_sounds(end) if end else frozenset()
+    if not sounds:
+        return None
+    return end, sounds, _said(text, names), frozenset(_content(text))
+
+
+def _said(text: str, names: tuple[str, ...]) -> str:
+    """The line's words with every name set aside, as a short stable id: the same line
+    whichever character or template it came from."""
+    for name in names:
+        text = text.replace(name, "·")
+    plain = " ".join(_SAID.findall(text.casefold()))
+    return hashlib.sha1(plain.encode()).hexdigest()[:6]  # noqa: S324
 
 
 def _content(text: str) -> set[str]:
