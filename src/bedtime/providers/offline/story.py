@@ -73,6 +73,7 @@ _SOFT = {"scene", "rest"}  # wanted, but not at the price of last night's lines
 _SOFT_BONUS = 30.0
 _SHOWN_AGAIN = {"intr": 30.0, "feat": 8.0}  # a second introduction, a feature shown again
 _STALE = 50.0  # a couplet this costly repeats one of the last nights' lines
+_SAME_TEMPLATE = 40.0  # another filling of a template told tonight: less than last night's line
 _THEME_ORDER = tuple(dict.fromkeys(THEMES))
 _COMMON = {"then", "with", "that", "they", "were", "what", "from", "soft", "softly"}
 _SHARED = {"scene", "sleep", "anywhere", "who:0", "who:1"}
@@ -276,20 +277,30 @@ class _Teller:
         return self._take(found[1]) if found else None
 
     def _best(self, section: str, needs: list[str]) -> tuple[float, Couplet] | None:
-        """The cheapest couplet of this part of the story that shows what it needs."""
-        pool = self.pools[section]
-        soft = bool(needs) and needs[0].split(":")[0] in _SOFT
-        for strictness in (2, 1, 0):
-            usable = [line for line in pool if self._usable(line, strictness)]
-            firsts = [line for line in usable if all(n in line.tags for n in needs)]
-            found = self._pair(firsts, usable)
-            if soft:  # wanted, but not at the price of a stale or an overlong line
-                free = self._pair(usable, usable)
-                if found is None or (free and free[0] < found[0] - _SOFT_BONUS):
-                    found = free
-            if found:
-                return found
-        return None
+        """The cheapest couplet of this part of the story that shows what it needs: of
+        templates not told tonight; else, rather than last night's lines, another way of
+        saying one told tonight; only when no line fits the metre, an overlong one."""
+        found = None
+        for strictness in (2, 1):
+            here = self._best_at(section, needs, strictness)
+            if here and (found is None or here[0] < found[0]):
+                found = here
+            if found and found[0] < _STALE:
+                break
+        return found or self._best_at(section, needs, 0)
+
+    def _best_at(
+        self, section: str, needs: list[str], strictness: int
+    ) -> tuple[float, Couplet] | None:
+        usable = [line for line in self.pools[section] if self._usable(line, strictness)]
+        firsts = [line for line in usable if all(n in line.tags for n in needs)]
+        found = self._pair(firsts, usable)
+        if needs and needs[0].split(":")[0] in _SOFT:
+            # wanted, but not at the price of a stale or an overlong line
+            free = self._pair(usable, usable)
+            if found is None or (free and free[0] < found[0] - _SOFT_BONUS):
+                found = free
+        return found
 
     def _usable(self, line: Line, strictness: int) -> bool:
         if line.text in self.used_texts or (strictness >= 1 and line.text in self.worn):
@@ -304,25 +315,31 @@ class _Teller:
             for sound in line.sounds:
                 by_sound[sound].append(line)
         best: tuple[float, Couplet] | None = None
-        for first in sorted(firsts, key=self._cost)[:_FIRSTS_TRIED]:
+        prices: dict[int, float] = {}  # each line's cost, worked out once a couplet
+        for first in sorted(firsts, key=lambda line: self._price(line, prices))[:_FIRSTS_TRIED]:
             partners = [
                 line
                 for sound in sorted(first.sounds)  # sets iterate in a per-process order
                 for line in by_sound[sound]
                 if _fits(first, line) and _rhyme(first.end, line.end)
             ]
-            costs = [(self._partner_cost(first, line), line) for line in partners]
+            costs = [(self._partner_cost(first, line, prices), line) for line in partners]
             if costs:
                 cost, second = min(costs, key=lambda c: c[0])
-                cost += self._cost(first)
+                cost += prices[id(first)]
                 if best is None or cost < best[0]:
                     best = cost, (first, second)
         return best
 
+    def _price(self, line: Line, prices: dict[int, float]) -> float:
+        if id(line) not in prices:
+            prices[id(line)] = self._cost(line)
+        return prices[id(line)]
+
     def _cost(self, line: Line) -> float:
         cost = self._told(line) + 2.0 * self.ends[line.end]
         if line.template.id in self.used_templates:
-            cost += 100.0
+            cost += _SAME_TEMPLATE
         if shown := line.tags & self.shown:
             cost += sum(_SHOWN_AGAIN.get(t[:4], 4.0) for t in shown - _SHARED)
         return cost + self._imbalance(line) + self.rng.random()
@@ -335,11 +352,11 @@ class _Teller:
             self.told[line.motif] = self.memory.cost(line.motif) + anywhere
         return self.told[line.motif]
 
-    def _partner_cost(self, first: Line, second: Line) -> float:
+    def _partner_cost(self, first: Line, second: Line, prices: dict[int, float]) -> float:
         """More for a second line that repeats the first one's words: less sing-song."""
         same = len(first.content & second.content)
         who = set(first.who) & set(second.who)
-        return self._cost(second) + 3.0 * same + 3.0 * len(who)
+        return self._price(second, prices) + 3.0 * same + 3.0 * len(who)
 
     def _imbalance(self, line: Line) -> float:
         """More for a line about whoever the story has told most about lately."""
