@@ -133,11 +133,16 @@ def last_word(line: str) -> str:
     return found[-1].replace("\u2019", "'") if found else ""
 
 
+# Sounds the dictionary tells apart that rhyme all the same: "here" and "near".
+_ALSO = {"IY R": "IH R"}
+
+
 @cache
 def rhyme_sounds(word: str) -> frozenset[str]:
     """The rhyming parts of every way the word is said, stress marks ignored."""
     parts = (pronouncing.rhyming_part(p) for p in pronouncing.phones_for_word(word.lower()))
-    return frozenset(re.sub(r"\d", "", part) for part in parts)
+    sounds = {re.sub(r"\d", "", part) for part in parts}
+    return frozenset(sounds | {_ALSO[s] for s in sounds if s in _ALSO})
 
 
 def rhymes(first: str, second: str) -> bool:
