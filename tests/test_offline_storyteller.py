@@ -195,7 +195,8 @@ def test_each_scene_s_own_lines_use_no_other_scene_s_things() -> None:
 def test_the_lines_any_scene_may_tell_bring_in_no_scene_s_things() -> None:
     shared = [
         *(vocab.DUSK, vocab.MEET, vocab.MEET_PARTNERS, vocab.SKY, vocab.FRIENDS),
-        *(vocab.GAMES, vocab.QUESTIONS, vocab.ACTIONS, vocab.NIGHT_WALK, vocab.CALM),
+        *(vocab.GAMES, vocab.QUESTIONS, vocab.ACTIONS, vocab.NIGHT_HUSH, vocab.NIGHT_WALK),
+        vocab.CALM,
         *(vocab.SLEEP, *vocab.KIND_LINES.values(), *vocab.REST_LINES.values()),
         *vocab.FEATURE_LINES.values(),
     ]

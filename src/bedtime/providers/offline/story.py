@@ -393,7 +393,8 @@ class _Teller:
             "dusk": pool("dusk", vocab.DUSK) + pool(f"{self.kind}-dusk", scene.dusk, "scene"),
             "meet": pool("meet", vocab.MEET, "intro") + pool("meet", vocab.MEET_PARTNERS),
             "explore": pool(f"{self.kind}-explore", scene.explore, "scene")
-            + pool("walk", vocab.NIGHT_WALK, "anywhere")
+            + pool("walk", vocab.NIGHT_HUSH, "anywhere")
+            + pool("walk-out", vocab.NIGHT_WALK if scene.outdoors else (), "anywhere")
             + pool("actions", vocab.ACTIONS)
             + characters
             + features,
