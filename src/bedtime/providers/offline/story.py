@@ -14,6 +14,7 @@ nights, so no line comes in more than two of any five nights.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import random
 import re
@@ -316,7 +317,7 @@ class _Teller:
                 by_sound[sound].append(line)
         best: tuple[float, Couplet] | None = None
         prices: dict[int, float] = {}  # each line's cost, worked out once a couplet
-        for first in sorted(firsts, key=lambda line: self._price(line, prices))[:_FIRSTS_TRIED]:
+        for first in self._cheapest(firsts, prices):
             partners = [
                 line
                 for sound in sorted(first.sounds)  # sets iterate in a per-process order
@@ -331,15 +332,28 @@ class _Teller:
                     best = cost, (first, second)
         return best
 
+    def _cheapest(self, lines: list[Line], prices: dict[int, float]) -> list[Line]:
+        """The lines that cost least, in order. A line costs at least its settled part,
+        so lines are priced in order of that until the rest could not be among them."""
+        found: list[tuple[float, int, Line]] = []
+        for index, line in enumerate(sorted(lines, key=self._settled)):
+            if len(found) >= _FIRSTS_TRIED and self._settled(line) > found[_FIRSTS_TRIED - 1][0]:
+                break
+            bisect.insort(found, (self._price(line, prices), index, line))
+        return [line for _, _, line in found[:_FIRSTS_TRIED]]
+
     def _price(self, line: Line, prices: dict[int, float]) -> float:
         if id(line) not in prices:
             prices[id(line)] = self._cost(line)
         return prices[id(line)]
 
+    def _settled(self, line: Line) -> float:
+        """The part of a line's cost that the couplets told so far leave alone."""
+        same = _SAME_TEMPLATE if line.template.id in self.used_templates else 0.0
+        return self._told(line) + same
+
     def _cost(self, line: Line) -> float:
-        cost = self._told(line) + 2.0 * self.ends[line.end]
-        if line.template.id in self.used_templates:
-            cost += _SAME_TEMPLATE
+        cost = self._settled(line) + 2.0 * self.ends[line.end]
         if shown := line.tags & self.shown:
             cost += sum(_SHOWN_AGAIN.get(t[:4], 4.0) for t in shown - _SHARED)
         return cost + self._imbalance(line) + self.rng.random()
