@@ -119,10 +119,6 @@ def fill(text: str, values: dict[str, str]) -> str:
     return filled[:1].upper() + filled[1:]
 
 
-def choose(text: str, rng: random.Random) -> str:
-    return _CHOICE.sub(lambda m: rng.choice(m.group(1).split("|")), text)
-
-
 # --- sounds ----------------------------------------------------------------------
 def words(line: str) -> list[str]:
     return _WORD.findall(line)

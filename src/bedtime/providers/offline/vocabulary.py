@@ -7,7 +7,11 @@ can pair any two of them into a couplet; where two lines read best in one order 
 question and its answer), they are written in that order. A line never ends on a
 slot, so the rhymes hold whatever the characters are called. Scene lines use only
 what belongs in that scene; the lines every scene shares use only the sky, the moon,
-the stars, the characters and their feelings.
+the stars, the dark and its sounds, the characters and their feelings (and, for a
+scene out of doors, the path and the night air).
+
+The more ways a template can be filled, the more nights it can come back on without
+repeating a line word for word: most templates offer a choice or two.
 """
 
 from __future__ import annotations
