@@ -11,7 +11,7 @@ the stars, the dark and its sounds, the characters and their feelings (and, for 
 scene out of doors, the path and the night air).
 
 The more ways a template can be filled, the more nights it can come back on without
-repeating a line word for word: most templates offer a choice or two.
+repeating a line word for word: many templates offer a choice or two.
 """
 
 from __future__ import annotations
