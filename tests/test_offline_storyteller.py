@@ -322,6 +322,10 @@ def test_short_and_long_nights_keep_changing_too(minutes, kind, age) -> None:
     scene = EVERY_KIND[kind]
     drafts = quality.nights([HEDGEHOG, OWL], scene, count=10, minutes=minutes, age=age)
     assert_nights_keep_changing(drafts, ["Pip", "Luna", scene.name])
+    low, high = LEVELS[age].band  # however many lines the night needs, they rhyme and scan
+    for found in map(lines, drafts):
+        assert all(rhymes(a, b) for a, b in zip(found[::2], found[1::2], strict=True))
+        assert [line for line in found if not low <= syllables(line) <= high] == []
 
 
 def test_without_the_canon_the_same_lines_come_back() -> None:

@@ -14,12 +14,12 @@ nights, so no line comes in more than two of any five nights.
 
 from __future__ import annotations
 
-import bisect
 import hashlib
+import heapq
 import random
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -311,36 +311,43 @@ class _Teller:
         return strictness < 2 or line.template.id not in self.used_templates
 
     def _pair(self, firsts: list[Line], usable: list[Line]) -> tuple[float, Couplet] | None:
+        """The cheapest couplet found among the cheapest first lines that have a partner."""
         by_sound: defaultdict[str, list[Line]] = defaultdict(list)
         for line in usable:
             for sound in line.sounds:
                 by_sound[sound].append(line)
         best: tuple[float, Couplet] | None = None
         prices: dict[int, float] = {}  # each line's cost, worked out once a couplet
-        for first in self._cheapest(firsts, prices):
+        tried = 0
+        for first in self._by_cost(firsts, prices):
             partners = [
                 line
                 for sound in sorted(first.sounds)  # sets iterate in a per-process order
                 for line in by_sound[sound]
                 if _fits(first, line) and _rhyme(first.end, line.end)
             ]
+            if not partners:
+                continue
             costs = [(self._partner_cost(first, line, prices), line) for line in partners]
-            if costs:
-                cost, second = min(costs, key=lambda c: c[0])
-                cost += prices[id(first)]
-                if best is None or cost < best[0]:
-                    best = cost, (first, second)
+            cost, second = min(costs, key=lambda c: c[0])
+            cost += prices[id(first)]
+            if best is None or cost < best[0]:
+                best = cost, (first, second)
+            tried += 1
+            if tried == _FIRSTS_TRIED:
+                break
         return best
 
-    def _cheapest(self, lines: list[Line], prices: dict[int, float]) -> list[Line]:
-        """The lines that cost least, in order. A line costs at least its settled part,
-        so lines are priced in order of that until the rest could not be among them."""
-        found: list[tuple[float, int, Line]] = []
+    def _by_cost(self, lines: list[Line], prices: dict[int, float]) -> Iterator[Line]:
+        """The lines, cheapest first. A line costs at least its settled part, so each is
+        priced only once it could be the next."""
+        waiting: list[tuple[float, int, Line]] = []
         for index, line in enumerate(sorted(lines, key=self._settled)):
-            if len(found) >= _FIRSTS_TRIED and self._settled(line) > found[_FIRSTS_TRIED - 1][0]:
-                break
-            bisect.insort(found, (self._price(line, prices), index, line))
-        return [line for _, _, line in found[:_FIRSTS_TRIED]]
+            while waiting and waiting[0][0] <= self._settled(line):
+                yield heapq.heappop(waiting)[2]
+            heapq.heappush(waiting, (self._price(line, prices), index, line))
+        while waiting:
+            yield heapq.heappop(waiting)[2]
 
     def _price(self, line: Line, prices: dict[int, float]) -> float:
         if id(line) not in prices:
