@@ -69,7 +69,7 @@ _FAMILY_AGO = (6.0, 3.0, 2.0, 1.0)  # a line of a family told 1, 2, 3 or 4 night
 VARIANTS = 4  # at most this many ways to make each template's choices
 _FIRSTS_TRIED = 40  # the cheapest first lines tried for a couplet
 _PER_CHARACTER = {"intro", "kind", "rest"}
-_THEME_NEEDS = {"questions": ["ask"]}
+_THEME_NEEDS = {"questions": ["ask"], "explore": ["scene"]}  # scene: wanted, not a must
 _SOFT = {"scene", "rest"}  # wanted, but not at the price of last night's lines
 _SOFT_BONUS = 30.0
 _SHOWN_AGAIN = {"intr": 30.0, "feat": 8.0}  # a second introduction, a feature shown again
@@ -187,7 +187,9 @@ class _Teller:
             (x, y): {**self.where, **self._as("x", x), **self._as("y", y)}
             for x, y in ((0, 1), (1, 0))
         }
-        self.pools = {section: self._render(specs) for section, specs in self._sections().items()}
+        self.pools = {
+            section: _partnered(self._render(specs)) for section, specs in self._sections().items()
+        }
         self.worn = {  # told on two of the last nights: a third time only if nothing else
             line.text
             for pool in self.pools.values()
@@ -222,8 +224,11 @@ class _Teller:
             traits = [t for t in self._traits() if t not in self.shown][:1]
             if len(couplets) % 2 == 0:
                 theme = "explore" if traits else THEMES[(len(couplets) // 2) % len(THEMES)]
-            found = self._best(theme, traits or _THEME_NEEDS.get(theme, []))
-            self.shown |= set(traits)  # shown, or given up: no line can show it
+            if traits:  # shown, or given up rather than the metre: no line in it shows it
+                found = self._best(theme, traits, overlong=False) or self._best(theme, [])
+            else:
+                found = self._best(theme, _THEME_NEEDS.get(theme, []))
+            self.shown |= set(traits)
             if not traits and (found is None or found[0] >= _STALE):
                 theme, found = self._freshest(theme, found)
             if found is None:
@@ -277,7 +282,9 @@ class _Teller:
         found = self._best(section, needs)
         return self._take(found[1]) if found else None
 
-    def _best(self, section: str, needs: list[str]) -> tuple[float, Couplet] | None:
+    def _best(
+        self, section: str, needs: list[str], overlong: bool = True
+    ) -> tuple[float, Couplet] | None:
         """The cheapest couplet of this part of the story that shows what it needs: of
         templates not told tonight; else, rather than last night's lines, another way of
         saying one told tonight; only when no line fits the metre, an overlong one."""
@@ -288,7 +295,9 @@ class _Teller:
                 found = here
             if found and found[0] < _STALE:
                 break
-        return found or self._best_at(section, needs, 0)
+        if found is None and overlong:
+            found = self._best_at(section, needs, 0)
+        return found
 
     def _best_at(
         self, section: str, needs: list[str], strictness: int
@@ -296,8 +305,10 @@ class _Teller:
         usable = [line for line in self.pools[section] if self._usable(line, strictness)]
         firsts = [line for line in usable if all(n in line.tags for n in needs)]
         found = self._pair(firsts, usable)
-        if needs and needs[0].split(":")[0] in _SOFT:
-            # wanted, but not at the price of a stale or an overlong line
+        soft = bool(needs) and needs[0].split(":")[0] in _SOFT
+        if soft and (found is None or found[0] >= _SOFT_BONUS):
+            # wanted, but not at the price of a stale or an overlong line (costs are never
+            # below nothing, so a couplet under the bonus is never given up)
             free = self._pair(usable, usable)
             if found is None or (free and free[0] < found[0] - _SOFT_BONUS):
                 found = free
@@ -557,6 +568,26 @@ def _own_choices(text: str, values: dict[str, str]) -> str:
         if slot in text:
             text = text.replace(slot, values[f"{role}.moved"])
     return text
+
+
+def _partnered(lines: list[Line]) -> list[Line]:
+    """The lines that some other line of theirs can make a couplet with, in a listener's
+    metre if they are in it themselves."""
+    by_sound: defaultdict[str, list[Line]] = defaultdict(list)
+    for line in lines:
+        for sound in line.sounds:
+            by_sound[sound].append(line)
+
+    def partnered(line: Line) -> bool:
+        return any(
+            (other.in_band or not line.in_band)
+            and (_fits(line, other) or _fits(other, line))
+            and _rhyme(line.end, other.end)
+            for sound in line.sounds
+            for other in by_sound[sound]
+        )
+
+    return [line for line in lines if partnered(line)]
 
 
 def _fits(first: Line, second: Line) -> bool:
