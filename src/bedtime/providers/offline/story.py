@@ -69,7 +69,7 @@ _FAMILY_AGO = (6.0, 3.0, 2.0, 1.0)  # a line of a family told 1, 2, 3 or 4 night
 VARIANTS = 4  # at most this many ways to make each template's choices
 _FIRSTS_TRIED = 40  # the cheapest first lines tried for a couplet
 _PER_CHARACTER = {"intro", "kind", "rest"}
-_THEME_NEEDS = {"questions": ["ask"], "explore": ["scene"]}  # scene: wanted, not a must
+_THEME_NEEDS = {"questions": ["ask"]}
 _SOFT = {"scene", "rest"}  # wanted, but not at the price of last night's lines
 _SOFT_BONUS = 30.0
 _SHOWN_AGAIN = {"intr": 30.0, "feat": 8.0}  # a second introduction, a feature shown again
@@ -78,7 +78,7 @@ _SAME_TEMPLATE = 40.0  # another filling of a template told tonight: less than l
 _THEME_ORDER = tuple(dict.fromkeys(THEMES))
 _COMMON = {"then", "with", "that", "they", "were", "what", "from", "soft", "softly"}
 _SHARED = {"scene", "sleep", "anywhere", "who:0", "who:1"}
-_ANYWHERE = 3.0  # a line any scene may tell: for when the scene's own are told lately
+_ANYWHERE = 8.0  # a line any scene may tell: for when the scene's own are told lately
 _SAID = re.compile(r"[\w·']+")  # a line's words, as the variety measures read them
 
 
