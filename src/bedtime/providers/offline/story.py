@@ -353,8 +353,8 @@ class _Teller:
         """The lines, cheapest first. A line costs at least its settled part, so each is
         priced only once it could be the next."""
         waiting: list[tuple[float, int, Line]] = []
-        for index, line in enumerate(sorted(lines, key=self._settled)):
-            while waiting and waiting[0][0] <= self._settled(line):
+        for settled, index, line in sorted((self._settled(x), i, x) for i, x in enumerate(lines)):
+            while waiting and waiting[0][0] <= settled:
                 yield heapq.heappop(waiting)[2]
             heapq.heappush(waiting, (self._price(line, prices), index, line))
         while waiting:
@@ -387,8 +387,8 @@ class _Teller:
     def _partner_cost(self, first: Line, second: Line, prices: dict[int, float]) -> float:
         """More for a second line that repeats the first one's words: less sing-song."""
         same = len(first.content & second.content)
-        who = set(first.who) & set(second.who)
-        return self._price(second, prices) + 3.0 * same + 3.0 * len(who)
+        who = sum(tag in second.who for tag in first.who)
+        return self._price(second, prices) + 3.0 * same + 3.0 * who
 
     def _imbalance(self, line: Line) -> float:
         """More for a line about whoever the story has told most about lately."""
