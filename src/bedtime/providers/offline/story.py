@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from bedtime.briefs import Draft, PastNight, StoryBrief
+from bedtime.catalog import Entry
 from bedtime.providers.offline import vocabulary as vocab
 from bedtime.providers.offline.characters import Character, read_character
 from bedtime.providers.offline.grammar import (
@@ -175,21 +176,13 @@ class _Teller:
         self.memory = _Memory.of(brief.canon)
         self.told: dict[str, float] = {}
         self.couplet_words: dict[str, float] = {}
-        names = [*(c.name for c in self.cast), brief.scene.name]
-        self.names = tuple(sorted(names, key=len, reverse=True))  # "Pipkin" before "Pip"
         self.used_texts: set[str] = set()
         self.used_templates: set[str] = set()
         self.ends: Counter[str] = Counter()
         self.shown: set[str] = set()
         self.lines: list[Line] = []
         self.lately: Counter[str] = Counter()  # who the last lines were about
-        self.bound = {
-            (x, y): {**self.where, **self._as("x", x), **self._as("y", y)}
-            for x, y in ((0, 1), (1, 0))
-        }
-        self.pools = {
-            section: _partnered(self._render(specs)) for section, specs in self._sections().items()
-        }
+        self.pools = _pools(brief.characters, brief.scene, level)
         self.worn = {  # told on two of the last nights: a third time only if nothing else
             line.text
             for pool in self.pools.values()
@@ -258,7 +251,9 @@ class _Teller:
 
     def _couplet_words(self, section: str) -> float:
         if section not in self.couplet_words:
-            lines = [line for line in self.pools[section] if line.in_band] or self.pools[section]
+            lines = [line for line in self.pools[section] if line.in_band] or list(
+                self.pools[section]
+            )
             self.couplet_words[section] = 2 * sum(line.words for line in lines) / max(1, len(lines))
         return self.couplet_words[section]
 
@@ -405,7 +400,69 @@ class _Teller:
         self.lately = Counter(t for seen in self.lines[-6:] for t in seen.who)
         return first, second
 
-    # --- lines -----------------------------------------------------------------------
+    # --- the title and the summary -----------------------------------------------
+    def _title(self) -> tuple[str, str]:
+        options = [option for option in map(self._title_option, _titles()) if option]
+        text, tpl = min(options, key=lambda o: self.memory.cost(o[1].id) + self.rng.random())
+        return text, tpl.id
+
+    def _title_option(self, tpl: Template) -> tuple[str, Template] | None:
+        first, second = self.cast[0], self.cast[1]
+        if "{A}" in tpl.text and first.called == second.called:
+            return None
+        values = {
+            "a": first.name,
+            "b": second.name,
+            "A": first.called.title(),
+            "B": second.called.title(),
+            "scene": self.brief.scene.name,
+            "bare": _bare(self.brief.scene.name),
+            "place": self.where["place"],
+            "Things": self.rng.choice(self.scene.things),
+            "Thing": self.rng.choice(self.scene.thing),
+            "Adj": self.rng.choice(vocab.TITLE_WORDS),
+        }
+        text = fill(tpl.text, values)
+        return None if text.casefold() in self.memory.titles else (text, tpl)
+
+    def _summary(self) -> str:
+        deeds = list(dict.fromkeys(line.template.deed for line in self.lines if line.template.deed))
+        who = " and ".join(f"{c.name} the {c.called}" for c in self.cast)
+        did = " and ".join(deeds[:2]) or "watched the stars"
+        return f"{who} {did} {self.where['place']}, then fell asleep."
+
+
+@lru_cache(maxsize=16)
+def _pools(
+    characters: tuple[Entry, Entry], scene: Entry, level: Level
+) -> dict[str, tuple[Line, ...]]:
+    """Every line each part of the story can tell for this cast, scene and age: the same
+    every night, so worked out once for them."""
+    return _Lines(characters, scene, level).pools()
+
+
+class _Lines:
+    """The lines of a cast in a scene, for a listener's age, from the templates."""
+
+    def __init__(self, characters: tuple[Entry, Entry], scene: Entry, level: Level) -> None:
+        self.level = level
+        self.cast: tuple[Character, ...] = tuple(read_character(c) for c in characters)
+        self.kind = scene_kind(scene)
+        self.scene = vocab.SCENES[self.kind]
+        self.where = {"scene": scene.name, "place": place(scene)}
+        names = [*(c.name for c in self.cast), scene.name]
+        self.names = tuple(sorted(names, key=len, reverse=True))  # "Pipkin" before "Pip"
+        self.bound = {
+            (x, y): {**self.where, **self._as("x", x), **self._as("y", y)}
+            for x, y in ((0, 1), (1, 0))
+        }
+
+    def pools(self) -> dict[str, tuple[Line, ...]]:
+        return {
+            section: tuple(_partnered(self._render(specs)))
+            for section, specs in self._sections().items()
+        }
+
     def _sections(self) -> dict[str, list[tuple[Template, str]]]:
         """Each part of the story: its templates, each with the tag its lines carry."""
         scene, kinds = self.scene, list(dict.fromkeys(c.kind.name for c in self.cast))
@@ -444,9 +501,10 @@ class _Teller:
         for order, (tpl, tag) in enumerate(specs):
             if tpl.scenes and self.kind not in tpl.scenes:
                 continue
+            rng = random.Random(tpl.id)  # the same ways every night: the canon knows them
             for values, tags in self._bindings(tpl, tag):
                 source = _own_choices(tpl.text, values)
-                for text in skeletons(source, self.level.style, self.rng, VARIANTS):
+                for text in skeletons(source, self.level.style, rng, VARIANTS):
                     line = self._line(tpl, text, values, tags, order)
                     if line and line.text not in lines:
                         lines[line.text] = line
@@ -522,37 +580,6 @@ class _Teller:
             in_band=low <= count <= high,
             who=tuple(sorted(t for t in tags if t[:4] == "who:")),
         )
-
-    # --- the title and the summary -----------------------------------------------
-    def _title(self) -> tuple[str, str]:
-        options = [option for option in map(self._title_option, _titles()) if option]
-        text, tpl = min(options, key=lambda o: self.memory.cost(o[1].id) + self.rng.random())
-        return text, tpl.id
-
-    def _title_option(self, tpl: Template) -> tuple[str, Template] | None:
-        first, second = self.cast[0], self.cast[1]
-        if "{A}" in tpl.text and first.called == second.called:
-            return None
-        values = {
-            "a": first.name,
-            "b": second.name,
-            "A": first.called.title(),
-            "B": second.called.title(),
-            "scene": self.brief.scene.name,
-            "bare": _bare(self.brief.scene.name),
-            "place": self.where["place"],
-            "Things": self.rng.choice(self.scene.things),
-            "Thing": self.rng.choice(self.scene.thing),
-            "Adj": self.rng.choice(vocab.TITLE_WORDS),
-        }
-        text = fill(tpl.text, values)
-        return None if text.casefold() in self.memory.titles else (text, tpl)
-
-    def _summary(self) -> str:
-        deeds = list(dict.fromkeys(line.template.deed for line in self.lines if line.template.deed))
-        who = " and ".join(f"{c.name} the {c.called}" for c in self.cast)
-        did = " and ".join(deeds[:2]) or "watched the stars"
-        return f"{who} {did} {self.where['place']}, then fell asleep."
 
 
 @cache
