@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import pronouncing
 
@@ -43,7 +43,7 @@ class Template:
     scenes: tuple[str, ...] = ()  # empty: any scene
     deed: str = ""
 
-    @property
+    @cached_property
     def id(self) -> str:
         """Stable while the template's words stay the same."""
         return f"{self.pool}-{hashlib.sha256(self.text.encode()).hexdigest()[:6]}"
@@ -119,10 +119,6 @@ def fill(text: str, values: dict[str, str]) -> str:
     return filled[:1].upper() + filled[1:]
 
 
-def choose(text: str, rng: random.Random) -> str:
-    return _CHOICE.sub(lambda m: rng.choice(m.group(1).split("|")), text)
-
-
 # --- sounds ----------------------------------------------------------------------
 def words(line: str) -> list[str]:
     return _WORD.findall(line)
@@ -133,11 +129,16 @@ def last_word(line: str) -> str:
     return found[-1].replace("\u2019", "'") if found else ""
 
 
+# Sounds the dictionary tells apart that rhyme all the same: "here" and "near".
+_ALSO = {"IY R": "IH R"}
+
+
 @cache
 def rhyme_sounds(word: str) -> frozenset[str]:
     """The rhyming parts of every way the word is said, stress marks ignored."""
     parts = (pronouncing.rhyming_part(p) for p in pronouncing.phones_for_word(word.lower()))
-    return frozenset(re.sub(r"\d", "", part) for part in parts)
+    sounds = {re.sub(r"\d", "", part) for part in parts}
+    return frozenset(sounds | {_ALSO[s] for s in sounds if s in _ALSO})
 
 
 def rhymes(first: str, second: str) -> bool:

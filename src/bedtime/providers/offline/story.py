@@ -6,26 +6,30 @@ kind does and showing what they wear or carry; then the last, shorter stanzas wi
 down and the story ends in sleep. Lines come from templates (vocabulary.py) filled
 for tonight's characters and scene; two lines whose last words rhyme make a couplet.
 The canon's last nights say which titles and lines to leave alone tonight: a draft's
-motifs are its title template's id and each line's template id with the variant it
-took ("sky-1a2b3c.9f0e"), stable while the template's words stay the same.
+motifs are its title template's id and each line's template id with an id of the line's
+own words, names set aside ("sky-1a2b3c.9f0e7d"), stable while the words stay the same.
+Tonight leaves alone last night's lines and any line told on two of the last four
+nights, so no line comes in more than two of any five nights.
 """
 
 from __future__ import annotations
 
 import hashlib
+import heapq
 import random
+import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from bedtime.briefs import Draft, PastNight, StoryBrief
+from bedtime.catalog import Entry
 from bedtime.providers.offline import vocabulary as vocab
 from bedtime.providers.offline.characters import Character, read_character
 from bedtime.providers.offline.grammar import (
     Style,
     Template,
-    choose,
     fill,
     last_word,
     pare,
@@ -59,7 +63,10 @@ _MIDDLE = Level(Style(rich=False, optional=0.5), (6, 9))
 _BIG = Level(Style(rich=True, optional=1.0), (7, 10))
 LEVELS = {3: _SMALL, 4: _SMALL, 5: _MIDDLE, 6: _MIDDLE, 7: _BIG, 8: _BIG}
 THEMES = ("explore", "sky", "explore", "friends", "explore", "games", "explore", "questions")
-RECENT_NIGHTS = 2  # a line of these nights is not used again tonight if there is another
+REMEMBERED_NIGHTS = 4  # with tonight, the five nights in which a line may come twice
+_TOLD_AGO = (60.0, 20.0, 12.0, 6.0)  # a line told 1, 2, 3 or 4 nights ago
+_TOLD_TWICE = 400.0  # a line told on two of the remembered nights
+_FAMILY_AGO = (6.0, 3.0, 2.0, 1.0)  # a line of a family told 1, 2, 3 or 4 nights ago
 VARIANTS = 4  # at most this many ways to make each template's choices
 _FIRSTS_TRIED = 40  # the cheapest first lines tried for a couplet
 _PER_CHARACTER = {"intro", "kind", "rest"}
@@ -68,9 +75,12 @@ _SOFT = {"scene", "rest"}  # wanted, but not at the price of last night's lines
 _SOFT_BONUS = 30.0
 _SHOWN_AGAIN = {"intr": 30.0, "feat": 8.0}  # a second introduction, a feature shown again
 _STALE = 50.0  # a couplet this costly repeats one of the last nights' lines
+_SAME_TEMPLATE = 40.0  # another filling of a template told tonight: less than last night's line
 _THEME_ORDER = tuple(dict.fromkeys(THEMES))
 _COMMON = {"then", "with", "that", "they", "were", "what", "from", "soft", "softly"}
-_SHARED = {"scene", "sleep", "who:0", "who:1"}
+_SHARED = {"scene", "sleep", "anywhere", "who:0", "who:1"}
+_ANYWHERE = 8.0  # a line any scene may tell: for when the scene's own are told lately
+_SAID = re.compile(r"[\w·']+")  # a line's words, as the variety measures read them
 
 
 class OfflineStoryWriter:
@@ -102,10 +112,9 @@ class Line:
     syllables: int
     order: int  # where its template is in its part of the story: a setup before its sequel
     content: frozenset[str]  # its longer words, to keep a couplet from repeating itself
-
-    @property
-    def words(self) -> int:
-        return len(self.text.split())
+    words: int
+    in_band: bool  # as many syllables as the listener's lines have
+    who: tuple[str, ...]  # whom it is about: "who:0", "who:1"
 
 
 Couplet = tuple[Line, Line]
@@ -113,28 +122,41 @@ Couplet = tuple[Line, Line]
 
 @dataclass(frozen=True)
 class _Memory:
-    """What the last nights used: their lines, their line families and their titles."""
+    """What the last nights used: each line (by its words, names set aside) and each
+    line family (template), night by night, newest first; and their titles."""
 
-    recent: frozenset[str]
-    older: frozenset[str]
+    lines: tuple[frozenset[str], ...]
+    families: tuple[frozenset[str], ...]
     titles: frozenset[str]
 
     @classmethod
     def of(cls, canon: Sequence[PastNight]) -> _Memory:
-        def motifs(nights: Iterable[PastNight]) -> frozenset[str]:
-            found = {m for night in nights for m in night.motifs}
-            return frozenset(found | {m.split(".")[0] for m in found})
-
+        nights = [night.motifs for night in canon[:REMEMBERED_NIGHTS]]
         return cls(
-            recent=motifs(canon[:RECENT_NIGHTS]),
-            older=motifs(canon[RECENT_NIGHTS:]),
+            lines=tuple(frozenset(_line_id(m) for m in motifs) for motifs in nights),
+            families=tuple(frozenset(m.split(".")[0] for m in motifs) for motifs in nights),
             titles=frozenset(night.title.casefold() for night in canon),
         )
 
+    def nights_with(self, motif: str) -> int:
+        """How many of the remembered nights told this very line."""
+        said = _line_id(motif)
+        return sum(said in night for night in self.lines)
+
     def cost(self, motif: str) -> float:
-        family = motif.split(".")[0]
-        cost = 50.0 * (motif in self.recent) + 10.0 * (family in self.recent)
-        return cost + 3.0 * (motif in self.older) + 1.0 * (family in self.older)
+        """More for a line told lately: most for last night's, or one told twice already
+        (tonight would make three in five nights); a little for its family."""
+        said, family = _line_id(motif), motif.split(".")[0]
+        told = [i for i, night in enumerate(self.lines) if said in night]
+        cost = _TOLD_TWICE if len(told) >= 2 else sum(_TOLD_AGO[i] for i in told)
+        return cost + sum(
+            _FAMILY_AGO[i] for i, night in enumerate(self.families) if family in night
+        )
+
+
+def _line_id(motif: str) -> str:
+    """The part of a motif that names a line's words: the same whichever template."""
+    return motif.partition(".")[2] or motif
 
 
 @cache
@@ -152,14 +174,21 @@ class _Teller:
         self.scene = vocab.SCENES[self.kind]
         self.where = {"scene": brief.scene.name, "place": place(brief.scene)}
         self.memory = _Memory.of(brief.canon)
-        self.names = [c.name for c in self.cast]
+        self.told: dict[str, float] = {}
+        self.couplet_words: dict[str, float] = {}
         self.used_texts: set[str] = set()
         self.used_templates: set[str] = set()
         self.ends: Counter[str] = Counter()
         self.shown: set[str] = set()
         self.lines: list[Line] = []
         self.lately: Counter[str] = Counter()  # who the last lines were about
-        self.pools = {section: self._render(specs) for section, specs in self._sections().items()}
+        self.pools = _pools(brief.characters, brief.scene, level)
+        self.worn = {  # told on two of the last nights: a third time only if nothing else
+            line.text
+            for pool in self.pools.values()
+            for line in pool
+            if self.memory.nights_with(line.motif) >= 2
+        }
 
     # --- the story ---------------------------------------------------------------
     def tell(self) -> Draft:
@@ -188,8 +217,11 @@ class _Teller:
             traits = [t for t in self._traits() if t not in self.shown][:1]
             if len(couplets) % 2 == 0:
                 theme = "explore" if traits else THEMES[(len(couplets) // 2) % len(THEMES)]
-            found = self._best(theme, traits or _THEME_NEEDS.get(theme, []))
-            self.shown |= set(traits)  # shown, or given up: no line can show it
+            if traits:  # shown, or given up rather than the metre: no line in it shows it
+                found = self._best(theme, traits, overlong=False) or self._best(theme, [])
+            else:
+                found = self._best(theme, _THEME_NEEDS.get(theme, []))
+            self.shown |= set(traits)
             if not traits and (found is None or found[0] >= _STALE):
                 theme, found = self._freshest(theme, found)
             if found is None:
@@ -218,8 +250,12 @@ class _Teller:
         return words + ending >= enough  # about the words wanted, never under the minimum
 
     def _couplet_words(self, section: str) -> float:
-        lines = [line for line in self.pools[section] if self._in_band(line)] or self.pools[section]
-        return 2 * sum(line.words for line in lines) / max(1, len(lines))
+        if section not in self.couplet_words:
+            lines = [line for line in self.pools[section] if line.in_band] or list(
+                self.pools[section]
+            )
+            self.couplet_words[section] = 2 * sum(line.words for line in lines) / max(1, len(lines))
+        return self.couplet_words[section]
 
     def _traits(self) -> list[str]:
         """What the middle must show of each character: its kind, and what it wears."""
@@ -241,69 +277,117 @@ class _Teller:
         found = self._best(section, needs)
         return self._take(found[1]) if found else None
 
-    def _best(self, section: str, needs: list[str]) -> tuple[float, Couplet] | None:
-        """The cheapest couplet of this part of the story that shows what it needs."""
-        pool = self.pools[section]
+    def _best(
+        self, section: str, needs: list[str], overlong: bool = True
+    ) -> tuple[float, Couplet] | None:
+        """The cheapest couplet of this part of the story that shows what it needs: of
+        templates not told tonight; else, rather than last night's lines, another way of
+        saying one told tonight; only when no line fits the metre, an overlong one."""
+        found = None
+        for strictness in (2, 1):
+            here = self._best_at(section, needs, strictness)
+            if here and (found is None or here[0] < found[0]):
+                found = here
+            if found and found[0] < _STALE:
+                break
+        if found is None and overlong:
+            found = self._best_at(section, needs, 0)
+        return found
+
+    def _best_at(
+        self, section: str, needs: list[str], strictness: int
+    ) -> tuple[float, Couplet] | None:
+        usable = [line for line in self.pools[section] if self._usable(line, strictness)]
+        firsts = [line for line in usable if all(n in line.tags for n in needs)]
+        found = self._pair(firsts, usable)
         soft = bool(needs) and needs[0].split(":")[0] in _SOFT
-        for strictness in (2, 1, 0):
-            usable = [line for line in pool if self._usable(line, strictness)]
-            firsts = [line for line in usable if all(n in line.tags for n in needs)]
-            found = self._pair(firsts, usable)
-            if soft:  # wanted, but not at the price of a stale or an overlong line
-                free = self._pair(usable, usable)
-                if found is None or (free and free[0] < found[0] - _SOFT_BONUS):
-                    found = free
-            if found:
-                return found
-        return None
+        if soft and (found is None or found[0] >= _SOFT_BONUS):
+            # wanted, but not at the price of a stale or an overlong line (costs are never
+            # below nothing, so a couplet under the bonus is never given up)
+            free = self._pair(usable, usable)
+            if found is None or (free and free[0] < found[0] - _SOFT_BONUS):
+                found = free
+        return found
 
     def _usable(self, line: Line, strictness: int) -> bool:
-        if line.text in self.used_texts:
+        if line.text in self.used_texts or (strictness >= 1 and line.text in self.worn):
             return False
-        if strictness >= 1 and not self._in_band(line):
+        if strictness >= 1 and not line.in_band:
             return False
         return strictness < 2 or line.template.id not in self.used_templates
 
-    def _in_band(self, line: Line) -> bool:
-        low, high = self.level.band
-        return low <= line.syllables <= high
-
     def _pair(self, firsts: list[Line], usable: list[Line]) -> tuple[float, Couplet] | None:
+        """The cheapest couplet found among the cheapest first lines that have a partner."""
         by_sound: defaultdict[str, list[Line]] = defaultdict(list)
         for line in usable:
             for sound in line.sounds:
                 by_sound[sound].append(line)
         best: tuple[float, Couplet] | None = None
-        for first in sorted(firsts, key=self._cost)[:_FIRSTS_TRIED]:
+        prices: dict[int, float] = {}  # each line's cost, worked out once a couplet
+        tried = 0
+        for first in self._by_cost(firsts, prices):
             partners = [
                 line
                 for sound in sorted(first.sounds)  # sets iterate in a per-process order
                 for line in by_sound[sound]
                 if _fits(first, line) and _rhyme(first.end, line.end)
             ]
-            costs = [(self._partner_cost(first, line), line) for line in partners]
-            if costs:
-                cost, second = min(costs, key=lambda c: c[0])
-                cost += self._cost(first)
-                if best is None or cost < best[0]:
-                    best = cost, (first, second)
+            if not partners:
+                continue
+            costs = [(self._partner_cost(first, line, prices), line) for line in partners]
+            cost, second = min(costs, key=lambda c: c[0])
+            cost += prices[id(first)]
+            if best is None or cost < best[0]:
+                best = cost, (first, second)
+            tried += 1
+            if tried == _FIRSTS_TRIED:
+                break
         return best
 
+    def _by_cost(self, lines: list[Line], prices: dict[int, float]) -> Iterator[Line]:
+        """The lines, cheapest first. A line costs at least its settled part, so each is
+        priced only once it could be the next."""
+        waiting: list[tuple[float, int, Line]] = []
+        for settled, index, line in sorted((self._settled(x), i, x) for i, x in enumerate(lines)):
+            while waiting and waiting[0][0] <= settled:
+                yield heapq.heappop(waiting)[2]
+            heapq.heappush(waiting, (self._price(line, prices), index, line))
+        while waiting:
+            yield heapq.heappop(waiting)[2]
+
+    def _price(self, line: Line, prices: dict[int, float]) -> float:
+        if id(line) not in prices:
+            prices[id(line)] = self._cost(line)
+        return prices[id(line)]
+
+    def _settled(self, line: Line) -> float:
+        """The part of a line's cost that the couplets told so far leave alone."""
+        same = _SAME_TEMPLATE if line.template.id in self.used_templates else 0.0
+        return self._told(line) + same
+
     def _cost(self, line: Line) -> float:
-        cost = 100.0 * (line.template.id in self.used_templates) + self.memory.cost(line.motif)
-        shown = line.tags & self.shown - _SHARED
-        cost += 2.0 * self.ends[line.end] + sum(_SHOWN_AGAIN.get(t[:4], 4.0) for t in shown)
+        cost = self._settled(line) + 2.0 * self.ends[line.end]
+        if shown := line.tags & self.shown:
+            cost += sum(_SHOWN_AGAIN.get(t[:4], 4.0) for t in shown - _SHARED)
         return cost + self._imbalance(line) + self.rng.random()
 
-    def _partner_cost(self, first: Line, second: Line) -> float:
+    def _told(self, line: Line) -> float:
+        """What the last nights make a line cost, and a line any scene may tell: worked
+        out once a line."""
+        if line.motif not in self.told:
+            anywhere = _ANYWHERE * ("anywhere" in line.tags)
+            self.told[line.motif] = self.memory.cost(line.motif) + anywhere
+        return self.told[line.motif]
+
+    def _partner_cost(self, first: Line, second: Line, prices: dict[int, float]) -> float:
         """More for a second line that repeats the first one's words: less sing-song."""
         same = len(first.content & second.content)
-        who = {t for t in first.tags if t[:4] == "who:"} & second.tags
-        return self._cost(second) + 3.0 * same + 3.0 * len(who)
+        who = sum(tag in second.who for tag in first.who)
+        return self._price(second, prices) + 3.0 * same + 3.0 * who
 
     def _imbalance(self, line: Line) -> float:
         """More for a line about whoever the story has told most about lately."""
-        return 3.0 * sum(self.lately[tag] for tag in line.tags if tag[:4] == "who:")
+        return 3.0 * sum(self.lately[tag] for tag in line.who)
 
     def _take(self, pair: Couplet) -> Couplet:
         first, second = sorted(pair, key=lambda line: line.order)
@@ -313,116 +397,8 @@ class _Teller:
             self.ends[line.end] += 1
             self.shown |= line.tags
             self.lines.append(line)
-        self.lately = Counter(t for seen in self.lines[-6:] for t in seen.tags if t[:4] == "who:")
+        self.lately = Counter(t for seen in self.lines[-6:] for t in seen.who)
         return first, second
-
-    # --- lines -----------------------------------------------------------------------
-    def _sections(self) -> dict[str, list[tuple[Template, str]]]:
-        """Each part of the story: its templates, each with the tag its lines carry."""
-        scene, kinds = self.scene, list(dict.fromkeys(c.kind.name for c in self.cast))
-
-        def pool(name: str, texts: Iterable[str], tag: str = "") -> list[tuple[Template, str]]:
-            return [(t, tag) for t in _templates(name, tuple(texts))]
-
-        characters = [(t, "kind") for k in kinds for t in _templates(k, vocab.KIND_LINES[k])]
-        rests = [(t, "rest") for k in kinds for t in _templates(f"{k}-rest", vocab.REST_LINES[k])]
-        features = [
-            (t, "feature")
-            for kind, texts in vocab.FEATURE_LINES.items()
-            for t in _templates(f"feature-{kind}", texts)
-        ]
-        calm = pool("calm", vocab.CALM) + pool(f"{self.kind}-calm", scene.calm, "scene") + rests
-        return {
-            "dusk": pool("dusk", vocab.DUSK) + pool(f"{self.kind}-dusk", scene.dusk, "scene"),
-            "meet": pool("meet", vocab.MEET, "intro") + pool("meet", vocab.MEET_PARTNERS),
-            "explore": pool(f"{self.kind}-explore", scene.explore, "scene")
-            + pool("actions", vocab.ACTIONS)
-            + characters
-            + features,
-            "sky": pool("sky", vocab.SKY),
-            "friends": pool("friends", vocab.FRIENDS),
-            "games": pool("games", vocab.GAMES),
-            "questions": pool("questions", vocab.QUESTIONS[::2], "ask")
-            + pool("questions", vocab.QUESTIONS[1::2], "answer"),
-            "calm": calm,
-            "end": calm + pool("sleep", vocab.SLEEP, "sleep"),
-        }
-
-    def _render(self, specs: list[tuple[Template, str]]) -> list[Line]:
-        lines: dict[str, Line] = {}
-        for order, (tpl, tag) in enumerate(specs):
-            if tpl.scenes and self.kind not in tpl.scenes:
-                continue
-            for values, tags in self._bindings(tpl, tag):
-                for text in skeletons(tpl.text, self.level.style, self.rng, VARIANTS):
-                    line = self._line(tpl, text, values, tags, order)
-                    if line and line.text not in lines:
-                        lines[line.text] = line
-        return list(lines.values())
-
-    def _bindings(self, tpl: Template, tag: str) -> Iterable[tuple[dict[str, str], set[str]]]:
-        """The slot values a template can take: each character as {x}, each feature."""
-        slots = tpl.slots()
-        named = {"named"} if slots & {"place", "scene"} else set()
-        if not any(slot[0] in "xy" for slot in slots):
-            yield dict(self.where), {tag, *named} - {""}
-            return
-        for x, y in ((0, 1), (1, 0)):
-            values = {**self.where, **self._as("x", x), **self._as("y", y)}
-            who = x if any(s.startswith("x") for s in slots) else y
-            if tag == "kind" and self.cast[who].kind.name != tpl.pool:
-                continue
-            if tag == "rest" and f"{self.cast[who].kind.name}-rest" != tpl.pool:
-                continue
-            if tag == "feature":
-                yield from self._features(tpl, values, who)
-                continue
-            tags = {f"{tag}:{who}" if tag in _PER_CHARACTER else tag, f"who:{who}", *named}
-            yield values, tags - {""}
-
-    def _features(
-        self, tpl: Template, values: dict[str, str], who: int
-    ) -> Iterable[tuple[dict[str, str], set[str]]]:
-        for feature in self.cast[who].features:
-            if tpl.pool == f"feature-{feature.kind}":
-                yield (
-                    {**values, "x.f": feature.phrase},
-                    {f"feature:{who}:{feature.phrase}", f"who:{who}"},
-                )
-
-    def _as(self, role: str, index: int) -> dict[str, str]:
-        character = self.cast[index]
-        return {
-            role: character.name,
-            f"{role}.noun": character.called,
-            f"{role}.described": character.called if self.level.plain else character.described,
-            f"{role}.moved": choose(character.kind.moved, self.rng),
-            f"{role}.sound": character.kind.sound,
-            f"{role}.feet": character.kind.feet,
-        }
-
-    def _fit(self, text: str, values: dict[str, str]) -> str:
-        """The line, spare words left out until it is short enough for the listener."""
-        line = fill(text, values)
-        while syllables(line) > self.level.band[1] and (shorter := pare(text)):
-            text, line = shorter, fill(shorter, values)
-        return line
-
-    def _line(
-        self, tpl: Template, text: str, values: dict[str, str], tags: set[str], order: int
-    ) -> Line | None:
-        text = self._fit(text, values)
-        end = last_word(text)
-        sounds = rhyme_sounds(end) if end else frozenset()
-        if not sounds:
-            return None
-        plain = text
-        for name in self.names:
-            plain = plain.replace(name, "·")
-        variant = hashlib.sha256(plain.casefold().encode()).hexdigest()[:4]
-        motif = f"{tpl.id}.{variant}"
-        content = frozenset(_content(text))
-        return Line(text, tpl, frozenset(tags), motif, end, sounds, syllables(text), order, content)
 
     # --- the title and the summary -----------------------------------------------
     def _title(self) -> tuple[str, str]:
@@ -456,21 +432,240 @@ class _Teller:
         return f"{who} {did} {self.where['place']}, then fell asleep."
 
 
+@lru_cache(maxsize=16)
+def _pools(
+    characters: tuple[Entry, Entry], scene: Entry, level: Level
+) -> dict[str, tuple[Line, ...]]:
+    """Every line each part of the story can tell for this cast, scene and age: the same
+    every night, so worked out once for them."""
+    return _Lines(characters, scene, level).pools()
+
+
+class _Lines:
+    """The lines of a cast in a scene, for a listener's age, from the templates."""
+
+    def __init__(self, characters: tuple[Entry, Entry], scene: Entry, level: Level) -> None:
+        self.level = level
+        self.cast: tuple[Character, ...] = tuple(read_character(c) for c in characters)
+        self.kind = scene_kind(scene)
+        self.scene = vocab.SCENES[self.kind]
+        self.where = {"scene": scene.name, "place": place(scene)}
+        names = [*(c.name for c in self.cast), scene.name]
+        self.names = tuple(sorted(names, key=len, reverse=True))  # "Pipkin" before "Pip"
+        self.bound = {
+            (x, y): {**self.where, **self._as("x", x), **self._as("y", y)}
+            for x, y in ((0, 1), (1, 0))
+        }
+
+    def pools(self) -> dict[str, tuple[Line, ...]]:
+        return {
+            section: tuple(_partnered(self._render(specs)))
+            for section, specs in self._sections().items()
+        }
+
+    def _sections(self) -> dict[str, list[tuple[Template, str]]]:
+        """Each part of the story: its templates, each with the tag its lines carry."""
+        scene, kinds = self.scene, list(dict.fromkeys(c.kind.name for c in self.cast))
+
+        def pool(name: str, texts: Iterable[str], tag: str = "") -> list[tuple[Template, str]]:
+            return [(t, tag) for t in _templates(name, tuple(texts))]
+
+        characters = [(t, "kind") for k in kinds for t in _templates(k, vocab.KIND_LINES[k])]
+        rests = [(t, "rest") for k in kinds for t in _templates(f"{k}-rest", vocab.REST_LINES[k])]
+        features = [
+            (t, "feature")
+            for kind, texts in vocab.FEATURE_LINES.items()
+            for t in _templates(f"feature-{kind}", texts)
+        ]
+        calm = pool("calm", vocab.CALM) + pool(f"{self.kind}-calm", scene.calm, "scene") + rests
+        return {
+            "dusk": pool("dusk", vocab.DUSK) + pool(f"{self.kind}-dusk", scene.dusk, "scene"),
+            "meet": pool("meet", vocab.MEET, "intro") + pool("meet", vocab.MEET_PARTNERS),
+            "explore": pool(f"{self.kind}-explore", scene.explore, "scene")
+            + pool("walk", vocab.NIGHT_HUSH, "anywhere")
+            + pool("walk-out", vocab.NIGHT_WALK if scene.outdoors else (), "anywhere")
+            + pool("actions", vocab.ACTIONS)
+            + characters
+            + features,
+            "sky": pool("sky", vocab.SKY),
+            "friends": pool("friends", vocab.FRIENDS),
+            "games": pool("games", vocab.GAMES),
+            "questions": pool("questions", vocab.QUESTIONS[::2], "ask")
+            + pool("questions", vocab.QUESTIONS[1::2], "answer"),
+            "calm": calm,
+            "end": calm + pool("sleep", vocab.SLEEP, "sleep"),
+        }
+
+    def _render(self, specs: list[tuple[Template, str]]) -> list[Line]:
+        lines: dict[str, Line] = {}
+        for order, (tpl, tag) in enumerate(specs):
+            if tpl.scenes and self.kind not in tpl.scenes:
+                continue
+            rng = random.Random(tpl.id)  # the same ways every night: the canon knows them
+            for values, tags in self._bindings(tpl, tag):
+                source = _own_choices(tpl.text, values)
+                for text in skeletons(source, self.level.style, rng, VARIANTS):
+                    line = self._line(tpl, text, values, tags, order)
+                    if line and line.text not in lines:
+                        lines[line.text] = line
+        return list(lines.values())
+
+    def _bindings(self, tpl: Template, tag: str) -> Iterable[tuple[dict[str, str], set[str]]]:
+        """The slot values a template can take: each character as {x}, each feature."""
+        slots = tpl.slots()
+        named = {"named"} if slots & {"place", "scene"} else set()
+        if not any(slot[0] in "xy" for slot in slots):
+            yield dict(self.where), {tag, *named} - {""}
+            return
+        for (x, y), values in self.bound.items():
+            who = x if any(s.startswith("x") for s in slots) else y
+            if tag == "kind" and self.cast[who].kind.name != tpl.pool:
+                continue
+            if tag == "rest" and f"{self.cast[who].kind.name}-rest" != tpl.pool:
+                continue
+            if tag == "feature":
+                yield from self._features(tpl, values, who)
+                continue
+            tags = {f"{tag}:{who}" if tag in _PER_CHARACTER else tag, f"who:{who}", *named}
+            yield values, tags - {""}
+
+    def _features(
+        self, tpl: Template, values: dict[str, str], who: int
+    ) -> Iterable[tuple[dict[str, str], set[str]]]:
+        for feature in self.cast[who].features:
+            if tpl.pool == f"feature-{feature.kind}":
+                yield (
+                    {**values, "x.f": feature.phrase},
+                    {f"feature:{who}:{feature.phrase}", f"who:{who}"},
+                )
+
+    def _as(self, role: str, index: int) -> dict[str, str]:
+        character = self.cast[index]
+        return {
+            role: character.name,
+            f"{role}.noun": character.called,
+            f"{role}.described": character.called if self.level.plain else character.described,
+            f"{role}.moved": character.kind.moved,  # "(trundled|scurried)": a choice
+            f"{role}.sound": character.kind.sound,
+            f"{role}.feet": character.kind.feet,
+        }
+
+    def _fit(self, text: str, values: dict[str, str]) -> str:
+        """The line, spare words left out until it is short enough for the listener."""
+        line = fill(text, values)
+        while _syllables(line) > self.level.band[1] and (shorter := pare(text)):
+            text, line = shorter, fill(shorter, values)
+        return line
+
+    def _line(
+        self, tpl: Template, text: str, values: dict[str, str], tags: set[str], order: int
+    ) -> Line | None:
+        text = self._fit(text, values)
+        facts = _facts(text, self.names)
+        if facts is None:
+            return None
+        end, sounds, said, content = facts
+        count, (low, high) = _syllables(text), self.level.band
+        return Line(
+            text,
+            tpl,
+            frozenset(tags),
+            f"{tpl.id}.{said}",
+            end,
+            sounds,
+            count,
+            order,
+            content,
+            words=len(text.split()),
+            in_band=low <= count <= high,
+            who=tuple(sorted(t for t in tags if t[:4] == "who:")),
+        )
+
+
 @cache
 def _titles() -> tuple[Template, ...]:
     return _templates("title", vocab.TITLES)
 
 
+def _own_choices(text: str, values: dict[str, str]) -> str:
+    """The template with its characters' own choices in it ("{x.moved}": "(hopped|bounced)"),
+    so each way of moving makes its own line."""
+    for role in ("x", "y"):
+        slot = f"{{{role}.moved}}"
+        if slot in text:
+            text = text.replace(slot, values[f"{role}.moved"])
+    return text
+
+
+def _partnered(lines: list[Line]) -> list[Line]:
+    """The lines that some other line of theirs can make a couplet with, in a listener's
+    metre if they are in it themselves."""
+    by_sound: defaultdict[str, list[Line]] = defaultdict(list)
+    for line in lines:
+        for sound in line.sounds:
+            by_sound[sound].append(line)
+
+    def partnered(line: Line) -> bool:
+        return any(
+            (other.in_band or not line.in_band)
+            and (_fits(line, other) or _fits(other, line))
+            and _rhyme(line.end, other.end)
+            for sound in line.sounds
+            for other in by_sound[sound]
+        )
+
+    return [line for line in lines if partnered(line)]
+
+
 def _fits(first: Line, second: Line) -> bool:
-    """Two lines can make a couplet: different templates, and a question gets an answer."""
+    """Two lines can make a couplet: different templates, and a question gets its own
+    answer, from the other character."""
     if first.template.id == second.template.id:
         return False
-    return ("ask" in first.tags) == ("answer" in second.tags)
+    if "ask" in first.tags:
+        asker = set(first.who)
+        return _answers().get(first.template.id) == second.template.id and not asker & second.tags
+    return "answer" not in second.tags
+
+
+@cache
+def _answers() -> dict[str, str]:
+    """Each question's template id, and its answer's."""
+    asks = _templates("questions", vocab.QUESTIONS[::2])
+    answers = _templates("questions", vocab.QUESTIONS[1::2])
+    return {ask.id: answer.id for ask, answer in zip(asks, answers, strict=True)}
 
 
 def _rhyme(a: str, b: str) -> bool:
     """Two last words that already share a sound: a rhyme unless one holds the other."""
     return not (a.endswith(b) or b.endswith(a))
+
+
+@lru_cache(maxsize=1 << 16)
+def _syllables(line: str) -> int:
+    return syllables(line)
+
+
+@lru_cache(maxsize=1 << 16)
+def _facts(
+    text: str, names: tuple[str, ...]
+) -> tuple[str, frozenset[str], str, frozenset[str]] | None:
+    """A line's last word and its rhyming sounds, the id of its words, its longer words;
+    None for a line that cannot rhyme."""
+    end = last_word(text)
+    sounds = rhyme_sounds(end) if end else frozenset()
+    if not sounds:
+        return None
+    return end, sounds, _said(text, names), frozenset(_content(text))
+
+
+def _said(text: str, names: tuple[str, ...]) -> str:
+    """The line's words with every name set aside, as a short stable id: the same line
+    whichever character or template it came from."""
+    for name in names:
+        text = text.replace(name, "·")
+    plain = " ".join(_SAID.findall(text.casefold()))
+    return hashlib.sha256(plain.encode()).hexdigest()[:6]
 
 
 def _content(text: str) -> set[str]:
