@@ -20,6 +20,7 @@ from bedtime.local.stack import LocalStack, create_stack
 from bedtime.local.template import load_template, template_resolver
 from bedtime.observability import logger
 from helpers import ROOT
+from iam_audit import is_allowed, recorder_for
 
 
 @pytest.fixture(scope="session")
@@ -37,14 +38,17 @@ def fresh_caches() -> Iterator[None]:
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch, template: dict) -> Iterator[LocalStack]:
     """A moto account holding the template's tables, bucket, topic, bus and rules,
-    with the functions' environment set as the template sets it (offline providers)."""
+    with the functions' environment set as the template sets it (offline providers).
+    Every call a handler makes must be allowed by its function's role (iam_audit)."""
     for name in list(os.environ):
         if name.startswith("AWS_ENDPOINT_URL") or name in ("OPENAI_API_KEY", "AWS_PROFILE"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    with mock_aws():
+    # One boto3 session for the whole run: a new one per test re-reads botocore's
+    # endpoint and service files, a quarter of a second each time.
+    with mock_aws(config={"core": {"reset_boto3_session": False}}):
         resolver = template_resolver(template, {})
         resolver.attributes["WebFunctionUrl.FunctionUrl"] = "https://example.lambda-url.on.aws/"
         stack = create_stack(template, resolver, lambda service: boto3.client(service))
@@ -56,7 +60,15 @@ def aws(monkeypatch: pytest.MonkeyPatch, template: dict) -> Iterator[LocalStack]
         monkeypatch.delenv("OPENAI_API_KEY_SECRET")
         monkeypatch.setenv("POWERTOOLS_LOG_LEVEL", "WARNING")
         services.clear()
-        yield stack
+        recorder = recorder_for(stack.resolver)
+        events = boto3._get_default_session().events
+        events.register("before-parameter-build", recorder, unique_id="iam-audit")
+        try:
+            yield stack
+        finally:
+            events.unregister("before-parameter-build", unique_id="iam-audit")
+        denied = sorted({str(call) for call in recorder.calls if not is_allowed(call)})
+        assert not denied, "the template's roles do not allow:\n" + "\n".join(denied)
 
 
 @pytest.fixture

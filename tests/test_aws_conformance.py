@@ -28,6 +28,7 @@ from helpers import (
     story_record,
     translated_template,
 )
+from iam_audit import Call, arn_of, is_allowed
 
 
 def of_type(resources: dict[str, dict], kind: str) -> dict[str, dict]:
@@ -313,3 +314,58 @@ def test_a_story_id_does_not_follow_a_later_malformed_event_into_the_logs(
     illustrate.handler({"detail": {}}, lambda_context)
     [refusal] = [line for line in logged() if "malformed" in line["message"]]
     assert "story_id" not in refusal
+
+
+# --- IAM that the local emulation cannot exercise ----------------------------------
+def test_the_pipe_role_allows_what_a_dynamodb_stream_source_needs() -> None:
+    """EventBridge user guide, "Event source permissions for Amazon EventBridge Pipes",
+    DynamoDB: DescribeStream, GetRecords, GetShardIterator and ListStreams; the Service
+    Authorization Reference gives dynamodb:ListStreams no resource type, so only "*"
+    allows it. The target and the dead-letter queue need events:PutEvents and
+    sqs:SendMessage."""
+    stream = arn_of("StoriesTable") + "/stream/2026-11-25T00:00:00.000"
+    needed = [
+        Call("StoryPipeRole", "dynamodb:DescribeStream", stream),
+        Call("StoryPipeRole", "dynamodb:GetRecords", stream),
+        Call("StoryPipeRole", "dynamodb:GetShardIterator", stream),
+        Call("StoryPipeRole", "dynamodb:ListStreams", "*"),
+        Call("StoryPipeRole", "events:PutEvents", arn_of("StoryBus")),
+        Call("StoryPipeRole", "sqs:SendMessage", arn_of("FailuresQueue")),
+    ]
+    assert [str(call) for call in needed if not is_allowed(call)] == []
+
+
+def test_the_encrypted_story_topics_one_publisher_may_use_its_key_through_sns() -> None:
+    """SNS developer guide, "Managing Amazon SNS encryption keys and costs": a publisher
+    to a topic under a KMS key needs kms:GenerateDataKey* and kms:Decrypt on it. The AWS
+    managed key serves because only a function of ours publishes (no AWS service, see the
+    test above)."""
+    resources = resolved_resources()
+    assert resources["StoryTopic"]["Properties"]["KmsMasterKeyId"] == "alias/aws/sns"
+    publishers = [
+        role
+        for role in of_type(resources, "AWS::IAM::Role")
+        if is_allowed(Call(role, "sns:Publish", arn_of("StoryTopic")))
+    ]
+    assert publishers == ["NotifyFunctionRole"]
+    key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    for action in ("kms:GenerateDataKey", "kms:Decrypt"):
+        assert is_allowed(Call("NotifyFunctionRole", action, key))
+
+
+def test_the_audit_refuses_a_call_the_role_does_not_allow() -> None:
+    """The IAM audit that every `aws` fixture runs can fail: a reader may not write."""
+    assert is_allowed(Call("WebFunctionRole", "dynamodb:GetItem", arn_of("StoriesTable")))
+    assert not is_allowed(Call("WebFunctionRole", "dynamodb:PutItem", arn_of("StoriesTable")))
+    assert not is_allowed(Call("WebFunctionRole", "dynamodb:GetItem", arn_of("IdempotencyTable")))
+    assert not is_allowed(Call("FamiliesFunctionRole", "sns:Publish", arn_of("StoryTopic")))
+
+
+def test_the_guardrail_parameter_takes_an_id_that_the_iam_arn_is_built_from() -> None:
+    """Service Authorization Reference, Amazon Bedrock: a guardrail's ARN is
+    arn:${Partition}:bedrock:${Region}:${Account}:guardrail/${GuardrailId}; the template
+    builds it from the parameter, so an ARN given there is refused at deploy time."""
+    pattern = translated_template()["Parameters"]["BedrockGuardrailId"]["AllowedPattern"]
+    assert re.fullmatch(pattern, "abc123xyz789")
+    assert re.fullmatch(pattern, "")
+    assert not re.fullmatch(pattern, "arn:aws:bedrock:us-east-1:123456789012:guardrail/abc")

@@ -79,7 +79,12 @@ def family_schedules() -> FamilySchedules:
 def email_subscriptions() -> EmailSubscriptions:
     from bedtime.subscriptions import EmailSubscriptions
 
-    return EmailSubscriptions(client("sns"), os.environ["STORY_TOPIC_ARN"])
+    return EmailSubscriptions(
+        client("sns"),
+        os.environ["STORY_TOPIC_ARN"],
+        client("dynamodb"),
+        os.environ["FAMILIES_TABLE"],
+    )
 
 
 @cache

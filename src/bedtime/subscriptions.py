@@ -5,6 +5,7 @@ family's addresses (SNS developer guide, "Amazon SNS message filtering")."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable
@@ -12,7 +13,17 @@ from typing import Any
 
 from bedtime.families import Family
 
-PENDING = "PendingConfirmation"  # the ARN SNS reports until the address confirms
+ADDRESS = "email#"  # Families table items that remember an address's subscription
+TOO_MANY_ADDRESSES = (
+    "SNS refused another email address: each address is one filter policy, and SNS allows "
+    "200 per topic and 10,000 per account by default. To fix: in Service Quotas, Amazon "
+    "SNS, raise the filter policies quota; then redrive the failures queue."
+)
+
+
+class TooManyAddresses(RuntimeError):
+    """The topic's filter-policy quota is reached (SNS developer guide, "Filter policy
+    constraints in Amazon SNS")."""
 
 
 def families_by_email(families: Iterable[Family]) -> dict[str, set[str]]:
@@ -28,41 +39,59 @@ def filter_policy(families: set[str]) -> str:
 
 
 class EmailSubscriptions:
-    def __init__(self, sns: Any, topic_arn: str) -> None:
+    """Until an address confirms, the topic lists its subscription as "PendingConfirmation",
+    with no ARN; Subscribe with ReturnSubscriptionArn gives the ARN even then (SNS API
+    reference, "Subscribe"). So each ARN is remembered in the Families table, and a
+    pending address's families can change, or it can be removed, like any other."""
+
+    def __init__(self, sns: Any, topic_arn: str, dynamodb: Any, table: str) -> None:
         self._sns = sns
         self._topic = topic_arn
+        self._dynamodb = dynamodb
+        self._table = table
 
     def sync(self, wanted: dict[str, set[str]]) -> None:
         """Make each address receive exactly its families' emails (none: unsubscribe it)."""
-        existing = self._subscriptions()
+        listed = self._listed()
         for email, families in sorted(wanted.items()):
-            self._sync(email, families, existing.get(email.lower()))
+            address = email.strip().lower()
+            self._sync(email, address, families, listed.get(address) or self._remembered(address))
 
-    def _sync(self, email: str, families: set[str], existing: str | None) -> None:
+    def _sync(self, email: str, address: str, families: set[str], arn: str | None) -> None:
+        missing = self._sns.exceptions.NotFoundException
         if not families:
-            if existing and existing != PENDING:
-                self._sns.unsubscribe(SubscriptionArn=existing)
+            if arn:
+                with contextlib.suppress(missing):  # it lapsed unconfirmed: already gone
+                    self._sns.unsubscribe(SubscriptionArn=arn)
+                self._forget(address)
             return
-        if existing and existing != PENDING:
-            self._sns.set_subscription_attributes(
-                SubscriptionArn=existing,
-                AttributeName="FilterPolicy",
-                AttributeValue=filter_policy(families),
+        if arn:
+            try:
+                self._sns.set_subscription_attributes(
+                    SubscriptionArn=arn,
+                    AttributeName="FilterPolicy",
+                    AttributeValue=filter_policy(families),
+                )
+                return
+            except missing:
+                pass  # it lapsed unconfirmed: ask again
+        try:
+            made = self._sns.subscribe(  # asks the address to confirm
+                TopicArn=self._topic,
+                Protocol="email",
+                Endpoint=email,
+                Attributes={
+                    "FilterPolicy": filter_policy(families),
+                    "FilterPolicyScope": "MessageAttributes",
+                },
+                ReturnSubscriptionArn=True,
             )
-            return
-        self._sns.subscribe(  # asks the address to confirm (again, if still pending)
-            TopicArn=self._topic,
-            Protocol="email",
-            Endpoint=email,
-            Attributes={
-                "FilterPolicy": filter_policy(families),
-                "FilterPolicyScope": "MessageAttributes",
-            },
-            ReturnSubscriptionArn=True,
-        )
+        except self._sns.exceptions.FilterPolicyLimitExceededException as error:
+            raise TooManyAddresses(TOO_MANY_ADDRESSES) from error
+        self._remember(address, made["SubscriptionArn"])
 
-    def _subscriptions(self) -> dict[str, str]:
-        """Each email address subscribed to the topic, and its subscription's ARN."""
+    def _listed(self) -> dict[str, str]:
+        """Each confirmed email address on the topic, and its subscription's ARN."""
         pages = self._sns.get_paginator("list_subscriptions_by_topic").paginate(
             TopicArn=self._topic
         )
@@ -71,4 +100,20 @@ class EmailSubscriptions:
             for page in pages
             for subscription in page["Subscriptions"]
             if subscription["Protocol"] == "email"
+            and str(subscription["SubscriptionArn"]).startswith("arn:")
         }
+
+    def _remembered(self, address: str) -> str | None:
+        item = self._dynamodb.get_item(
+            TableName=self._table, Key={"id": {"S": ADDRESS + address}}, ConsistentRead=True
+        ).get("Item")
+        return item["subscription_arn"]["S"] if item else None
+
+    def _remember(self, address: str, arn: str) -> None:
+        self._dynamodb.put_item(
+            TableName=self._table,
+            Item={"id": {"S": ADDRESS + address}, "subscription_arn": {"S": arn}},
+        )
+
+    def _forget(self, address: str) -> None:
+        self._dynamodb.delete_item(TableName=self._table, Key={"id": {"S": ADDRESS + address}})

@@ -24,13 +24,17 @@ from bedtime.observability import logger
 
 def follow_record(record: DynamoDBRecord, every_family: Callable[[], list[Family]]) -> None:
     change = record.raw_event.get("dynamodb", {})
-    follow(
-        change.get("OldImage"),
-        change.get("NewImage"),
-        services.family_schedules(),
-        services.email_subscriptions(),
-        every_family,
-    )
+    try:
+        follow(
+            change.get("OldImage"),
+            change.get("NewImage"),
+            services.family_schedules(),
+            services.email_subscriptions(),
+            every_family,
+        )
+    except Exception:
+        logger.exception("family change not followed; it will be retried")
+        raise
 
 
 @logger.inject_lambda_context(clear_state=True)
