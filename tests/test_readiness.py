@@ -6,6 +6,7 @@ import threading
 from datetime import UTC, datetime
 
 import pytest
+from moto.dynamodb.models import DynamoDBBackend
 
 from bedtime import services
 from bedtime.events import StoryCreated, StoryReady
@@ -95,7 +96,23 @@ def test_a_repeat_keeps_the_first_result(story) -> None:
     assert after.image.status == "done"
 
 
-def test_concurrent_finishers_announce_once(story) -> None:
+@pytest.fixture
+def atomic_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DynamoDB applies a conditional write atomically (developer guide, "Condition
+    expressions"); moto checks the condition and writes in two steps that threads can
+    interleave, so here each write holds a lock, as the real service behaves."""
+    lock = threading.Lock()
+    for name in ("put_item", "update_item"):
+        write = getattr(DynamoDBBackend, name)
+
+        def locked(*args, _write=write, **kwargs):
+            with lock:
+                return _write(*args, **kwargs)
+
+        monkeypatch.setattr(DynamoDBBackend, name, locked)
+
+
+def test_concurrent_finishers_announce_once(story, atomic_writes) -> None:
     bus = RecordingBus()
     barrier = threading.Barrier(4)
 
