@@ -13,14 +13,14 @@ from zoneinfo import ZoneInfo
 import boto3
 import pytest
 
-from bedtime import services
+from bedtime import clock, services
 from bedtime.access import SESSION_COOKIE
 from bedtime.catalog import CatalogError
-from bedtime.delivery import Letter, deliver
+from bedtime.delivery import ON_ITS_WAY, Letter, deliver
 from bedtime.families import Family, family_from
 from bedtime.family_changes import follow
 from bedtime.family_file import parse_families
-from bedtime.handlers import create_story, illustrate, web
+from bedtime.handlers import create_story, illustrate, notify, web
 from bedtime.handlers.queue import backoff_seconds
 from bedtime.local.function_url import function_url_event
 from bedtime.providers import ProviderError
@@ -241,17 +241,45 @@ def test_a_story_ready_before_bedtime_waits_for_it_then_goes_once(aws) -> None:
     assert email.family == "nan" and not email.late
 
 
-def test_a_story_late_for_bedtime_goes_the_moment_it_is_ready_and_says_so(aws) -> None:
+def test_a_written_story_goes_at_bedtime_even_with_its_picture_still_on_the_way(aws) -> None:
     bedtime = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
     made_for_bedtime(bedtime, ready=False)
-    assert not send(bedtime)  # not ready at bedtime: nothing yet
-    store = services.story_store()
+    assert send(bedtime)
+    [email] = emails()
+    assert not email.late and ON_ITS_WAY in email.body
+    story = services.story_store()
     for medium in ("image", "audio"):
-        store.finish_medium("TmFuU3RvcnlPZlRvbmlnaHQx", medium, Medium("done", key="k"))
-    store.claim_ready("TmFuU3RvcnlPZlRvbmlnaHQx", bedtime + timedelta(minutes=40))
+        story.finish_medium("TmFuU3RvcnlPZlRvbmlnaHQx", medium, Medium("done", key="k"))
+    story.claim_ready("TmFuU3RvcnlPZlRvbmlnaHQx", bedtime + timedelta(minutes=40))
+    assert not send(bedtime + timedelta(minutes=40))  # its StoryReady sends nothing more
+
+
+def test_a_story_written_after_bedtime_goes_the_moment_it_is_ready_and_says_so(
+    aws, lambda_context
+) -> None:
+    bedtime = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
+    at_bedtime = {"trigger": "bedtime", "family": "nan", "scheduledTime": "2026-11-25T19:00:00Z"}
+    assert notify.handler(at_bedtime, lambda_context) == {"family": "nan", "emailed": False}
+    made_for_bedtime(bedtime, ready=True)
     assert send(bedtime + timedelta(minutes=40))
     [email] = emails()
     assert email.late and "a little late tonight" in email.body
+    assert ON_ITS_WAY not in email.body
+
+
+def test_a_picture_taken_from_its_queue_after_bedtime_is_painted_offline_at_once(
+    aws, lambda_context, monkeypatch
+) -> None:
+    """Past bedtime the family already has its link: the page gets a picture now, and
+    a backlog behind the image provider's rate limit drains instead of growing."""
+    bedtime = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
+    made_for_bedtime(bedtime, ready=False)
+    monkeypatch.setattr(clock, "now", lambda: bedtime + timedelta(minutes=1))
+    monkeypatch.setattr(illustrate, "painter", lambda settings, budget: Throttled(99, bytes))
+    created = sample_event("story-created.json")
+    created["detail"]["storyId"] = "TmFuU3RvcnlPZlRvbmlnaHQx"
+    assert illustrate.handler(created, lambda_context)["image"] == "done"
+    assert services.story_store().get("TmFuU3RvcnlPZlRvbmlnaHQx").image.status == "done"
 
 
 # --- throttles wait their turn ------------------------------------------------------

@@ -52,14 +52,18 @@ def test_a_scheduled_request_keys_on_its_family_and_time_and_is_for_bedtime_late
     event = {"trigger": "schedule", "family": "nan", "scheduledTime": "2026-11-25T21:30:00Z"}
     request = StoryRequest.from_event(event, NOW, LEAD)
     assert request.idempotency_key == "schedule:nan:2026-11-25T21:30:00+00:00"
-    assert request.deliver_at == datetime(2026, 11, 26, 0, 30, tzinfo=UTC)
+    assert request.bedtime == datetime(2026, 11, 26, 0, 30, tzinfo=UTC)
     assert request.night(ZoneInfo("Asia/Tokyo")).isoformat() == "2026-11-26"
     assert request.night(ZoneInfo("America/New_York")).isoformat() == "2026-11-25"
 
 
 def test_a_request_without_a_family_is_for_the_home_family() -> None:
     request = StoryRequest.from_event({"trigger": "manual", "requestId": "r"}, NOW, LEAD)
-    assert (request.family, request.deliver_at) == ("home", NOW)
+    assert (request.family, request.bedtime, request.night(ZoneInfo("UTC"))) == (
+        "home",
+        None,
+        NOW.date(),
+    )
     assert request.idempotency_key == "manual:home:r"
 
 

@@ -1,5 +1,7 @@
-"""Each family's one email a night: sent at bedtime when the story is ready, or the
-moment it is ready when it is late (with a line saying so), never twice."""
+"""Each family's one email a night: sent at bedtime once the story is written, even if
+its picture or narration is still on its way (the page shows each as it is done); a
+story written after bedtime is sent the moment it is ready, with a line saying it is
+late. Never twice."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from bedtime.story_store import StoryStore
 
 SUBJECT = "Tonight's bedtime story is ready"  # SNS subjects are plain ASCII
 LATE_AFTER = timedelta(minutes=5)
+ON_ITS_WAY = "Its picture or narration is still on the way: the page shows each when it is done."
 BEDTIME_WINDOW = timedelta(hours=12)  # a bedtime delivers the story made for it
 
 
@@ -30,6 +33,8 @@ def letter(story: Story, link: str, late: bool) -> Letter:
     lines = [f"Tonight's bedtime story is ready: {without_markup(story.title)}", ""]
     if late:
         lines += ["It is a little late tonight, sorry. Sleep tight all the same.", ""]
+    if not story.ready_at:
+        lines += [ON_ITS_WAY, ""]
     lines += [
         f"Read it and listen to it here: {link}",
         "",
@@ -63,15 +68,15 @@ def deliver(
     postbox: Postbox,
     now: datetime,
 ) -> bool:
-    """Send the story's email if it is ready and due; True when this call sent it."""
-    if not story.ready_at or (story.deliver_at and now < story.deliver_at):
+    """Send the story's email if it is due; True when this call sent it."""
+    if not is_due(story, now):
         return False
     if not store.claim_email(story.id, now):
         return False
     link = f"{site_url.rstrip('/')}/stories/{story.id}"
     if keys is not None:
         link += f"?t={keys(story.family).story_token(story.id, story.expires_at)}"
-    late = is_late(story)
+    late = is_late(story, now)
     try:
         postbox.send(letter(story, link, late))
     except Exception:
@@ -81,11 +86,14 @@ def deliver(
     return True
 
 
-def is_late(story: Story) -> bool:
-    """Ready after its bedtime (a story asked for now has no bedtime, and is never late)."""
-    if not story.deliver_at or not story.ready_at:
-        return False
-    return datetime.fromisoformat(story.ready_at) > story.deliver_at + LATE_AFTER
+def is_due(story: Story, now: datetime) -> bool:
+    """A story made for a bedtime is due at it; one asked for now, once it is ready."""
+    return now >= story.deliver_at if story.deliver_at else bool(story.ready_at)
+
+
+def is_late(story: Story, now: datetime) -> bool:
+    """Sent after its bedtime (a story asked for now has no bedtime, and is never late)."""
+    return story.deliver_at is not None and now > story.deliver_at + LATE_AFTER
 
 
 def tonights_story(store: StoryStore, family: str, bedtime: datetime) -> Story | None:

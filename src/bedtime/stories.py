@@ -76,7 +76,7 @@ class Story:
     setting: Entry = NO_SETTING
     family: str = HOME
     rating: str | None = None  # "loved" or "not", when the family said
-    deliver_at: datetime | None = None  # the family's bedtime that night (or, asked for now, now)
+    deliver_at: datetime | None = None  # the bedtime it is made for (None: asked for now)
     emailed_at: str | None = None  # when its one email went out
 
     def __post_init__(self) -> None:

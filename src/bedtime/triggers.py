@@ -35,12 +35,14 @@ class StoryRequest:
         return f"manual:{self.family}:{self.request_id}" if self.request_id else None
 
     @property
-    def deliver_at(self) -> datetime:
-        return self.at + self.lead if self.trigger == "schedule" else self.at
+    def bedtime(self) -> datetime | None:
+        """The bedtime the story is made for; None for a story asked for now."""
+        return self.at + self.lead if self.trigger == "schedule" else None
 
     def night(self, zone: ZoneInfo) -> date:
-        """The night the story is for: the date of its bedtime, where the family lives."""
-        return self.deliver_at.astimezone(zone).date()
+        """The night the story is for: the date of its bedtime (or of now), where the
+        family lives."""
+        return (self.bedtime or self.at).astimezone(zone).date()
 
     @classmethod
     def from_event(cls, event: Any, now: datetime, lead: timedelta) -> StoryRequest:

@@ -141,7 +141,7 @@ def make_story(
         id=story_id_for(request.idempotency_key),
         family=family.id,
         night=request.night(family.time_zone),
-        deliver_at=request.deliver_at,
+        deliver_at=request.bedtime,
         title=draft.title,
         paragraphs=draft.paragraphs,
         characters=tuple(c.name for c in characters),

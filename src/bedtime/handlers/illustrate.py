@@ -6,7 +6,7 @@ from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
 
-from bedtime import services
+from bedtime import clock, services
 from bedtime.handlers.media_task import handle_media
 from bedtime.illustrating import paint_picture
 from bedtime.observability import logger
@@ -26,5 +26,6 @@ def handler(event: Any, context: Any) -> dict:
             painter(settings(), Budget.of(context)),
             services.media_store(),
             fallback=offline_painter,
+            now=clock.now(),
         ),
     )

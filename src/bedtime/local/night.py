@@ -10,6 +10,8 @@ little jitter, so the workers do not all come back at once. A throttled narratio
 over: its earlier requests count against the limit again.
 
 Writing feeds painting and narrating in parallel; a story is ready when both are done.
+Its email goes at bedtime once it is written (delivery.py); a picture taken from its
+queue after bedtime is painted offline at once (illustrating.py), taking no token.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ BACKOFF_BASE = 2.0
 BACKOFF_CAP = 300.0  # the longest a throttled message stays invisible
 REST_JITTER = 1.0  # seconds, at most, added to a throttled worker's rest
 LOST_AFTER = timedelta(hours=24)  # not ready a day after bedtime: tomorrow's story is due
+OFFLINE_PAINTING = "painting"
+OFFLINE_SECONDS = 1.0  # the offline painter's picture, on a Lambda core
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,7 @@ class Message:
     story: int
     throttled: int = 0  # times this message came back throttled
     calls_done: int = 0
+    offline: bool = False
 
 
 @dataclass
@@ -87,6 +92,7 @@ class Stage:
     busy: float = 0.0
     calls: int = 0
     throttles: int = 0
+    offline: int = 0  # calls made offline instead, because bedtime had passed
     first: float = math.inf
     last: float = 0.0
     hour_max: dict[int, int] = field(default_factory=dict)
@@ -130,6 +136,7 @@ class Night:
         make_at = min(plan.make_at for plan in self.plans)
         self.origin = make_at.replace(hour=0, minute=0, second=0, microsecond=0)
         self.deliver = [self.seconds(plan.deliver_at) for plan in self.plans]
+        self.written: list[float | None] = [None] * len(self.plans)
         self.ready: list[float | None] = [None] * len(self.plans)
         self._media = [0] * len(self.plans)
         self.stages = {spec.name: self._stage(spec) for spec in self.specs}
@@ -177,7 +184,13 @@ class Night:
         stage.note_depth(self.now)
 
     def _call(self, stage: Stage, message: Message) -> None:
-        if stage.bucket.take(self.now):
+        if stage.spec.name == OFFLINE_PAINTING and self.now > self.deliver[message.story]:
+            stage.offline += 1
+            stage.busy += OFFLINE_SECONDS
+            message.offline = True
+            message.calls_done = stage.spec.limit.calls_per_story - 1
+            self._push(self.now + OFFLINE_SECONDS, self._called, (stage, message))
+        elif stage.bucket.take(self.now):
             took = self.rng.lognormvariate(self._mus[stage.spec.name], stage.spec.spread)
             stage.busy += took
             self._push(self.now + took, self._called, (stage, message))
@@ -187,7 +200,7 @@ class Night:
 
     def _called(self, item: tuple[Stage, Message]) -> None:
         stage, message = item
-        stage.calls += 1
+        stage.calls += not message.offline
         message.calls_done += 1
         if message.calls_done < stage.spec.limit.calls_per_story:
             self._call(stage, message)
@@ -220,6 +233,7 @@ class Night:
     # --- a story's progress ----------------------------------------------------------
     def _finished(self, stage_name: str, story: int) -> None:
         if stage_name == FIRST_STAGE:
+            self.written[story] = self.now
             for name in MEDIA_STAGES:
                 self._arrive(self.stages[name], Message(story))
             return

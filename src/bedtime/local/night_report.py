@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import accumulate
 
+from bedtime.delivery import LATE_AFTER
 from bedtime.local.night import LOST_AFTER, Night, Stage
 
 BUCKET = 300.0  # seconds: make times are counted in 5-minute buckets for the arithmetic
@@ -49,8 +50,9 @@ class Outcome:
     lead: timedelta
     stages: list[StageOutcome]
     ahead: list[float]  # seconds each ready story was ready before its bedtime, sorted
-    late: int
+    late: int  # written after bedtime, so emailed late
     lost: int
+    painted_offline: int  # pictures taken from their queue after bedtime
     events: int
     first_hour: datetime
     wall: float
@@ -75,6 +77,7 @@ def summarise(night: Night, lead: timedelta, zones: int, wall: float) -> Outcome
         ahead=ahead,
         late=late,
         lost=lost,
+        painted_offline=sum(stage.offline for stage in night.stages.values()),
         events=night.events,
         first_hour=night.origin + timedelta(hours=hours[0]),
         wall=wall,
@@ -83,12 +86,12 @@ def summarise(night: Night, lead: timedelta, zones: int, wall: float) -> Outcome
 
 def _timeliness(night: Night) -> tuple[list[float], int, int]:
     ahead, late, lost = [], 0, 0
-    for ready, deliver in zip(night.ready, night.deliver, strict=True):
+    for written, ready, deliver in zip(night.written, night.ready, night.deliver, strict=True):
         if ready is None or ready > deliver + LOST_AFTER.total_seconds():
             lost += 1
             continue
         ahead.append(deliver - ready)
-        late += ready > deliver
+        late += written is None or written > deliver + LATE_AFTER.total_seconds()
     return sorted(ahead), late, lost
 
 
@@ -254,16 +257,29 @@ def _timeliness_lines(outcome: Outcome) -> list[str]:
         readiness = "Ready ahead of bedtime: no story was ready"
     return [
         readiness,
-        f"Late (ready after bedtime): {outcome.late:,}    "
+        f"Late (written after bedtime, so emailed late): {outcome.late:,}    "
         f"Lost (not ready {_duration(LOST_AFTER.total_seconds())} after bedtime): "
         f"{outcome.lost:,}",
+        f"Pictures painted offline (still queued at bedtime): {outcome.painted_offline:,}    "
+        f"Picture or narration after bedtime: {sum(a < 0 for a in outcome.ahead):,}",
         f"Families {outcome.families:,}, events {outcome.events:,}, wall time {outcome.wall:.2f} s",
     ]
 
 
 def _verdict(outcome: Outcome) -> list[str]:
-    if outcome.on_time:
+    if outcome.on_time and not outcome.painted_offline:
         return ["On time: every story was ready before its bedtime."]
+    if outcome.on_time:
+        return [
+            "On time: every story was written before its bedtime, but "
+            f"{outcome.painted_offline:,} pictures were painted offline.",
+            *[
+                line
+                for s in outcome.stages
+                if s.name == "painting"
+                for line in _advice(s, outcome.lead)
+            ],
+        ]
     late = outcome.late + outcome.lost
     lines = [f"NOT ON TIME: {late:,} of {outcome.families:,} stories late or lost."]
     for stage in outcome.stages:
