@@ -16,7 +16,7 @@ import pytest
 from bedtime import clock, services
 from bedtime.access import SESSION_COOKIE
 from bedtime.catalog import CatalogError
-from bedtime.delivery import ON_ITS_WAY, Letter, deliver
+from bedtime.delivery import Letter, deliver
 from bedtime.families import Family, family_from
 from bedtime.family_changes import follow
 from bedtime.family_file import parse_families
@@ -26,7 +26,7 @@ from bedtime.local.function_url import function_url_event
 from bedtime.providers import ProviderError
 from bedtime.stories import Medium
 from bedtime.story_store import story_item
-from helpers import emails, sample_event, story_record
+from helpers import delivered, emails, sample_event, story_record
 
 HOME = Family("home", ZoneInfo("Europe/London"), emails=("parent@example.com",))
 PAIR = [
@@ -241,30 +241,50 @@ def test_a_story_ready_before_bedtime_waits_for_it_then_goes_once(aws) -> None:
     assert email.family == "nan" and not email.late
 
 
-def test_a_written_story_goes_at_bedtime_even_with_its_picture_still_on_the_way(aws) -> None:
+AT_BEDTIME = {"trigger": "bedtime", "family": "nan", "scheduledTime": "2026-11-25T19:00:00Z"}
+
+
+def test_a_picture_still_queued_at_bedtime_is_painted_offline_and_the_email_goes(
+    aws, lambda_context, monkeypatch
+) -> None:
     bedtime = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
     made_for_bedtime(bedtime, ready=False)
-    assert send(bedtime)
+    store = services.story_store()
+    store.finish_medium("TmFuU3RvcnlPZlRvbmlnaHQx", "audio", Medium("done", key="k"))
+    monkeypatch.setattr(clock, "now", lambda: bedtime)
+    assert notify.handler(AT_BEDTIME, lambda_context)["emailed"] is True
+    story = store.get("TmFuU3RvcnlPZlRvbmlnaHQx")
+    assert story.image.status == "done" and story.ready_at
     [email] = emails()
-    assert not email.late and ON_ITS_WAY in email.body
-    story = services.story_store()
-    for medium in ("image", "audio"):
-        story.finish_medium("TmFuU3RvcnlPZlRvbmlnaHQx", medium, Medium("done", key="k"))
-    story.claim_ready("TmFuU3RvcnlPZlRvbmlnaHQx", bedtime + timedelta(minutes=40))
-    assert not send(bedtime + timedelta(minutes=40))  # its StoryReady sends nothing more
+    assert not email.late
+    assert len(delivered(aws, "NotifyFunctionStoryReady")) == 1  # announced; sends no more
+
+
+def test_a_narration_unfinished_at_bedtime_holds_the_email_until_it_is(
+    aws, lambda_context, monkeypatch
+) -> None:
+    bedtime = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
+    made_for_bedtime(bedtime, ready=False)
+    monkeypatch.setattr(clock, "now", lambda: bedtime)
+    assert notify.handler(AT_BEDTIME, lambda_context)["emailed"] is False
+    store = services.story_store()
+    assert store.get("TmFuU3RvcnlPZlRvbmlnaHQx").image.status == "done"
+    store.finish_medium("TmFuU3RvcnlPZlRvbmlnaHQx", "audio", Medium("done", key="k"))
+    store.claim_ready("TmFuU3RvcnlPZlRvbmlnaHQx", bedtime + timedelta(minutes=2))
+    assert send(bedtime + timedelta(minutes=2))
+    [email] = emails()
+    assert not email.late
 
 
 def test_a_story_written_after_bedtime_goes_the_moment_it_is_ready_and_says_so(
     aws, lambda_context
 ) -> None:
     bedtime = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
-    at_bedtime = {"trigger": "bedtime", "family": "nan", "scheduledTime": "2026-11-25T19:00:00Z"}
-    assert notify.handler(at_bedtime, lambda_context) == {"family": "nan", "emailed": False}
+    assert notify.handler(AT_BEDTIME, lambda_context) == {"family": "nan", "emailed": False}
     made_for_bedtime(bedtime, ready=True)
     assert send(bedtime + timedelta(minutes=40))
     [email] = emails()
     assert email.late and "a little late tonight" in email.body
-    assert ON_ITS_WAY not in email.body
 
 
 def test_a_picture_taken_from_its_queue_after_bedtime_is_painted_offline_at_once(

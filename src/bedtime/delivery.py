@@ -1,7 +1,5 @@
-"""Each family's one email a night: sent at bedtime once the story is written, even if
-its picture or narration is still on its way (the page shows each as it is done); a
-story written after bedtime is sent the moment it is ready, with a line saying it is
-late. Never twice."""
+"""Each family's one email a night: sent at bedtime when the story is ready, or the
+moment it is ready when it is late (with a line saying so), never twice."""
 
 from __future__ import annotations
 
@@ -18,7 +16,6 @@ from bedtime.story_store import StoryStore
 
 SUBJECT = "Tonight's bedtime story is ready"  # SNS subjects are plain ASCII
 LATE_AFTER = timedelta(minutes=5)
-ON_ITS_WAY = "Its picture or narration is still on the way: the page shows each when it is done."
 BEDTIME_WINDOW = timedelta(hours=12)  # a bedtime delivers the story made for it
 
 
@@ -33,8 +30,6 @@ def letter(story: Story, link: str, late: bool) -> Letter:
     lines = [f"Tonight's bedtime story is ready: {without_markup(story.title)}", ""]
     if late:
         lines += ["It is a little late tonight, sorry. Sleep tight all the same.", ""]
-    if not story.ready_at:
-        lines += [ON_ITS_WAY, ""]
     lines += [
         f"Read it and listen to it here: {link}",
         "",
@@ -87,8 +82,8 @@ def deliver(
 
 
 def is_due(story: Story, now: datetime) -> bool:
-    """A story made for a bedtime is due at it; one asked for now, once it is ready."""
-    return now >= story.deliver_at if story.deliver_at else bool(story.ready_at)
+    """Ready, and its bedtime has come (a story asked for now has none: ready is due)."""
+    return bool(story.ready_at) and (story.deliver_at is None or now >= story.deliver_at)
 
 
 def is_late(story: Story, now: datetime) -> bool:

@@ -134,13 +134,15 @@ class StoryStore:
         return [story_from(item) for item in response["Items"]]
 
     def claim_email(self, story_id: str, at: datetime) -> bool:
-        """True for exactly one caller per story (whether it is due is the caller's call)."""
+        """True for exactly one caller per story, once the story is ready."""
         try:
             self._dynamodb.update_item(
                 TableName=self._table,
                 Key={"id": {"S": story_id}},
                 UpdateExpression="SET emailed_at = :at",
-                ConditionExpression="attribute_not_exists(emailed_at) AND attribute_exists(id)",
+                ConditionExpression=(
+                    "attribute_not_exists(emailed_at) AND attribute_exists(ready_at)"
+                ),
                 ExpressionAttributeValues={":at": {"S": at.isoformat()}},
             )
         except self._dynamodb.exceptions.ConditionalCheckFailedException:

@@ -1,5 +1,6 @@
 """NotifyFunction: a family's bedtime has come (its schedule), or a story has become
-ready (StoryReady): send the family's one email for the night when it is due."""
+ready (StoryReady): send the family's one email for the night when it is due. At
+bedtime, a picture still queued is painted offline first, so the email need not wait."""
 
 from __future__ import annotations
 
@@ -10,10 +11,13 @@ from aws_lambda_powertools.logging import correlation_paths
 
 from bedtime import clock, services
 from bedtime.delivery import deliver, tonights_story
-from bedtime.events import BadEvent, StoryReady
+from bedtime.events import BadEvent, StoryCreated, StoryReady
+from bedtime.illustrating import paint_picture
 from bedtime.observability import logger
+from bedtime.providers.factory import offline_painter
+from bedtime.readiness import complete_medium
 from bedtime.settings import settings
-from bedtime.stories import StoryNotFound
+from bedtime.stories import Story, StoryNotFound
 from bedtime.triggers import BadRequest, Bedtime
 
 
@@ -35,7 +39,31 @@ def at_bedtime(bedtime: Bedtime) -> dict:
             "not written by bedtime: it is emailed the moment it is ready", family=bedtime.family
         )
         return {"family": bedtime.family, "emailed": False}
-    return send_if_due(story.id, max(clock.now(), bedtime.at))  # the schedule says it is time
+    if not story.image.finished:
+        paint_offline_now(story)
+    sent = send_if_due(story.id, max(clock.now(), bedtime.at))  # the schedule says it is time
+    if not sent["emailed"]:
+        logger.warning("not emailed at bedtime: not ready yet, or already sent", story_id=story.id)
+    return sent
+
+
+def paint_offline_now(story: Story) -> None:
+    """Bedtime has come and the picture still waits behind the image provider's rate
+    limit: the offline painter paints it now, so tonight's email need not wait for it
+    (the queued message then finds the picture done, and costs nothing)."""
+    url = f"{settings().site_url.rstrip('/')}/stories/{story.id}"
+    created = StoryCreated(
+        story.id, story.night.isoformat(), story.title, list(story.characters), story.scene, url
+    )
+    painter = offline_painter()
+    complete_medium(
+        created,
+        "image",
+        lambda s: paint_picture(s, painter, services.media_store(), offline_painter, clock.now()),
+        services.story_store(),
+        services.event_bus(),
+        now=clock.now,
+    )
 
 
 @logger.inject_lambda_context(clear_state=True, correlation_id_path=correlation_paths.EVENT_BRIDGE)

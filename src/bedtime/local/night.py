@@ -10,8 +10,9 @@ little jitter, so the workers do not all come back at once. A throttled narratio
 over: its earlier requests count against the limit again.
 
 Writing feeds painting and narrating in parallel; a story is ready when both are done.
-Its email goes at bedtime once it is written (delivery.py); a picture taken from its
-queue after bedtime is painted offline at once (illustrating.py), taking no token.
+At bedtime a picture still queued is painted offline (handlers/notify.py), and so is one
+taken from its queue after bedtime (illustrating.py); neither takes a token, and a queued
+message whose picture is already painted costs nothing.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ REST_JITTER = 1.0  # seconds, at most, added to a throttled worker's rest
 LOST_AFTER = timedelta(hours=24)  # not ready a day after bedtime: tomorrow's story is due
 OFFLINE_PAINTING = "painting"
 OFFLINE_SECONDS = 1.0  # the offline painter's picture, on a Lambda core
+SKIP_SECONDS = 0.05  # a message whose work is already done
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,7 @@ class Night:
         self.written: list[float | None] = [None] * len(self.plans)
         self.ready: list[float | None] = [None] * len(self.plans)
         self._media = [0] * len(self.plans)
+        self._painted = [False] * len(self.plans)
         self.stages = {spec.name: self._stage(spec) for spec in self.specs}
         self._mus = {spec.name: _mu(spec.limit, spec.spread) for spec in self.specs}
 
@@ -153,6 +156,7 @@ class Night:
         for story, plan in enumerate(self.plans):
             jitter = self.rng.random() * SCHEDULER_PRECISION
             self._push(self.seconds(plan.make_at) + jitter, self._make, story)
+            self._push(self.deliver[story], self._bedtime, story)
         horizon = max(self.deliver) + LOST_AFTER.total_seconds()
         while self._heap and self._heap[0][0] <= horizon:
             self.now, _, handler, argument = heapq.heappop(self._heap)
@@ -184,12 +188,15 @@ class Night:
         stage.note_depth(self.now)
 
     def _call(self, stage: Stage, message: Message) -> None:
-        if stage.spec.name == OFFLINE_PAINTING and self.now > self.deliver[message.story]:
-            stage.offline += 1
-            stage.busy += OFFLINE_SECONDS
+        if stage.spec.name == OFFLINE_PAINTING and (
+            self._painted[message.story] or self.now > self.deliver[message.story]
+        ):
+            took = SKIP_SECONDS if self._painted[message.story] else OFFLINE_SECONDS
+            stage.offline += not self._painted[message.story]
+            stage.busy += took
             message.offline = True
             message.calls_done = stage.spec.limit.calls_per_story - 1
-            self._push(self.now + OFFLINE_SECONDS, self._called, (stage, message))
+            self._push(self.now + took, self._called, (stage, message))
         elif stage.bucket.take(self.now):
             took = self.rng.lognormvariate(self._mus[stage.spec.name], stage.spec.spread)
             stage.busy += took
@@ -237,6 +244,21 @@ class Night:
             for name in MEDIA_STAGES:
                 self._arrive(self.stages[name], Message(story))
             return
+        if stage_name == OFFLINE_PAINTING:
+            if self._painted[story]:
+                return  # painted offline at bedtime, while this one was under way
+            self._painted[story] = True
+        self._media_done(story)
+
+    def _media_done(self, story: int) -> None:
         self._media[story] += 1
         if self._media[story] == len(MEDIA_STAGES):
             self.ready[story] = self.now
+
+    def _bedtime(self, story: int) -> None:
+        """Tonight's email is due: a written story's picture still queued is painted now."""
+        if self.written[story] is None or self._painted[story]:
+            return
+        self._painted[story] = True
+        self.stages[OFFLINE_PAINTING].offline += 1
+        self._push(self.now + OFFLINE_SECONDS, self._media_done, story)
