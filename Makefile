@@ -122,8 +122,10 @@ LAMBDA_PIP := python3 -m pip install --quiet --disable-pip-version-check \
 # module at every cold start). .pyc files do not depend on the CPU, only on the version.
 PYTHON313 ?= $(or $(firstword $(wildcard $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions/3.13*/bin/python3.13)),$(shell python3.13 -c 'import sys; print(sys.executable)' 2>/dev/null))
 
+# textstat declares setuptools but only imports it on Python < 3.9: 7 MB never loaded.
 define lambda_artifact
 	$(LAMBDA_PIP) "$(ARTIFACTS_DIR)" -r requirements/$(1).txt
+	rm -rf "$(ARTIFACTS_DIR)"/setuptools* "$(ARTIFACTS_DIR)"/pkg_resources "$(ARTIFACTS_DIR)"/_distutils_hack "$(ARTIFACTS_DIR)"/distutils-precedence.pth
 	cp -r src/bedtime "$(ARTIFACTS_DIR)/"
 	rm -rf "$(ARTIFACTS_DIR)"/bedtime/local "$(ARTIFACTS_DIR)"/bedtime/tools
 endef

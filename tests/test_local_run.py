@@ -257,15 +257,16 @@ def test_local_environment_picks_providers_that_work_here() -> None:
     assert polly["STORY_MODEL"] == "gpt-x"
 
 
-def test_the_local_site_serves_2000_pages_to_50_clients_without_an_error(tmp_path) -> None:
-    from bedtime.local.bench import load
+def test_bench_times_the_flow_and_the_site_serves_2000_pages_to_50_clients(tmp_path) -> None:
+    from bedtime.local.bench import load, local_flow
 
     run = LocalRun(port=0, state_dir=tmp_path / ".local", say=lambda _: None)
     run.start()
     try:
-        run.request_story()
-        [ready] = run.wait_for_ready(1, timeout=30)
-        rows = {row.measure: row for row in load(run, ready["storyId"], clients=50, requests=2000)}
+        flow, story_id = local_flow(run)
+        stages = {row.measure for row in flow}
+        assert {"CreateStoryFunction", "IllustrateFunction", "NarrateFunction"} <= stages
+        rows = {row.measure: row for row in load(run, story_id, clients=50, requests=2000)}
         assert rows["errors"].met, rows["errors"].value
         assert rows["errors"].value == "0"
     finally:

@@ -28,7 +28,7 @@ from bedtime.local.bench_stories import storyteller_rows
 from bedtime.local.coldstart import cold_first_page, python313
 from bedtime.local.function_url import function_url_event
 from bedtime.local.functions import LambdaContext
-from bedtime.local.runner import LocalRun
+from bedtime.local.runner import LocalRun, Stage
 from bedtime.tools.links import story_link
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -175,6 +175,11 @@ def _sizes(directory: Path) -> tuple[int, int]:
     return unzipped, buffer.tell()
 
 
+# Lambda quotas: a function's deployment package and layers, extracted, at most 250 MB.
+# (The 50 MB zipped quota is for direct uploads; sam deploy uploads through S3.)
+UNZIPPED_QUOTA_MB = 250
+
+
 def artifact_sizes() -> list[Row]:
     rows = []
     for function in FUNCTIONS:
@@ -183,14 +188,17 @@ def artifact_sizes() -> list[Row]:
             rows.append(Row("artifact", function, "not built (run make build)", met=False))
             continue
         unzipped, zipped = _sizes(directory)
-        limit = 3 if function == "WebFunction" else 20
+        if function == "WebFunction":  # a parent waits on its cold start: keep it small
+            goal, met = "zipped < 3 MB", zipped / 1e6 < 3
+        else:  # queue-fed, hours before bedtime: Lambda's quota is what binds
+            goal, met = f"unzipped < {UNZIPPED_QUOTA_MB} MB", unzipped / 1e6 < UNZIPPED_QUOTA_MB
         rows.append(
             Row(
                 "artifact",
                 f"{function} (unzipped / zipped)",
                 f"{unzipped / 1e6:.1f} MB / {zipped / 1e6:.1f} MB",
-                f"zipped < {limit} MB",
-                zipped / 1e6 < limit,
+                goal,
+                met,
             )
         )
     return rows
@@ -285,7 +293,7 @@ def local_flow(run: LocalRun) -> tuple[list[Row], str]:
     run.request_story()
     ready = run.wait_for_ready(first + 1, timeout=120)[-1]
     total = time.monotonic() - started
-    stages = {s.name: s for s in run.timeline.stages if s.story_id == ready["storyId"]}
+    stages = _stages_of(run, ready["storyId"], ("IllustrateFunction", "NarrateFunction"))
     media = [stages["IllustrateFunction"], stages["NarrateFunction"]]
     overlap = max(0.0, min(s.finished for s in media) - max(s.started for s in media))
     work = sum(s.seconds for s in stages.values())
@@ -304,6 +312,22 @@ def local_flow(run: LocalRun) -> tuple[list[Row], str]:
         ),
     ]
     return rows, ready["storyId"]
+
+
+def _stages_of(
+    run: LocalRun, story_id: str, expected: tuple[str, ...], timeout: float = 10
+) -> dict[str, Stage]:
+    """The story's stages, once the expected ones are on the timeline: a function's stage
+    is recorded as it returns, which can be a moment after its email went out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        stages = {s.name: s for s in run.timeline.stages if s.story_id == story_id}
+        missing = [name for name in expected if name not in stages]
+        if not missing:
+            return stages
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the timeline has no {', '.join(missing)} for story {story_id}")
+        time.sleep(0.05)
 
 
 def load(

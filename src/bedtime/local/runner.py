@@ -394,7 +394,7 @@ class LocalRun:
             self._record_failure(name, event, error)
         if isinstance(result, dict) and ("error" in result or result.get("batchItemFailures")):
             outcome = "refused" if "error" in result else "retry"
-        story_id = story_id or (result.get("storyId") if isinstance(result, dict) else None)
+        story_id = story_id or _story_of(event, result)
         self.timeline.record(Stage(name, story_id, started, time.monotonic(), outcome))
         return result
 
@@ -500,3 +500,20 @@ class LocalRun:
     # --- the web function behind its function URL ----------------------------
     def _serve_web(self, event: dict) -> dict:
         return self.functions["WebFunction"].invoke(event)
+
+
+def _story_of(event: Any, result: Any) -> str | None:
+    """The story an invocation worked on: the one its result names, or the one every
+    message of its queue batch is about."""
+    if isinstance(result, dict) and result.get("storyId"):
+        return str(result["storyId"])
+    records = event.get("Records") if isinstance(event, dict) else None
+    if not isinstance(records, list):
+        return None
+    stories = set()
+    for record in records:
+        try:
+            stories.add(json.loads(record["body"])["detail"]["storyId"])
+        except (KeyError, TypeError, ValueError):
+            return None
+    return stories.pop() if len(stories) == 1 else None
