@@ -125,10 +125,10 @@ def _canonical(resource: str) -> str:
     """A resolved policy resource in the ARNs of logical names ("StoriesTable.Arn",
     "StoryTopic:*" and "...:StoryTopic.TopicName" all come out as ARNs)."""
     logical = set(translated_template()["Resources"])
-    attribute = re.fullmatch(r"(\w+)\.(Arn|StreamArn)", resource)
+    attribute = re.fullmatch(r"(\w+)\.(Arn|StreamArn)(/.*)?", resource)
     if attribute and attribute[1] in logical:
         suffix = "/stream/*" if attribute[2] == "StreamArn" else ""
-        return arn_of(attribute[1]) + suffix
+        return arn_of(attribute[1]) + suffix + (attribute[3] or "")
     resource = re.sub(r"\b(\w+)\.(TopicName|QueueName|Name)\b", r"\1", resource)
     head = re.match(r"\w+", resource)
     if head and head[0] in logical and not resource.startswith("arn:"):

@@ -36,7 +36,7 @@ FUNCTIONS = {
     "narrate": ["bedtime.handlers.narrate", "bedtime.providers.polly", "bedtime.providers.openai"],
     "web": ["bedtime.handlers.web", "bedtime.reading", "bedtime.site"],
     "families": ["bedtime.handlers.families"],
-    "notify": ["bedtime.handlers.notify"],
+    "notify": ["bedtime.handlers.notify", "bedtime.providers.offline.picture"],
 }
 
 

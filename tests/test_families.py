@@ -20,10 +20,10 @@ from bedtime.delivery import Letter, deliver
 from bedtime.families import Family, family_from
 from bedtime.family_changes import follow
 from bedtime.family_file import parse_families
-from bedtime.handlers import create_story, illustrate, notify, web
+from bedtime.handlers import create_story, illustrate, narrate, notify, web
 from bedtime.handlers.queue import backoff_seconds
 from bedtime.local.function_url import function_url_event
-from bedtime.providers import ProviderError
+from bedtime.providers import Narration, ProviderError
 from bedtime.stories import Medium
 from bedtime.story_store import story_item
 from helpers import delivered, emails, sample_event, story_record
@@ -260,20 +260,43 @@ def test_a_picture_still_queued_at_bedtime_is_painted_offline_and_the_email_goes
     assert len(delivered(aws, "NotifyFunctionStoryReady")) == 1  # announced; sends no more
 
 
-def test_a_narration_unfinished_at_bedtime_holds_the_email_until_it_is(
+def created_for(story_id: str) -> dict:
+    created = sample_event("story-created.json")
+    created["detail"]["storyId"] = story_id
+    return created
+
+
+class Voice:
+    name = "fake-voice"
+
+    def speak(self, title, paragraphs, language) -> Narration:
+        return Narration(mp3=b"\xff\xfbfake", line_marks=[{"time": 0, "value": title}])
+
+
+def story_ready_to_notify(aws, lambda_context) -> list[dict]:
+    """What NotifyFunction answers to each StoryReady the bus has delivered so far."""
+    return [notify.handler(e, lambda_context) for e in delivered(aws, "NotifyFunctionStoryReady")]
+
+
+def test_a_narration_finished_late_is_emailed_then_and_says_so(
     aws, lambda_context, monkeypatch
 ) -> None:
+    """Through the handlers: bedtime paints the picture and waits; the narration comes
+    twenty minutes later, its StoryReady reaches NotifyFunction, and the one email goes."""
     bedtime = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
     made_for_bedtime(bedtime, ready=False)
     monkeypatch.setattr(clock, "now", lambda: bedtime)
     assert notify.handler(AT_BEDTIME, lambda_context)["emailed"] is False
-    store = services.story_store()
-    assert store.get("TmFuU3RvcnlPZlRvbmlnaHQx").image.status == "done"
-    store.finish_medium("TmFuU3RvcnlPZlRvbmlnaHQx", "audio", Medium("done", key="k"))
-    store.claim_ready("TmFuU3RvcnlPZlRvbmlnaHQx", bedtime + timedelta(minutes=2))
-    assert send(bedtime + timedelta(minutes=2))
+    assert services.story_store().get("TmFuU3RvcnlPZlRvbmlnaHQx").image.status == "done"
+    assert emails() == []
+    monkeypatch.setattr(clock, "now", lambda: bedtime + timedelta(minutes=20))
+    monkeypatch.setattr(narrate, "voice", lambda settings, budget: Voice())
+    assert (
+        narrate.handler(created_for("TmFuU3RvcnlPZlRvbmlnaHQx"), lambda_context)["audio"] == "done"
+    )
+    assert [r["emailed"] for r in story_ready_to_notify(aws, lambda_context)] == [True]
     [email] = emails()
-    assert not email.late
+    assert email.late and "a little late tonight" in email.body
 
 
 def test_a_story_written_after_bedtime_goes_the_moment_it_is_ready_and_says_so(
@@ -287,19 +310,105 @@ def test_a_story_written_after_bedtime_goes_the_moment_it_is_ready_and_says_so(
     assert email.late and "a little late tonight" in email.body
 
 
-def test_a_picture_taken_from_its_queue_after_bedtime_is_painted_offline_at_once(
+def test_the_storyready_of_a_bedtime_email_sends_no_second_one(
     aws, lambda_context, monkeypatch
 ) -> None:
-    """Past bedtime the family already has its link: the page gets a picture now, and
-    a backlog behind the image provider's rate limit drains instead of growing."""
     bedtime = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
     made_for_bedtime(bedtime, ready=False)
-    monkeypatch.setattr(clock, "now", lambda: bedtime + timedelta(minutes=1))
+    services.story_store().finish_medium("TmFuU3RvcnlPZlRvbmlnaHQx", "audio", Medium("done"))
+    monkeypatch.setattr(clock, "now", lambda: bedtime)
+    assert notify.handler(AT_BEDTIME, lambda_context)["emailed"] is True
+    assert [r["emailed"] for r in story_ready_to_notify(aws, lambda_context)] == [False]
+    assert len(emails()) == 1
+
+
+class FailingOnce:
+    """The event bus, refusing its first event (PutEvents can fail)."""
+
+    def __init__(self, bus) -> None:
+        self.bus, self.failed = bus, False
+
+    def publish(self, event) -> None:
+        if not self.failed:
+            self.failed = True
+            raise RuntimeError("PutEvents failed")
+        self.bus.publish(event)
+
+
+def test_a_bedtime_that_failed_to_announce_is_emailed_by_its_retry(
+    aws, lambda_context, monkeypatch
+) -> None:
+    """Lambda retries a failed asynchronous invocation: the retry finds the picture
+    painted, and still announces the story and sends the email."""
+    bedtime = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
+    made_for_bedtime(bedtime, ready=False)
+    services.story_store().finish_medium("TmFuU3RvcnlPZlRvbmlnaHQx", "audio", Medium("done"))
+    monkeypatch.setattr(clock, "now", lambda: bedtime)
+    bus = FailingOnce(services.event_bus())
+    monkeypatch.setattr(services, "event_bus", lambda: bus)
+    with pytest.raises(RuntimeError):
+        notify.handler(AT_BEDTIME, lambda_context)
+    assert emails() == []
+    assert notify.handler(AT_BEDTIME, lambda_context)["emailed"] is True
+    assert len(emails()) == 1
+
+
+def test_a_bedtime_moved_earlier_after_the_story_was_made_still_gets_its_email(
+    aws, lambda_context, monkeypatch
+) -> None:
+    made_for_bedtime(datetime(2026, 11, 25, 20, 0, tzinfo=UTC), ready=True)
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 25, 19, 0, tzinfo=UTC))
+    assert notify.handler(AT_BEDTIME, lambda_context)["emailed"] is True  # fires at 19:00
+    [email] = emails()
+    assert not email.late
+
+
+def test_a_picture_taken_from_its_queue_near_or_after_bedtime_is_painted_offline(
+    aws, lambda_context, monkeypatch
+) -> None:
+    """Near bedtime the model's picture would come after the offline one, and past it
+    the family already has its link: the page gets a picture now, and a backlog behind
+    the image provider's rate limit drains instead of growing."""
+    bedtime = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
+    made_for_bedtime(bedtime, ready=False)
+    monkeypatch.setattr(clock, "now", lambda: bedtime - timedelta(seconds=30))
     monkeypatch.setattr(illustrate, "painter", lambda settings, budget: Throttled(99, bytes))
-    created = sample_event("story-created.json")
-    created["detail"]["storyId"] = "TmFuU3RvcnlPZlRvbmlnaHQx"
-    assert illustrate.handler(created, lambda_context)["image"] == "done"
-    assert services.story_store().get("TmFuU3RvcnlPZlRvbmlnaHQx").image.status == "done"
+    assert (
+        illustrate.handler(created_for("TmFuU3RvcnlPZlRvbmlnaHQx"), lambda_context)["image"]
+        == "done"
+    )
+    image = services.story_store().get("TmFuU3RvcnlPZlRvbmlnaHQx").image
+    assert image.status == "done" and image.key.endswith("picture-offline.png")
+
+
+def test_a_model_picture_overtaken_by_bedtime_leaves_the_offline_one_in_place(
+    aws, lambda_context, monkeypatch
+) -> None:
+    """The model is still painting when bedtime comes and the notify step paints offline:
+    each painter stores its own object, so the one recorded and emailed stays as it is."""
+    bedtime = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
+    made_for_bedtime(bedtime, ready=False)
+    services.story_store().finish_medium("TmFuU3RvcnlPZlRvbmlnaHQx", "audio", Medium("done"))
+    now = {"at": bedtime - timedelta(minutes=10)}
+    monkeypatch.setattr(clock, "now", lambda: now["at"])
+
+    class SlowModel:
+        name = "openai"
+
+        def paint(self, brief) -> bytes:
+            now["at"] = bedtime  # bedtime comes while the model paints
+            assert notify.handler(AT_BEDTIME, lambda_context)["emailed"] is True
+            return b"model picture"
+
+    monkeypatch.setattr(illustrate, "painter", lambda settings, budget: SlowModel())
+    illustrate.handler(created_for("TmFuU3RvcnlPZlRvbmlnaHQx"), lambda_context)
+    image = services.story_store().get("TmFuU3RvcnlPZlRvbmlnaHQx").image
+    assert image.key.endswith("picture-offline.png")
+    s3 = boto3.client("s3")
+    bucket = services.settings().media_bucket
+    recorded = s3.get_object(Bucket=bucket, Key=image.key)["Body"].read()
+    assert recorded.startswith(b"\x89PNG") and recorded != b"model picture"
+    assert len(emails()) == 1
 
 
 # --- throttles wait their turn ------------------------------------------------------

@@ -21,7 +21,7 @@ class Clock:
 
 
 def test_keys_live_under_the_story() -> None:
-    assert picture_key("abc") == "stories/abc/picture.png"
+    assert picture_key("abc", "openai") == "stories/abc/picture-openai.png"
     assert narration_key("abc") == "stories/abc/narration.mp3"
 
 

@@ -31,7 +31,7 @@ def test_a_small_night_is_on_time_and_the_report_names_every_stage(capsys) -> No
     report = capsys.readouterr().out
     assert code == 0
     assert "Late (emailed after bedtime): 0" in report
-    assert "Pictures painted offline (still queued at bedtime): 0" in report
+    assert "Pictures painted offline (not painted when bedtime came): 0" in report
     assert "Lost (not ready 24 h after bedtime): 0" in report
     for stage in STAGES:
         assert f"\n{stage} " in report  # in the table and in the queue-depth lines
@@ -64,7 +64,7 @@ def test_a_painter_too_slow_for_the_night_leaves_no_story_late_but_says_so(capsy
     assert code == 0
     assert reported(report, "Late (emailed after bedtime)") == 0
     assert reported(report, "Lost (not ready 24 h after bedtime)") == 0
-    assert reported(report, "Pictures painted offline (still queued at bedtime)") > 0
+    assert reported(report, "Pictures painted offline (not painted when bedtime came)") > 0
     assert "pictures were painted offline" in report
     assert "painting: the night's 2,000 calls" in report
 
@@ -140,3 +140,17 @@ def test_needed_rate_and_lead_follow_the_busiest_window() -> None:
     assert needed_rate(windows, 3 * 3600) == pytest.approx(120 / (3 * 3600 + 300))
     assert needed_lead(windows, 120, 10 / 60) == timedelta(minutes=7)
     assert needed_lead(windows, 120, 1 / 600) is None  # 20 hours: more than LeadHours allows
+
+
+def test_a_picture_too_near_bedtime_for_the_model_is_not_sent_to_it(monkeypatch, capsys) -> None:
+    """Near bedtime the model's picture would come after the offline one and be paid for
+    in vain (illustrating.py paints offline then): with the check, few paid pictures go
+    unused; without it, many more."""
+    import bedtime.local.night as night
+
+    main(["--families", "10000"])  # more pictures than an OpenAI Tier-1 key paints
+    with_check = reported(capsys.readouterr().out, "Paid pictures unused (bedtime came first)")
+    monkeypatch.setattr(night, "TOO_NEAR", 0.0)
+    main(["--families", "10000"])
+    without = reported(capsys.readouterr().out, "Paid pictures unused (bedtime came first)")
+    assert with_check * 5 < without

@@ -9,6 +9,7 @@ from datetime import datetime
 from bedtime.briefs import PictureBrief
 from bedtime.media import MediaStore, picture_key
 from bedtime.observability import logger
+from bedtime.planning import MODEL_PICTURE_TAKES
 from bedtime.providers import KeyMissing, Painter
 from bedtime.stories import Medium, Story
 
@@ -35,17 +36,18 @@ def paint_picture(
     now: datetime,
 ) -> Medium:
     """The painter's picture; the offline painter's when the painter's key is missing, or
-    when bedtime has passed (the family has its link: a picture now beats a better one
-    later, and a backlog behind the provider's rate limit drains instead of growing)."""
+    when bedtime is too near for the painter (at bedtime the notify step paints offline
+    whatever is unpainted: a picture now beats a better one later, and a backlog behind
+    the provider's rate limit drains instead of growing)."""
     brief = picture_brief(story)
-    if story.deliver_at and now > story.deliver_at:
-        logger.info("bedtime has passed: the picture is painted offline", family=story.family)
-        png = fallback().paint(brief)
-    else:
-        try:
-            png = painter.paint(brief)
-        except KeyMissing as error:
-            logger.error(f"Tonight's picture is painted offline: {error}. To fix: {error.fix}.")
-            png = fallback().paint(brief)
-    key = media.put(picture_key(story.id), png, "image/png")
+    if story.deliver_at and now + MODEL_PICTURE_TAKES > story.deliver_at:
+        logger.info("bedtime is too near: the picture is painted offline", family=story.family)
+        painter = fallback()
+    try:
+        png = painter.paint(brief)
+    except KeyMissing as error:
+        logger.error(f"Tonight's picture is painted offline: {error}. To fix: {error.fix}.")
+        painter = fallback()
+        png = painter.paint(brief)
+    key = media.put(picture_key(story.id, painter.name), png, "image/png")
     return Medium(status="done", key=key, alt=alt_text(story))

@@ -12,8 +12,10 @@ PRESIGNED_LIFETIME_SECONDS = 3600
 REUSE_SIGNED_URL_SECONDS = 300
 
 
-def picture_key(story_id: str) -> str:
-    return f"stories/{story_id}/picture.png"
+def picture_key(story_id: str, painter: str) -> str:
+    """Each painter its own object: at bedtime the offline painter may paint a picture
+    the image provider is still painting, and neither may overwrite the one recorded."""
+    return f"stories/{story_id}/picture-{painter}.png"
 
 
 def narration_key(story_id: str) -> str:

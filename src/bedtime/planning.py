@@ -22,6 +22,9 @@ MIN_CONCURRENCY = 2
 MAX_CONCURRENCY = 1000
 DEFAULT_LEAD = timedelta(hours=3)  # template.yaml's LeadHours default
 DEFAULT_STORY_MINUTES = 6.0  # template.yaml's StoryMinutes default
+# About how long the image provider takes for one picture (docs/cost.md): a model
+# picture started closer to bedtime than this would come after the offline one.
+MODEL_PICTURE_TAKES = timedelta(minutes=1)
 # Measured on the offline storyteller's stories: about 5.2 characters a word, letters,
 # space and punctuation together (a 6-minute story: ~690 words, ~3,570 characters).
 CHARACTERS_PER_WORD = 5.2

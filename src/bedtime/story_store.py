@@ -149,6 +149,16 @@ class StoryStore:
             return False
         return True
 
+    def set_bedtime(self, story_id: str, at: datetime) -> None:
+        """The bedtime the story is delivered at, when the family has moved it."""
+        self._dynamodb.update_item(
+            TableName=self._table,
+            Key={"id": {"S": story_id}},
+            UpdateExpression="SET deliver_at = :at",
+            ConditionExpression="attribute_exists(id)",
+            ExpressionAttributeValues={":at": {"S": at.isoformat()}},
+        )
+
     def release_email(self, story_id: str) -> None:
         """Undo a claim whose email could not be sent, so a retry can send it."""
         self._dynamodb.update_item(

@@ -1,6 +1,6 @@
 """NotifyFunction: a family's bedtime has come (its schedule), or a story has become
 ready (StoryReady): send the family's one email for the night when it is due. At
-bedtime, a picture still queued is painted offline first, so the email need not wait."""
+bedtime, a picture still unpainted is painted offline first, so the email need not wait."""
 
 from __future__ import annotations
 
@@ -33,33 +33,37 @@ def send_if_due(story_id: str, now: datetime | None = None) -> dict:
 
 
 def at_bedtime(bedtime: Bedtime) -> dict:
-    story = tonights_story(services.story_store(), bedtime.family, bedtime.at)
+    store = services.story_store()
+    story = tonights_story(store, bedtime.family, bedtime.at)
     if story is None:
         logger.warning(
             "not written by bedtime: it is emailed the moment it is ready", family=bedtime.family
         )
         return {"family": bedtime.family, "emailed": False}
-    if not story.image.finished:
-        paint_offline_now(story)
+    if story.deliver_at != bedtime.at:  # the family moved its bedtime since it was made
+        store.set_bedtime(story.id, bedtime.at)
+    finish_picture_now(story)
     sent = send_if_due(story.id, max(clock.now(), bedtime.at))  # the schedule says it is time
     if not sent["emailed"]:
         logger.warning("not emailed at bedtime: not ready yet, or already sent", story_id=story.id)
     return sent
 
 
-def paint_offline_now(story: Story) -> None:
-    """Bedtime has come and the picture still waits behind the image provider's rate
-    limit: the offline painter paints it now, so tonight's email need not wait for it
-    (the queued message then finds the picture done, and costs nothing)."""
+def finish_picture_now(story: Story) -> None:
+    """Bedtime has come: a picture still unpainted is painted offline now, so tonight's
+    email need not wait for it, and the story is announced if its narration is done too.
+    Safe to repeat: an invocation retried after a failure here announces what the first
+    could not."""
     url = f"{settings().site_url.rstrip('/')}/stories/{story.id}"
     created = StoryCreated(
         story.id, story.night.isoformat(), story.title, list(story.characters), story.scene, url
     )
-    painter = offline_painter()
     complete_medium(
         created,
         "image",
-        lambda s: paint_picture(s, painter, services.media_store(), offline_painter, clock.now()),
+        lambda s: paint_picture(
+            s, offline_painter(), services.media_store(), offline_painter, clock.now()
+        ),
         services.story_store(),
         services.event_bus(),
         now=clock.now,

@@ -10,9 +10,10 @@ little jitter, so the workers do not all come back at once. A throttled narratio
 over: its earlier requests count against the limit again.
 
 Writing feeds painting and narrating in parallel; a story is ready when both are done.
-At bedtime a picture still queued is painted offline (handlers/notify.py), and so is one
-taken from its queue after bedtime (illustrating.py); neither takes a token, and a queued
-message whose picture is already painted costs nothing.
+At bedtime a picture not yet painted is painted offline (handlers/notify.py), and so is
+one taken from its queue less than a model call before bedtime (illustrating.py); neither
+takes a token, and a queued message whose picture is already painted costs nothing. A
+picture the model was painting at bedtime is paid for and not used: counted as unused.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from bedtime.planning import NightPlan, ProviderLimit
+from bedtime.planning import MODEL_PICTURE_TAKES, NightPlan, ProviderLimit
 
 FIRST_STAGE = "writing"
 MEDIA_STAGES = ("painting", "narrating")
@@ -39,6 +40,7 @@ REST_JITTER = 1.0  # seconds, at most, added to a throttled worker's rest
 LOST_AFTER = timedelta(hours=24)  # not ready a day after bedtime: tomorrow's story is due
 OFFLINE_PAINTING = "painting"
 OFFLINE_SECONDS = 1.0  # the offline painter's picture, on a Lambda core
+TOO_NEAR = MODEL_PICTURE_TAKES.total_seconds()  # illustrating.py paints offline this near
 SKIP_SECONDS = 0.05  # a message whose work is already done
 
 
@@ -94,7 +96,8 @@ class Stage:
     busy: float = 0.0
     calls: int = 0
     throttles: int = 0
-    offline: int = 0  # calls made offline instead, because bedtime had passed
+    offline: int = 0  # calls made offline instead, because bedtime had come
+    unused: int = 0  # paid calls whose picture came after bedtime's offline one
     first: float = math.inf
     last: float = 0.0
     hour_max: dict[int, int] = field(default_factory=dict)
@@ -189,7 +192,7 @@ class Night:
 
     def _call(self, stage: Stage, message: Message) -> None:
         if stage.spec.name == OFFLINE_PAINTING and (
-            self._painted[message.story] or self.now > self.deliver[message.story]
+            self._painted[message.story] or self.now + TOO_NEAR > self.deliver[message.story]
         ):
             took = SKIP_SECONDS if self._painted[message.story] else OFFLINE_SECONDS
             stage.offline += not self._painted[message.story]
@@ -214,6 +217,8 @@ class Night:
             return
         stage.last = self.now
         stage.idle += 1
+        if stage.spec.name == OFFLINE_PAINTING and not message.offline:
+            stage.unused += self._painted[message.story]
         self._finished(stage.spec.name, message.story)
         self._dispatch(stage)
 
@@ -256,7 +261,7 @@ class Night:
             self.ready[story] = self.now
 
     def _bedtime(self, story: int) -> None:
-        """Tonight's email is due: a written story's picture still queued is painted now."""
+        """Tonight's email is due: a written story's picture not yet painted is painted now."""
         if self.written[story] is None or self._painted[story]:
             return
         self._painted[story] = True

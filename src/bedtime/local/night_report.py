@@ -52,7 +52,8 @@ class Outcome:
     ahead: list[float]  # seconds each ready story was ready before its bedtime, sorted
     late: int  # emailed more than LATE_AFTER after bedtime
     lost: int
-    painted_offline: int  # pictures still queued at bedtime
+    painted_offline: int  # pictures not yet painted when bedtime came near
+    unused: int  # paid pictures that came after bedtime's offline one
     events: int
     first_hour: datetime
     wall: float
@@ -78,6 +79,7 @@ def summarise(night: Night, lead: timedelta, zones: int, wall: float) -> Outcome
         late=late,
         lost=lost,
         painted_offline=sum(stage.offline for stage in night.stages.values()),
+        unused=sum(stage.unused for stage in night.stages.values()),
         events=night.events,
         first_hour=night.origin + timedelta(hours=hours[0]),
         wall=wall,
@@ -260,7 +262,8 @@ def _timeliness_lines(outcome: Outcome) -> list[str]:
         f"Late (emailed after bedtime): {outcome.late:,}    "
         f"Lost (not ready {_duration(LOST_AFTER.total_seconds())} after bedtime): "
         f"{outcome.lost:,}",
-        f"Pictures painted offline (still queued at bedtime): {outcome.painted_offline:,}",
+        f"Pictures painted offline (not painted when bedtime came): {outcome.painted_offline:,}"
+        f"    Paid pictures unused (bedtime came first): {outcome.unused:,}",
         f"Families {outcome.families:,}, events {outcome.events:,}, wall time {outcome.wall:.2f} s",
     ]
 
