@@ -4,7 +4,6 @@ restart of `make run`."""
 
 from __future__ import annotations
 
-import html
 import json
 import time
 import urllib.request
@@ -13,6 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from markupsafe import escape  # as the page escapes (Jinja's autoescape)
 
 from bedtime.local.endpoint import local_client
 from bedtime.local.runner import LocalRun
@@ -147,6 +147,6 @@ def test_stories_and_families_survive_a_restart(tmp_path) -> None:
         link = story_link(second.target(), story["storyId"])
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
         with opener.open(link, timeout=10) as page:
-            assert page.status == 200 and html.escape(story["title"]) in page.read().decode()
+            assert page.status == 200 and str(escape(story["title"])) in page.read().decode()
     finally:
         second.stop()
