@@ -336,10 +336,14 @@ class FailingOnce:
 
 
 def test_a_bedtime_that_failed_to_announce_is_emailed_by_its_retry(
-    aws, lambda_context, monkeypatch
+    aws, lambda_context, monkeypatch, template
 ) -> None:
-    """Lambda retries a failed asynchronous invocation: the retry finds the picture
-    painted, and still announces the story and sends the email."""
+    """Lambda developer guide, "Invoke a Lambda function on a schedule": EventBridge
+    Scheduler invokes the function asynchronously, so Lambda retries a failed bedtime
+    (EventInvokeConfig). The retry finds the picture painted, and still announces the
+    story and sends the email."""
+    notify_function = template["Resources"]["NotifyFunction"]["Properties"]
+    assert notify_function["EventInvokeConfig"]["MaximumRetryAttempts"] >= 1
     bedtime = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
     made_for_bedtime(bedtime, ready=False)
     services.story_store().finish_medium("TmFuU3RvcnlPZlRvbmlnaHQx", "audio", Medium("done"))
