@@ -12,33 +12,25 @@ so "Pip found a shell" and "Luna found a shell" count as the same line.
 from __future__ import annotations
 
 import random
-import re
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date, timedelta
 
 from bedtime.briefs import Draft, PastNight, StoryBrief
 from bedtime.catalog import Entry
-from bedtime.providers.offline.story import OfflineStoryWriter
+from bedtime.providers.offline.story import OfflineStoryWriter, plain_line
 from bedtime.providers.offline.voice import record
 from bedtime.speech import MIN_STORY_WORDS, spoken_lines, words_for_minutes
 
 CANON_NIGHTS = 5  # how many past nights a brief carries
 FIRST_NIGHT = date(2026, 1, 1)
-PLACEHOLDER = "·"
 
 
 def story_lines(draft: Draft, names: Sequence[str]) -> set[str]:
-    """The story's lines, names replaced and punctuation and case set aside."""
-    found = set()
-    for paragraph in draft.paragraphs:
-        for line in paragraph.splitlines():
-            for name in sorted(names, key=len, reverse=True):
-                line = line.replace(name, PLACEHOLDER)
-            plain = " ".join(re.findall(r"[\w·']+", line.casefold()))
-            if plain:
-                found.add(plain)
-    return found
+    """The story's lines as the storyteller tells them apart (`plain_line`)."""
+    longest_first = sorted(names, key=len, reverse=True)
+    lines = (line for paragraph in draft.paragraphs for line in paragraph.splitlines())
+    return {plain for line in lines if (plain := plain_line(line, longest_first))}
 
 
 def shared_line_ratio(first: Draft, second: Draft, names: Sequence[str]) -> float:

@@ -80,7 +80,7 @@ _THEME_ORDER = tuple(dict.fromkeys(THEMES))
 _COMMON = {"then", "with", "that", "they", "were", "what", "from", "soft", "softly"}
 _SHARED = {"scene", "sleep", "anywhere", "who:0", "who:1"}
 _ANYWHERE = 8.0  # a line any scene may tell: for when the scene's own are told lately
-_SAID = re.compile(r"[\w·']+")  # a line's words, as the variety measures read them
+_SAID = re.compile(r"[\w·']+")  # a line's words, names set aside as "·"
 
 
 class OfflineStoryWriter:
@@ -659,13 +659,17 @@ def _facts(
     return end, sounds, _said(text, names), frozenset(_content(text))
 
 
-def _said(text: str, names: tuple[str, ...]) -> str:
-    """The line's words with every name set aside, as a short stable id: the same line
-    whichever character or template it came from."""
+def plain_line(text: str, names: Sequence[str]) -> str:
+    """The line's words with every name set aside ("·"), case and punctuation too: the
+    same line whichever character or template it came from. `names` longest first."""
     for name in names:
         text = text.replace(name, "·")
-    plain = " ".join(_SAID.findall(text.casefold()))
-    return hashlib.sha256(plain.encode()).hexdigest()[:6]
+    return " ".join(_SAID.findall(text.casefold()))
+
+
+def _said(text: str, names: tuple[str, ...]) -> str:
+    """A line's plain words as a short stable id."""
+    return hashlib.sha256(plain_line(text, names).encode()).hexdigest()[:6]
 
 
 def _content(text: str) -> set[str]:
