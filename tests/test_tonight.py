@@ -230,12 +230,7 @@ def test_we_loved_it_is_kept_on_the_story_and_in_the_canon(aws, lambda_context) 
     assert response["headers"]["Location"] == f"/stories/{SAMPLE_STORY_ID}#rating"
     assert services.story_store().get(SAMPLE_STORY_ID).rating == "loved"
     assert services.canon_store().recent("home")[0].rating == 1
-    page = web.handler(
-        function_url_event(
-            "GET", f"/stories/{SAMPLE_STORY_ID}", reader_cookie(), b"", "example.test", "1.2.3.4"
-        ),
-        lambda_context,
-    )["body"]
+    page = read(f"/stories/{SAMPLE_STORY_ID}", lambda_context)
     assert 'value="loved" aria-pressed="true"' in page
     home = read("/", lambda_context)
     assert "Stories you loved: 1" in home
@@ -283,13 +278,7 @@ def test_the_page_says_how_many_minutes_the_story_lasts(aws, lambda_context) -> 
 
     audio = Medium("done", key="k.mp3", duration_ms=6 * 60_000 + 10_000)
     services.story_store().add(story_record(SAMPLE_STORY_ID, audio=audio))
-    page = web.handler(
-        function_url_event(
-            "GET", f"/stories/{SAMPLE_STORY_ID}", reader_cookie(), b"", "example.test", "1.2.3.4"
-        ),
-        lambda_context,
-    )["body"]
-    assert "about 6 minutes" in page
+    assert "about 6 minutes" in read(f"/stories/{SAMPLE_STORY_ID}", lambda_context)
 
 
 def test_prompts_ask_for_the_age_length_and_the_series_hero() -> None:

@@ -16,7 +16,7 @@ from functools import cache
 from PIL import Image, ImageDraw
 
 from bedtime.catalog import Entry
-from bedtime.providers.offline.characters import COLOURS, read_character
+from bedtime.providers.offline.characters import COLOURS, FEATURES, read_character
 
 RGB = tuple[int, int, int]
 SPRITE = 300  # the figure's square, in pixels of the picture
@@ -44,8 +44,8 @@ _WEARS = {
     "scarf": ("scarf", "shawl", "bow", "ribbon", "bowtie"),
     "hat": ("hat", "cap", "bonnet", "hood"),
     "coat": ("coat", "jumper", "sweater", "jacket", "dress", "pyjamas", "waistcoat", "cape"),
-    "boots": ("boots", "wellies", "wellingtons", "shoes", "slippers", "socks", "sandals"),
-    "lantern": ("lantern", "torch", "candle", "lamp"),
+    "boots": FEATURES["feet"],
+    "lantern": FEATURES["light"],
     "balloon": ("balloon",),
 }
 _WORN = {item: wear for wear, items in _WEARS.items() for item in items}

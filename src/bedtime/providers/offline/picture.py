@@ -40,7 +40,7 @@ class OfflinePainter:
         _SCENES[scene_kind(brief.scene)](image, rng, brief.scene)
         cast = brief.characters[:2]
         for index, character in enumerate(cast):
-            _stand(image, character, figure_x(index, len(cast)))
+            _stand(image, character, index, len(cast))
         buffer = io.BytesIO()
         image.save(buffer, format="PNG", compress_level=6)
         return buffer.getvalue()
@@ -62,13 +62,13 @@ def label_font(size: int = LABEL_SIZE) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(FONT), size)
 
 
-def _stand(image: Image.Image, character: Entry, centre_x: int) -> None:
+def _stand(image: Image.Image, character: Entry, index: int, count: int) -> None:
     sprite = figure_image(figure_spec(character))
-    left = centre_x - SPRITE // 2
+    left, top, right, ground = figure_box(index, count)
     shadow = ImageDraw.Draw(image, "RGBA")
-    shadow.ellipse([left + 40, GROUND - 24, left + SPRITE - 40, GROUND + 16], fill=(0, 0, 20, 70))
-    image.paste(sprite, (left, GROUND - SPRITE), sprite)
-    _label(ImageDraw.Draw(image), character.name, centre_x)
+    shadow.ellipse([left + 40, ground - 24, right - 40, ground + 16], fill=(0, 0, 20, 70))
+    image.paste(sprite, (left, top), sprite)
+    _label(ImageDraw.Draw(image), character.name, figure_x(index, count))
 
 
 def _label(draw: Draw, name: str, centre_x: int) -> None:

@@ -1419,7 +1419,6 @@ REST_LINES = {
         '{x} whispered, "Night-night," soft and low.',
         "{x} curled up small with a (cosy|happy) hug.",
         "{x} laid down a sleepy head.",
-        "{x} (smiled|grinned) a (sleepy|dreamy) smile.",
         '{x} (whispered|said), "Goodnight," and (closed|shut) both eyes.',
     ),
     "creature": (
