@@ -215,10 +215,10 @@ def test_a_changed_pipe_filter_in_the_template_changes_what_is_forwarded(tmp_pat
             UpdateExpression="SET title = :t",
             ExpressionAttributeValues={":t": {"S": "New"}},
         )
-        deadline = time.monotonic() + 10
-        while "StoryPipe" not in [s.name for s in run.timeline.stages]:
-            assert time.monotonic() < deadline, "the MODIFY was not forwarded"
-            time.sleep(0.1)
+        forwarded = run.timeline.wait_for(
+            lambda stages: "StoryPipe" in [s.name for s in stages], timeout=10
+        )
+        assert forwarded, "the MODIFY was not forwarded"
     finally:
         run.stop()
 

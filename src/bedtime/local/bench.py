@@ -319,15 +319,13 @@ def _stages_of(
 ) -> dict[str, Stage]:
     """The story's stages, once the expected ones are on the timeline: a function's stage
     is recorded as it returns, which can be a moment after its email went out."""
-    deadline = time.monotonic() + timeout
-    while True:
-        stages = {s.name: s for s in run.timeline.stages if s.story_id == story_id}
-        missing = [name for name in expected if name not in stages]
-        if not missing:
-            return stages
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"the timeline has no {', '.join(missing)} for story {story_id}")
-        time.sleep(0.05)
+
+    def of_story(stages: list[Stage]) -> dict[str, Stage]:
+        return {s.name: s for s in stages if s.story_id == story_id}
+
+    if not run.timeline.wait_for(lambda stages: set(expected) <= set(of_story(stages)), timeout):
+        raise RuntimeError(f"the timeline has no {', '.join(expected)} for story {story_id}")
+    return of_story(run.timeline.stages)
 
 
 def load(

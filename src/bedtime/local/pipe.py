@@ -58,11 +58,6 @@ class LocalPipe:
         return json.loads(render_input_template(self.input_template, record, self.name))
 
 
-def wire_record(record: dict) -> dict:
-    """A stream record as the pipe receives it: JSON, with times as epoch seconds."""
-    return json.loads(json.dumps(record, default=lambda value: int(value.timestamp())))
-
-
 def render_input_template(template: str, record: dict, pipe_name: str = "local") -> str:
     """Fill `<$.path>` placeholders as Pipes does: inside quotes as string content,
     elsewhere as JSON values."""

@@ -88,15 +88,21 @@ class Timeline:
     say: Callable[[str], None]
     origin: float = field(default_factory=time.monotonic)
     stages: list[Stage] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    changed: threading.Condition = field(default_factory=threading.Condition)
 
     def record(self, stage: Stage) -> None:
-        with self.lock:
+        with self.changed:
             self.stages.append(stage)
+            self.changed.notify_all()
         self.say(
             f"  [{stage.finished - self.origin:6.1f}s] {stage.name:<20} {stage.outcome:<7}"
             f" in {stage.seconds:5.2f} s"
         )
+
+    def wait_for(self, done: Callable[[list[Stage]], bool], timeout: float) -> bool:
+        """Whether the stages came to satisfy `done` within `timeout` seconds."""
+        with self.changed:
+            return self.changed.wait_for(lambda: done(self.stages), timeout)
 
 
 def local_environment(base: Mapping[str, str], endpoint: str) -> dict[str, str]:
@@ -334,7 +340,9 @@ class LocalRun:
         assert self.stack is not None, "the stack is made first"
         streams = self._client("dynamodbstreams")
         pipe_reader = StreamReader(streams, self.stack.stream_arn, from_start=False)
-        self._spawn(partial(self._every, 0.25, partial(self._pump_pipe, pipe_reader)), "pipe")
+        bus = self.resolver.resolve({"Ref": self._pipe_bus()})
+        pump_pipe = partial(self._pump_pipe, pipe_reader, self._client("events"), bus)
+        self._spawn(partial(self._every, 0.25, pump_pipe), "pipe")
         for source in stream_sources(self.template):
             reader = StreamReader(streams, self.stack.streams[source.table], from_start=True)
             pump = partial(self._pump_function, reader, source.function)
@@ -416,9 +424,7 @@ class LocalRun:
             self._invoke_async(target_arn.rsplit(":", 1)[-1], event)
 
     # --- streams: the pipe, and functions' stream event sources --------------
-    def _pump_pipe(self, reader: StreamReader) -> None:
-        events = self._client("events")
-        bus = self.resolver.resolve({"Ref": self._pipe_bus()})
+    def _pump_pipe(self, reader: StreamReader, events: Any, bus: str) -> None:
         for record in reader.read():
             try:
                 self._forward(record, events, bus)
