@@ -236,6 +236,18 @@ def test_we_loved_it_is_kept_on_the_story_and_in_the_canon(aws, lambda_context) 
     assert "Stories you loved: 1" in home
 
 
+def test_the_story_book_counts_each_rating_and_forgets_a_family_whole(aws) -> None:
+    canon = services.canon_store()
+    for index, rating in enumerate(("loved", "loved", "not", None)):
+        story = story_record(f"U3RvcnlCb29rTmlnaHQ{index}")
+        canon.record(story, "A night.", ())
+        if rating:
+            canon.rate(story, rating)
+    assert canon.counts("home") == (2, 1)
+    canon.remove("home")
+    assert canon.counts("home") == (0, 0) and list(canon.every_night("home")) == []
+
+
 @pytest.mark.parametrize(
     ("headers", "form", "status"),
     [

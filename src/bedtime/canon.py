@@ -62,20 +62,17 @@ class CanonStore:
 
     def every_night(self, family: str) -> Iterator[PastNight]:
         """All the family's nights, newest first (a few hundred items a year)."""
-        pages = self._dynamodb.get_paginator("query").paginate(
-            TableName=self._table,
-            KeyConditionExpression="#family = :family",
-            ExpressionAttributeNames={"#family": "family"},  # a reserved word in DynamoDB
-            ExpressionAttributeValues={":family": {"S": family}},
-            ScanIndexForward=False,
-        )
-        for page in pages:
+        for page in self._pages(family, ScanIndexForward=False):
             yield from map(_past_night, page["Items"])
 
     def counts(self, family: str) -> tuple[int, int]:
-        """How many stories the family loved, and how many were not for them."""
-        ratings = [night.rating for night in self.every_night(family)]
-        return ratings.count(1), ratings.count(-1)
+        """How many stories the family loved, and how many were not for them (the home
+        page asks: only the rated nights' ratings are read back)."""
+        pages = self._pages(
+            family, FilterExpression="attribute_exists(rating)", ProjectionExpression="rating"
+        )
+        ratings = [int(item["rating"]["N"]) for page in pages for item in page["Items"]]
+        return ratings.count(RATINGS["loved"]), ratings.count(RATINGS["not"])
 
     def remove(self, family: str) -> None:
         """Forget the family's story book (when the family is removed)."""
@@ -83,18 +80,22 @@ class CanonStore:
             self._dynamodb.delete_item(TableName=self._table, Key=night_item)
 
     def _keys(self, family: str) -> list[dict[str, Any]]:
-        pages = self._dynamodb.get_paginator("query").paginate(
-            TableName=self._table,
-            KeyConditionExpression="#family = :family",
-            ExpressionAttributeNames={"#family": "family"},
-            ExpressionAttributeValues={":family": {"S": family}},
-            ProjectionExpression="#family, entry",
-        )
+        pages = self._pages(family, ProjectionExpression="#family, entry")
         return [
             {"family": item["family"], "entry": item["entry"]}
             for page in pages
             for item in page["Items"]
         ]
+
+    def _pages(self, family: str, **query: Any) -> Iterator[dict[str, Any]]:
+        """The pages of a query over all the family's nights."""
+        return self._dynamodb.get_paginator("query").paginate(
+            TableName=self._table,
+            KeyConditionExpression="#family = :family",
+            ExpressionAttributeNames={"#family": "family"},  # a reserved word in DynamoDB
+            ExpressionAttributeValues={":family": {"S": family}},
+            **query,
+        )
 
     def rate(self, story: Story, rating: Rating) -> None:
         self._dynamodb.update_item(

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bedtime.briefs import Draft, StoryBrief
-from bedtime.canon import CanonStore
+from bedtime.canon import RECALLED_NIGHTS, CanonStore
 from bedtime.catalog import Catalog, Entry
 from bedtime.families import Family
 from bedtime.observability import logger
@@ -98,8 +98,9 @@ def tonights_brief(
 ) -> StoryBrief:
     """Tonight's characters and scene, chosen with the family's ratings and recent nights
     in mind, and what the writer is asked for: length, age, and the last few nights."""
-    recent = canon.recent(family.id)
-    chosen = weights(canon.every_night(family.id), recent)
+    every_night = tuple(canon.every_night(family.id))  # newest first
+    recent = every_night[:RECALLED_NIGHTS]
+    chosen = weights(every_night, recent)
     characters, scene = catalog.pick(rng, chosen, family.series_hero or None)
     hero = family.series_hero.casefold()
     return StoryBrief(
