@@ -29,14 +29,9 @@ def complete_medium(
     if not story.medium(name).finished:
         try:
             medium = produce(story)
-        except ProviderError as error:
-            if error.throttled:
-                raise  # back to the queue, to try again later: never failed for a throttle
-            logger.exception(
-                "medium failed", story_id=story.id, medium=name, request_id=error.request_id
-            )
-            medium = Medium(status="failed")
         except Exception as error:
+            if isinstance(error, ProviderError) and error.throttled:
+                raise  # back to the queue, to try again later: never failed for a throttle
             logger.exception(
                 "medium failed",
                 story_id=story.id,
