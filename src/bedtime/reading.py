@@ -148,10 +148,7 @@ class ReadingSite:
         by a signed-in reader (a session, never a token) on the same site."""
         if not request.same_origin:
             raise NotAllowed()
-        reader = self._session_reader(request)
-        story = self._site.live_story(story_id, self._clock())
-        if story.family != reader.family:
-            raise StoryNotFound(story_id)
+        story, _ = self._session_story(request, story_id)
         from bedtime.canon import rating_of  # only a rating needs the story book
 
         rating = rating_of(request.form().get("rating", ""))
@@ -187,6 +184,15 @@ class ReadingSite:
             raise NotAllowed()
         return Reader(keys.family)
 
+    def _session_story(self, request: Request, story_id: str) -> tuple[Story, Reader]:
+        """The story, for a signed-in reader of its own family (another family's story
+        is not found, as a story that never was)."""
+        reader = self._session_reader(request)
+        story = self._site.live_story(story_id, self._clock())
+        if story.family != reader.family:
+            raise StoryNotFound(story_id)
+        return story, reader
+
     def _story_reader(self, request: Request, story_id: str) -> tuple[Story, Reader]:
         """The story and who reads it; a reader let in by the story's own token gets a
         new session. Access is settled before the story's state (expired) is told."""
@@ -194,11 +200,7 @@ class ReadingSite:
         if not self.private:
             return self._site.live_story(story_id, self._clock()), Reader(HOME)
         if token is None:
-            reader = self._session_reader(request)
-            story = self._site.live_story(story_id, self._clock())
-            if story.family != reader.family:
-                raise StoryNotFound(story_id)
-            return story, reader
+            return self._session_story(request, story_id)
         try:
             story = self._site.stored_story(story_id)  # its family's key checks the token
         except StoryNotFound as error:
