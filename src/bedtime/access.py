@@ -43,6 +43,10 @@ class Keys:
     def story_token(self, story_id: str, expires: int) -> str:
         return f"{expires}.{self._sign('story', story_id, expires)}"
 
+    def story_query(self, story_id: str, expires: int) -> str:
+        """What a link adds to open this one story (the reading site reads `t`)."""
+        return f"?t={self.story_token(story_id, expires)}"
+
     def story_token_expiry(self, story_id: str, token: str, now: float) -> int | None:
         """When a valid, unexpired token for this story expires; None for any other."""
         match = _STORY_TOKEN.fullmatch(token)

@@ -70,7 +70,7 @@ def deliver(
         return False
     link = f"{site_url.rstrip('/')}/stories/{story.id}"
     if keys is not None:
-        link += f"?t={keys(story.family).story_token(story.id, story.expires_at)}"
+        link += keys(story.family).story_query(story.id, story.expires_at)
     late = is_late(story, now)
     try:
         postbox.send(letter(story, link, late))

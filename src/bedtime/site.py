@@ -194,7 +194,7 @@ class Site:
         narrated = [s for s in self._live_for(family, now, FEED_SIZE) if s.audio.status == "done"]
 
         def token(story: Story) -> str:
-            return f"?t={keys.story_token(story.id, story.expires_at)}" if keys else ""
+            return keys.story_query(story.id, story.expires_at) if keys else ""
 
         return self._render(
             "feed.xml",

@@ -15,4 +15,4 @@ def story_link(target: Target, story_id: str) -> str:
     dynamodb = target.client("dynamodb")
     story = StoryStore(dynamodb, target.names["StoriesTable"]).get(story_id)
     keys = ReaderSecrets(dynamodb, target.names["FamiliesTable"]).ensure(story.family)
-    return f"{link}?t={keys.story_token(story.id, story.expires_at)}"
+    return link + keys.story_query(story.id, story.expires_at)
