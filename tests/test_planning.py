@@ -15,7 +15,6 @@ from bedtime.planning import (
     DEFAULT_STORY_MINUTES,
     PROVIDER_LIMITS,
     bedtime_instant,
-    night_to_make,
     plan_night,
     polly_requests,
     schedule_expressions,
@@ -25,6 +24,7 @@ from bedtime.planning import (
 from bedtime.providers.offline.quality import nights
 from bedtime.providers.polly import chunks
 from bedtime.speech import spoken_lines
+from bedtime.triggers import StoryRequest
 from helpers import ROOT
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -86,7 +86,8 @@ def test_make_may_fall_on_the_previous_local_day() -> None:
     plan = plan_night("fam-1", NEW_YORK, time(1, 0), date(2026, 1, 15), timedelta(hours=3))
     made = plan.make_at.astimezone(NEW_YORK)
     assert (made.date(), made.time()) == (date(2026, 1, 14), time(22, 0))
-    assert night_to_make(NEW_YORK, plan.make_at, timedelta(hours=3)) == plan.night
+    made_by_its_schedule = StoryRequest("schedule", "fam-1", plan.make_at, None, timedelta(hours=3))
+    assert made_by_its_schedule.night(NEW_YORK) == plan.night
 
 
 def test_the_exact_lead_holds_across_a_clock_change() -> None:

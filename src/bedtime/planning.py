@@ -71,12 +71,6 @@ def plan_night(
     return NightPlan(family, night, deliver_at - lead, deliver_at)
 
 
-def night_to_make(zone: ZoneInfo, scheduled: datetime, lead: timedelta) -> date:
-    """Which night's story a make schedule that fired at `scheduled` is for: the local
-    date `lead` later. The make cron fires on the previous day when make_at does."""
-    return (scheduled + lead).astimezone(zone).date()
-
-
 def schedule_expressions(bedtime: time, lead: timedelta) -> tuple[str, str]:
     """EventBridge Scheduler cron expressions (make, deliver) in the family's own clock,
     for a schedule whose ScheduleExpressionTimezone is the family's zone.
