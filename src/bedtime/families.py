@@ -86,14 +86,14 @@ class FamilyStore:
         item = self._dynamodb.get_item(
             TableName=self._table, Key={"id": {"S": family_id}}, ConsistentRead=True
         ).get("Item")
-        if not item or "time_zone" not in item:
+        if not item or not is_family(item):
             raise FamilyNotFound(family_id)
         return family_from(item)
 
     def all(self) -> list[Family]:
         found = []
         for page in self._dynamodb.get_paginator("scan").paginate(TableName=self._table):
-            found += [family_from(item) for item in page["Items"] if "time_zone" in item]
+            found += [family_from(item) for item in page["Items"] if is_family(item)]
         return sorted(found, key=lambda family: family.id)
 
     def remove(self, family_id: str) -> None:
@@ -112,6 +112,12 @@ def _attributes(family: Family) -> dict[str, dict[str, Any]]:
         "emails": {"L": [{"S": email} for email in family.emails]},
     }
     return values
+
+
+def is_family(item: dict[str, Any]) -> bool:
+    """Whether a Families table item is a family (not only a reader secret or a
+    remembered address, which are made before it or kept beside it)."""
+    return "time_zone" in item
 
 
 def family_from(item: dict[str, Any]) -> Family:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from bedtime.bedtimes import FamilySchedules
-from bedtime.families import Family, family_from
+from bedtime.families import Family, family_from, is_family
 from bedtime.subscriptions import EmailSubscriptions, families_by_email
 
 
@@ -34,4 +34,4 @@ def follow(
 
 def _family(image: dict[str, Any] | None) -> Family | None:
     """A family, from an item that is one (an item with only a reader secret is not yet)."""
-    return family_from(image) if image and "time_zone" in image else None
+    return family_from(image) if image and is_family(image) else None
