@@ -52,6 +52,17 @@ def delivered(stack: LocalStack, rule_prefix: str) -> list[dict]:
         found += [json.loads(m["Body"]) for m in got["Messages"]]
 
 
+def saved_stories() -> list[Story]:
+    """Every story in the Stories table, newest first."""
+    from bedtime import services
+    from bedtime.story_store import story_from
+
+    table = services.settings().stories_table
+    pages = boto3.client("dynamodb").get_paginator("scan").paginate(TableName=table)
+    stories = [story_from(item) for page in pages for item in page["Items"]]
+    return sorted(stories, key=lambda story: story.created_at, reverse=True)
+
+
 def story_record(
     story_id: str = SAMPLE_STORY_ID,
     *,

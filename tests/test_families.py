@@ -26,7 +26,7 @@ from bedtime.local.function_url import function_url_event
 from bedtime.providers import Narration, ProviderError
 from bedtime.stories import Medium
 from bedtime.story_store import story_item
-from helpers import delivered, emails, sample_event, story_record
+from helpers import delivered, emails, sample_event, saved_stories, story_record
 
 HOME = Family("home", ZoneInfo("Europe/London"), emails=("parent@example.com",))
 PAIR = [
@@ -480,10 +480,10 @@ def test_a_throttled_writer_puts_tonights_story_back_in_the_queue(
     event = json.loads(sample_event("writing-queue.json")["Records"][0]["body"])
     first = create_story.handler(queued("WritingQueue", event), lambda_context)
     assert len(first["batchItemFailures"]) == 1
-    assert services.story_store().recent() == []  # not written offline: it waits
+    assert saved_stories() == []  # not written offline: it waits
     again = create_story.handler(queued("WritingQueue", event), lambda_context)
     assert again == {"batchItemFailures": []}
-    [story] = services.story_store().recent()
+    [story] = saved_stories()
     assert story.provider == "throttled"
 
 

@@ -12,7 +12,14 @@ from bedtime.handlers import create_story, illustrate, narrate, web
 from bedtime.local.function_url import function_url_event
 from bedtime.providers import Narration, ProviderError
 from bedtime.story_store import StoryStore
-from helpers import SAMPLE_STORY_ID, delivered, reader_cookie, sample_event, story_record
+from helpers import (
+    SAMPLE_STORY_ID,
+    delivered,
+    reader_cookie,
+    sample_event,
+    saved_stories,
+    story_record,
+)
 
 
 class Counting:
@@ -148,7 +155,7 @@ def test_a_short_draft_is_rewritten_then_replaced(aws, lambda_context, monkeypat
 def test_an_empty_catalog_is_a_clear_error_not_a_retry_loop(aws, lambda_context) -> None:
     result = create_story.handler(sample_event("make-story.json"), lambda_context)
     assert "make seed" in result["error"]
-    assert services.story_store().recent() == []
+    assert saved_stories() == []
 
 
 @pytest.mark.parametrize(

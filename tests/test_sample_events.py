@@ -18,7 +18,15 @@ from bedtime.handlers import create_story, families, illustrate, narrate, notify
 from bedtime.local.pipe import LocalPipe
 from bedtime.local.stack import LocalStack
 from bedtime.stories import Medium
-from helpers import EVENTS, SAMPLE_STORY_ID, delivered, emails, sample_event, story_record
+from helpers import (
+    EVENTS,
+    SAMPLE_STORY_ID,
+    delivered,
+    emails,
+    sample_event,
+    saved_stories,
+    story_record,
+)
 
 SCHEMA = json.loads((EVENTS / "schema.json").read_text())
 USED = {
@@ -67,7 +75,7 @@ def test_the_schema_refuses_a_detail_that_breaks_the_contract() -> None:
 
 
 def stories_in_table() -> list:
-    return services.story_store().recent()
+    return saved_stories()
 
 
 @pytest.mark.parametrize("name", ["schedule.json", "make-story.json"])

@@ -135,19 +135,7 @@ class StoryStore:
 
     def claim_email(self, story_id: str, at: datetime) -> bool:
         """True for exactly one caller per story, once the story is ready."""
-        try:
-            self._dynamodb.update_item(
-                TableName=self._table,
-                Key={"id": {"S": story_id}},
-                UpdateExpression="SET emailed_at = :at",
-                ConditionExpression=(
-                    "attribute_not_exists(emailed_at) AND attribute_exists(ready_at)"
-                ),
-                ExpressionAttributeValues={":at": {"S": at.isoformat()}},
-            )
-        except self._dynamodb.exceptions.ConditionalCheckFailedException:
-            return False
-        return True
+        return self._claim(story_id, "emailed_at", at, "attribute_exists(ready_at)")
 
     def set_bedtime(self, story_id: str, at: datetime) -> None:
         """The bedtime the story is delivered at, when the family has moved it."""
@@ -161,19 +149,7 @@ class StoryStore:
 
     def release_email(self, story_id: str) -> None:
         """Undo a claim whose email could not be sent, so a retry can send it."""
-        self._dynamodb.update_item(
-            TableName=self._table,
-            Key={"id": {"S": story_id}},
-            UpdateExpression="REMOVE emailed_at",
-        )
-
-    def recent(self, limit: int = 10) -> list[Story]:
-        """Newest first. A scan is right here: TTL keeps the table to a few nights."""
-        items = []
-        for page in self._dynamodb.get_paginator("scan").paginate(TableName=self._table):
-            items += page["Items"]
-        stories = sorted(map(story_from, items), key=lambda s: s.created_at, reverse=True)
-        return stories[:limit]
+        self._release(story_id, "emailed_at")
 
     def finish_medium(self, story_id: str, name: MediumName, medium: Medium) -> Story:
         """Record a finished medium once; a repeat leaves the first result in place."""
@@ -215,29 +191,43 @@ class StoryStore:
 
     def claim_ready(self, story_id: str, at: datetime) -> bool:
         """True for exactly one caller per story, once both media have finished."""
+        return self._claim(
+            story_id,
+            "ready_at",
+            at,
+            "image_status IN (:done, :failed) AND audio_status IN (:done, :failed)",
+            {":done": {"S": "done"}, ":failed": {"S": "failed"}},
+        )
+
+    def release_ready(self, story_id: str) -> None:
+        """Undo a claim whose announcement could not be sent, so a retry can send it."""
+        self._release(story_id, "ready_at")
+
+    def _claim(
+        self,
+        story_id: str,
+        flag: str,
+        at: datetime,
+        once: str,
+        values: dict[str, Any] | None = None,
+    ) -> bool:
+        """Set `flag` to `at` if no one has yet and the `once` condition holds; whether
+        this caller did."""
         try:
             self._dynamodb.update_item(
                 TableName=self._table,
                 Key={"id": {"S": story_id}},
-                UpdateExpression="SET ready_at = :at",
-                ConditionExpression=(
-                    "attribute_not_exists(ready_at)"
-                    " AND image_status IN (:done, :failed) AND audio_status IN (:done, :failed)"
-                ),
-                ExpressionAttributeValues={
-                    ":at": {"S": at.isoformat()},
-                    ":done": {"S": "done"},
-                    ":failed": {"S": "failed"},
-                },
+                UpdateExpression=f"SET {flag} = :at",
+                ConditionExpression=f"attribute_not_exists({flag}) AND {once}",
+                ExpressionAttributeValues={":at": {"S": at.isoformat()}, **(values or {})},
             )
         except self._dynamodb.exceptions.ConditionalCheckFailedException:
             return False
         return True
 
-    def release_ready(self, story_id: str) -> None:
-        """Undo a claim whose announcement could not be sent, so a retry can send it."""
+    def _release(self, story_id: str, flag: str) -> None:
         self._dynamodb.update_item(
             TableName=self._table,
             Key={"id": {"S": story_id}},
-            UpdateExpression="REMOVE ready_at",
+            UpdateExpression=f"REMOVE {flag}",
         )

@@ -22,13 +22,13 @@ from bedtime.triggers import BadRequest, Bedtime
 
 
 def send_if_due(story_id: str, now: datetime | None = None) -> dict:
+    store, s = services.story_store(), settings()
     try:
-        story = services.story_store().get(story_id)
+        story = store.get(story_id)
     except StoryNotFound:
         return {"storyId": story_id, "emailed": False}
-    keys = services.reader_secrets().ensure if settings().private else None
-    store, site = services.story_store(), settings().site_url
-    sent = deliver(story, site, keys, store, services.postbox(), now or clock.now())
+    keys = services.reader_secrets().ensure if s.private else None
+    sent = deliver(story, s.site_url, keys, store, services.postbox(), now or clock.now())
     return {"storyId": story_id, "emailed": sent}
 
 
