@@ -13,8 +13,10 @@ import pytest
 from botocore.stub import Stubber
 
 from bedtime import services
+from bedtime.families import FAMILY_ID
 from bedtime.handlers import families
 from bedtime.subscriptions import (
+    NO_FAMILY,
     TOO_MANY_ADDRESSES,
     EmailSubscriptions,
     TooManyAddresses,
@@ -98,6 +100,43 @@ def test_a_pending_address_removed_is_unsubscribed_so_a_late_confirmation_hears_
     subscriptions.sync({"Nan@example.com": set()})
     # forgotten: adding it back later asks it to confirm again
     subscribed_pending(subscriptions, stub)
+
+
+def test_a_pending_address_that_sns_will_not_delete_is_filtered_to_hear_no_family(
+    sns,
+) -> None:
+    """SNS developer guide, "Deleting an Amazon SNS subscription and topic"
+    (https://docs.aws.amazon.com/sns/latest/dg/sns-delete-subscription-topic.html): "You
+    can't delete a subscription that's pending confirmation. Amazon SNS automatically
+    deletes unconfirmed subscriptions after 48 hours." Until then it hears no family."""
+    subscriptions, stub = sns
+    subscribed_pending(subscriptions, stub)
+    stub.add_response("list_subscriptions_by_topic", LISTED_PENDING, {"TopicArn": TOPIC})
+    stub.add_client_error("unsubscribe", "InvalidParameter", http_status_code=400)
+    stub.add_response(
+        "set_subscription_attributes",
+        {},
+        {
+            "SubscriptionArn": PENDING_ARN,
+            "AttributeName": "FilterPolicy",
+            "AttributeValue": filter_policy({NO_FAMILY}),
+        },
+    )
+    subscriptions.sync({"Nan@example.com": set()})
+    assert not FAMILY_ID.fullmatch(NO_FAMILY)  # no family can be called that
+    subscribed_pending(subscriptions, stub)  # forgotten: adding it back asks again
+
+
+def test_a_pending_address_sns_will_not_change_either_is_logged_with_what_to_do(
+    sns, logged
+) -> None:
+    subscriptions, stub = sns
+    subscribed_pending(subscriptions, stub)
+    stub.add_response("list_subscriptions_by_topic", LISTED_PENDING, {"TopicArn": TOPIC})
+    stub.add_client_error("unsubscribe", "InvalidParameter", http_status_code=400)
+    stub.add_client_error("set_subscription_attributes", "InvalidParameter", http_status_code=400)
+    subscriptions.sync({"Nan@example.com": set()})
+    assert any("delete it in the SNS console" in line["message"] for line in logged())
 
 
 def test_an_address_whose_unconfirmed_subscription_lapsed_is_asked_again(sns) -> None:

@@ -5,15 +5,16 @@ family's addresses (SNS developer guide, "Amazon SNS message filtering")."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
 from bedtime.families import Family
+from bedtime.observability import logger
 
 ADDRESS = "email#"  # Families table items that remember an address's subscription
+NO_FAMILY = "-"  # matches no family id (FAMILY_ID): a filter policy that lets nothing through
 TOO_MANY_ADDRESSES = (
     "SNS refused another email address: each address is one filter policy, and SNS allows "
     "200 per topic and 10,000 per account by default. To fix: in Service Quotas, Amazon "
@@ -61,8 +62,7 @@ class EmailSubscriptions:
         missing = self._sns.exceptions.NotFoundException
         if not families:
             if arn:
-                with contextlib.suppress(missing):  # it lapsed unconfirmed: already gone
-                    self._sns.unsubscribe(SubscriptionArn=arn)
+                self._unsubscribe(arn)
                 self._forget(address)
             return
         if arn:
@@ -89,6 +89,35 @@ class EmailSubscriptions:
         except self._sns.exceptions.FilterPolicyLimitExceededException as error:
             raise TooManyAddresses(TOO_MANY_ADDRESSES) from error
         self._remember(address, made["SubscriptionArn"])
+
+    def _unsubscribe(self, arn: str) -> None:
+        """SNS developer guide, "Deleting an Amazon SNS subscription and topic": a
+        subscription pending confirmation can't be deleted; SNS deletes it after 48 hours
+        unconfirmed. Until then its filter lets no family through, so a late confirmation
+        hears nothing."""
+        missing = self._sns.exceptions.NotFoundException
+        try:
+            self._sns.unsubscribe(SubscriptionArn=arn)
+            return
+        except missing:
+            return  # it lapsed unconfirmed: already gone
+        except self._sns.exceptions.InvalidParameterException:
+            pass  # still pending confirmation
+        try:
+            self._sns.set_subscription_attributes(
+                SubscriptionArn=arn,
+                AttributeName="FilterPolicy",
+                AttributeValue=filter_policy({NO_FAMILY}),
+            )
+        except missing:
+            return
+        except self._sns.exceptions.InvalidParameterException:
+            logger.error(
+                "an address left while its subscription awaits confirmation, and SNS "
+                "refused to change it; if it is confirmed within 48 hours, delete it in the "
+                "SNS console",
+                subscription=arn,
+            )
 
     def _listed(self) -> dict[str, str]:
         """Each confirmed email address on the topic, and its subscription's ARN."""
