@@ -194,6 +194,42 @@ def test_a_familys_change_on_the_stream_sets_its_schedules_and_its_email(aws, la
     assert subscription["Endpoint"] == "nan@example.com"
 
 
+def changed_on_the_stream(event_name: str, old: dict | None, new: dict | None) -> dict:
+    """The sample families-stream record, as a MODIFY or REMOVE of the family."""
+    event = sample_event("families-stream-insert.json")
+    change = event["Records"][0]
+    change["eventName"] = event_name
+    change["dynamodb"].pop("NewImage")
+    change["dynamodb"] |= {"OldImage": old} if old else {}
+    change["dynamodb"] |= {"NewImage": new} if new else {}
+    return event
+
+
+def test_a_family_moved_readdressed_and_removed_on_the_stream_keeps_within_its_role(
+    aws, lambda_context
+):
+    """Service Authorization Reference, "Actions, resources, and condition keys for Amazon
+    EventBridge Scheduler" and "... for Amazon SNS": UpdateSchedule and DeleteSchedule act
+    on schedule/<group>/<name>; Unsubscribe and SetSubscriptionAttributes have no resource
+    type, so they need "*". The aws fixture's IAM audit judges every call made here."""
+    inserted = sample_event("families-stream-insert.json")
+    assert families.handler(inserted, lambda_context) == {"batchItemFailures": []}
+    before = inserted["Records"][0]["dynamodb"]["NewImage"]
+    after = before | {"bedtime": {"S": "21:00"}, "emails": {"L": [{"S": "nan2@example.com"}]}}
+    moved = families.handler(changed_on_the_stream("MODIFY", before, after), lambda_context)
+    assert moved == {"batchItemFailures": []}
+    scheduler = services.client("scheduler")
+    group = aws.resolver.names["FamilySchedules"]
+    deliver = scheduler.get_schedule(Name="nan-deliver", GroupName=group)
+    assert deliver["ScheduleExpression"] == "cron(0 21 * * ? *)"
+    removed = families.handler(changed_on_the_stream("REMOVE", after, None), lambda_context)
+    assert removed == {"batchItemFailures": []}
+    assert scheduler.list_schedules(GroupName=group)["Schedules"] == []
+    topic = aws.resolver.names["StoryTopic"]
+    listed = services.client("sns").list_subscriptions_by_topic(TopicArn=topic)
+    assert [s for s in listed["Subscriptions"] if s["Protocol"] == "email"] == []
+
+
 @pytest.mark.parametrize(
     ("name", "forwarded"),
     [("stream-insert.json", True), ("stream-modify.json", False), ("stream-remove.json", False)],
