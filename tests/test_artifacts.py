@@ -183,3 +183,15 @@ def test_the_writer_ships_no_setuptools_and_grades_drafts_without_it() -> None:
         check=True,
     )
     assert float(result.stdout) < 3
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("function", ARTIFACTS)
+def test_every_artifact_fits_lambdas_deployment_package_quota(function) -> None:
+    """Lambda developer guide, "Lambda quotas": a deployment package is at most 250 MB
+    unzipped (the 50 MB zipped quota is for direct uploads; sam deploy goes through S3)."""
+    from bedtime.local.bench import UNZIPPED_QUOTA_MB
+
+    artifact = built(function)
+    unzipped = sum(path.stat().st_size for path in artifact.rglob("*") if path.is_file())
+    assert unzipped < UNZIPPED_QUOTA_MB * 1e6

@@ -370,3 +370,82 @@ def test_the_guardrail_parameter_takes_an_id_that_the_iam_arn_is_built_from() ->
     assert re.fullmatch(pattern, "abc123xyz789")
     assert re.fullmatch(pattern, "")
     assert not re.fullmatch(pattern, "arn:aws:bedrock:us-east-1:123456789012:guardrail/abc")
+
+
+# --- 8. What the families, queues and schedules rely on ----------------------------
+def test_the_schedules_role_makes_and_delivers_and_dead_letters_only() -> None:
+    """EventBridge Scheduler user guide, "Set up the execution role": Scheduler assumes a
+    role trusted by scheduler.amazonaws.com and calls the target with it (SendMessage to
+    the writing queue, InvokeFunction on Notify); "Configuring a dead-letter queue": the
+    same role sends to the schedule's dead-letter queue."""
+    role = resolved_resources()["SchedulerRole"]["Properties"]
+    [trust] = role["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Principal"] == {"Service": "scheduler.amazonaws.com"}
+    for queue in ("WritingQueue", "FailuresQueue"):
+        assert is_allowed(Call("SchedulerRole", "sqs:SendMessage", arn_of(queue)))
+    assert is_allowed(Call("SchedulerRole", "lambda:InvokeFunction", arn_of("NotifyFunction")))
+    assert not is_allowed(Call("SchedulerRole", "sqs:SendMessage", arn_of("PaintingQueue")))
+
+
+def test_only_the_scheduler_may_be_handed_the_schedules_role() -> None:
+    """EventBridge Scheduler user guide, "Using identity-based policies in EventBridge
+    Scheduler": CreateSchedule needs iam:PassRole on the execution role, with
+    iam:PassedToService scheduler.amazonaws.com (the IAM audit does not judge conditions,
+    so the value is checked here)."""
+    policies = resolved_resources()["FamiliesFunctionRole"]["Properties"]["Policies"]
+    statements = [s for p in policies for s in p["PolicyDocument"]["Statement"]]
+    [passing] = [s for s in statements if s["Action"] == "iam:PassRole"]
+    assert passing["Resource"] == "SchedulerRole.Arn"
+    assert passing["Condition"] == {
+        "StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}
+    }
+
+
+def test_the_bus_may_send_story_created_to_the_media_queues_from_its_own_rules() -> None:
+    """EventBridge user guide, "Using resource-based policies for Amazon EventBridge",
+    Amazon SQS permissions: the queue policy lets events.amazonaws.com SendMessage; its
+    aws:SourceArn is a rule on our custom bus (arn:...:rule/<bus>/<rule>)."""
+    resources = resolved_resources()
+    [statement] = resources["MediaQueuesPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"Service": "events.amazonaws.com"}
+    assert statement["Action"] == "sqs:SendMessage"
+    assert statement["Resource"] == ["PaintingQueue.Arn", "NarratingQueue.Arn"]
+    source = statement["Condition"]["ArnLike"]["aws:SourceArn"]
+    assert source == "arn:aws:events:us-east-1:123456789012:rule/StoryBus/*"
+    for rule in ("PaintRule", "NarrateRule"):
+        assert resources[rule]["Properties"]["EventBusName"] == "StoryBus"
+
+
+def test_the_public_reading_site_carries_both_function_url_permissions() -> None:
+    """Lambda developer guide, "Control access to Lambda function URLs": since October
+    2025 a function URL with AuthType NONE needs lambda:InvokeFunctionUrl and
+    lambda:InvokeFunction (InvokedViaFunctionUrl) for everyone; SAM makes both."""
+    permissions = of_type(translated_template()["Resources"], "AWS::Lambda::Permission")
+    web = [p for p in permissions.values() if p["FunctionName"] == {"Ref": "WebFunction"}]
+    [url] = [p for p in web if p["Action"] == "lambda:InvokeFunctionUrl"]
+    assert url["Principal"] == "*" and url["FunctionUrlAuthType"] == "NONE"
+    [invoke] = [p for p in web if p["Action"] == "lambda:InvokeFunction"]
+    assert invoke["Principal"] == "*" and invoke["InvokedViaFunctionUrl"] is True
+
+
+def test_a_log_level_is_set_only_on_json_logs() -> None:
+    """Lambda API reference, "LoggingConfig": ApplicationLogLevel and SystemLogLevel take
+    effect only with LogFormat JSON (Lambda developer guide, "Configuring advanced logging
+    controls for Lambda functions")."""
+    functions = of_type(resolved_resources(), "AWS::Lambda::Function")
+    with_levels = {
+        name: spec["LoggingConfig"]
+        for name, spec in functions.items()
+        if "ApplicationLogLevel" in spec.get("LoggingConfig", {})
+    }
+    assert "WebFunction" in with_levels
+    assert all(config["LogFormat"] == "JSON" for config in with_levels.values())
+
+
+def test_the_email_subject_is_one_sns_publish_accepts() -> None:
+    """SNS API reference, "Publish": "Subjects must be UTF-8 text with no line breaks or
+    control characters, and less than 100 characters long." moto checks only the length."""
+    from bedtime.delivery import SUBJECT
+
+    assert len(SUBJECT) < 100
+    assert SUBJECT.isprintable()

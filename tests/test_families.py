@@ -141,6 +141,9 @@ def apply(old: dict | None, new: dict | None) -> None:
 
 
 def test_a_family_added_moved_and_removed_takes_its_schedules_along(aws) -> None:
+    """EventBridge Scheduler user guide, "Adding context attributes in EventBridge
+    Scheduler": <aws.scheduler.scheduled-time> in a target's Input becomes the time the
+    schedule fired, so each make carries its own night (moto passes Input unchanged)."""
     nan = parse_families(FILE, HOME)[0].family
     added = image(nan)
     apply(None, added)

@@ -99,6 +99,10 @@ def test_the_exact_lead_holds_across_a_clock_change() -> None:
 
 # --- schedule_expressions -----------------------------------------------------------
 def test_schedule_expressions_make_and_deliver_on_the_family_clock() -> None:
+    """EventBridge Scheduler user guide, "Schedule types in EventBridge Scheduler": a
+    cron expression has six fields, minutes hours day-of-month month day-of-week year,
+    with "?" in one of the two day fields, read in ScheduleExpressionTimezone (moto
+    stores any string)."""
     assert schedule_expressions(time(19, 15), timedelta(hours=3)) == (
         "cron(15 16 * * ? *)",
         "cron(15 19 * * ? *)",

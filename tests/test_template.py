@@ -69,6 +69,12 @@ def test_pipe_forwards_inserts_only_as_story_created_on_the_custom_bus(template)
 def test_each_stage_reads_its_own_queue_at_its_providers_pace(
     template, function, queue, rule, cap
 ) -> None:
+    """Lambda developer guide, "Creating and configuring an Amazon SQS event source
+    mapping": the queue's visibility timeout at least six times the function's (Lambda
+    refuses a mapping whose function timeout exceeds it); "Configuring scaling behavior
+    for SQS event source mappings": MaximumConcurrency, 2 to 1000 (the parameters' bounds,
+    tests/test_planning.py); "Handling errors for an SQS event source in Lambda":
+    ReportBatchItemFailures for partial batch responses."""
     [event] = functions(template)[function]["Events"].values()
     assert event["Type"] == "SQS"
     properties = event["Properties"]

@@ -14,7 +14,7 @@ from bedtime.observability import logger
 from bedtime.stories import Story
 from bedtime.story_store import StoryStore
 
-SUBJECT = "Tonight's bedtime story is ready"  # SNS subjects are plain ASCII
+SUBJECT = "Tonight's bedtime story is ready"  # SNS: one line, under 100 characters
 LATE_AFTER = timedelta(minutes=5)
 BEDTIME_WINDOW = timedelta(hours=12)  # a bedtime delivers the story made for it
 
