@@ -133,7 +133,7 @@ class ReadingSite:
             max_age = max(0, expires - int(self._clock()))
             session = cookie(SESSION_COOKIE, value, max_age, secure=request.scheme == "https")
             return Response(303, headers={"Location": f"/stories/{story.id}"}, cookies=[session])
-        return Response(200, self._site.story_page(story, self._clock()))
+        return Response(200, self._site.story_page(story))
 
     def _story_json(self, request: Request, story_id: str) -> Response:
         story, _ = self._story_reader(request, story_id)

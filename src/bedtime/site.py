@@ -166,7 +166,7 @@ class Site:
         self._store.rate(story.id, rating)
         self._canon().rate(story, rating)
 
-    def story_page(self, story: Story, now: float) -> str:
+    def story_page(self, story: Story) -> str:
         return self._render("story.html", view=self._view(story))
 
     def story_data(self, story: Story) -> dict[str, Any]:
