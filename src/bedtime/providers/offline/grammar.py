@@ -144,9 +144,12 @@ def rhyme_sounds(word: str) -> frozenset[str]:
 def rhymes(first: str, second: str) -> bool:
     """Two lines rhyme: different last words (not one inside the other) that sound alike."""
     a, b = last_word(first), last_word(second)
-    if not a or not b or a.endswith(b) or b.endswith(a):
-        return False
-    return bool(rhyme_sounds(a) & rhyme_sounds(b))
+    return bool(a and b) and apart(a, b) and bool(rhyme_sounds(a) & rhyme_sounds(b))
+
+
+def apart(a: str, b: str) -> bool:
+    """Two last words that can rhyme: neither is the end of the other ("night", "tonight")."""
+    return not (a.endswith(b) or b.endswith(a))
 
 
 @cache

@@ -30,6 +30,7 @@ from bedtime.providers.offline.characters import Character, read_character
 from bedtime.providers.offline.grammar import (
     Style,
     Template,
+    apart,
     fill,
     last_word,
     pare,
@@ -330,7 +331,7 @@ class _Teller:
                 line
                 for sound in sorted(first.sounds)  # sets iterate in a per-process order
                 for line in by_sound[sound]
-                if _fits(first, line) and _rhyme(first.end, line.end)
+                if _fits(first, line) and apart(first.end, line.end)
             ]
             if not partners:
                 continue
@@ -609,7 +610,7 @@ def _partnered(lines: list[Line]) -> list[Line]:
         return any(
             (other.in_band or not line.in_band)
             and (_fits(line, other) or _fits(other, line))
-            and _rhyme(line.end, other.end)
+            and apart(line.end, other.end)
             for sound in line.sounds
             for other in by_sound[sound]
         )
@@ -634,11 +635,6 @@ def _answers() -> dict[str, str]:
     asks = _templates("questions", vocab.QUESTIONS[::2])
     answers = _templates("questions", vocab.QUESTIONS[1::2])
     return {ask.id: answer.id for ask, answer in zip(asks, answers, strict=True)}
-
-
-def _rhyme(a: str, b: str) -> bool:
-    """Two last words that already share a sound: a rhyme unless one holds the other."""
-    return not (a.endswith(b) or b.endswith(a))
 
 
 @lru_cache(maxsize=1 << 16)
