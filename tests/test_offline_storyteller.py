@@ -293,12 +293,13 @@ def test_too_hard_can_say_no() -> None:
 def assert_nights_keep_changing(drafts: list[Draft], names: list[str]) -> None:
     """Two nights in a row share under 30 % of their lines; over any five nights no line
     comes in more than two stories, and the titles all differ."""
+    assert (quality.MAX_SHARED, quality.MAX_REUSE, quality.WEEK) == (0.30, 2, 5)
     for night, (first, second) in enumerate(pairwise(drafts)):
-        assert quality.shared_line_ratio(first, second, names) < 0.3, night
-    for start in range(len(drafts) - 4):
-        week = drafts[start : start + 5]
-        assert quality.max_line_reuse(week, names) <= 2, start
-        assert len({draft.title for draft in week}) == 5, start
+        assert quality.shared_line_ratio(first, second, names) < quality.MAX_SHARED, night
+    assert len(quality.weeks(drafts)) == len(drafts) - 4
+    for start, week in enumerate(quality.weeks(drafts)):
+        assert quality.max_line_reuse(week, names) <= quality.MAX_REUSE, start
+        assert len({draft.title for draft in week}) == quality.WEEK, start
 
 
 def test_the_places_are_one_of_each_kind() -> None:

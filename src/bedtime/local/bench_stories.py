@@ -9,10 +9,14 @@ from itertools import pairwise
 
 from bedtime.catalog import Entry
 from bedtime.providers.offline.quality import (
+    MAX_REUSE,
+    MAX_SHARED,
+    WEEK,
     max_line_reuse,
     narration_minutes,
     nights,
     shared_line_ratio,
+    weeks,
 )
 from bedtime.readability import MAX_GRADE, reading_grade
 
@@ -20,8 +24,6 @@ CHARACTERS = (Entry("Pip", "a small brave hedgehog"), Entry("Luna", "a wise old 
 SCENE = Entry("Moonlit Bay", "a calm beach with a lighthouse")
 NIGHTS = 10
 AGE = 5
-MAX_SHARED = 0.30
-MAX_REUSE = 2
 MINUTES_TOLERANCE = 0.20
 
 RowMaker = Callable[[str, str, str, bool | None], object]
@@ -33,8 +35,8 @@ def storyteller_rows(row: RowMaker, minutes_to_try: tuple[float, ...] = (3, 6, 1
     for minutes in minutes_to_try:
         drafts = nights(CHARACTERS, SCENE, NIGHTS, minutes, AGE)
         shared = max(shared_line_ratio(a, b, names) for a, b in pairwise(drafts))
-        reuse = max(max_line_reuse(drafts[i : i + 5], names) for i in range(NIGHTS - 4))
-        titles = all(len({d.title for d in drafts[i : i + 5]}) == 5 for i in range(NIGHTS - 4))
+        reuse = max(max_line_reuse(week, names) for week in weeks(drafts))
+        titles = all(len({d.title for d in week}) == WEEK for week in weeks(drafts))
         grades = [reading_grade(" ".join(d.paragraphs)) for d in drafts]
         heard = narration_minutes(drafts[0])
         label = f"{minutes:g} min, age {AGE}"
@@ -47,7 +49,7 @@ def storyteller_rows(row: RowMaker, minutes_to_try: tuple[float, ...] = (3, 6, 1
             ),
             row(
                 f"line reuse ({label})",
-                f"{reuse} stories at most, any 5 nights; titles differ: {titles}",
+                f"{reuse} stories at most, any {WEEK} nights; titles differ: {titles}",
                 f"<= {MAX_REUSE}",
                 reuse <= MAX_REUSE and titles,
             ),

@@ -2,6 +2,7 @@
 
 - shared_line_ratio: how much of one night's story another night repeats;
 - max_line_reuse: the most stories any one line appears in;
+- weeks: every run of five nights, over which a line may come twice at most;
 - nights: consecutive nights told with the canon carried forward, as the app does;
 - narration_minutes: how long the offline voice takes to read a story aloud.
 
@@ -18,12 +19,23 @@ from datetime import date, timedelta
 
 from bedtime.briefs import Draft, PastNight, StoryBrief
 from bedtime.catalog import Entry
-from bedtime.providers.offline.story import OfflineStoryWriter, plain_line
+from bedtime.providers.offline.story import REMEMBERED_NIGHTS, OfflineStoryWriter, plain_line
 from bedtime.providers.offline.voice import record
 from bedtime.speech import MIN_STORY_WORDS, spoken_lines, words_for_minutes
 
 CANON_NIGHTS = 5  # how many past nights a brief carries
 FIRST_NIGHT = date(2026, 1, 1)
+# The variety a family hears: two nights in a row share under 30 % of their lines, and
+# in any WEEK of nights (the storyteller remembers the four before tonight) no line
+# comes in more than two stories.
+MAX_SHARED = 0.30
+MAX_REUSE = 2
+WEEK = REMEMBERED_NIGHTS + 1
+
+
+def weeks(drafts: Sequence[Draft]) -> list[Sequence[Draft]]:
+    """Every run of WEEK consecutive nights."""
+    return [drafts[start : start + WEEK] for start in range(len(drafts) - WEEK + 1)]
 
 
 def story_lines(draft: Draft, names: Sequence[str]) -> set[str]:
