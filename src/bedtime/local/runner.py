@@ -41,7 +41,7 @@ from bedtime.local.streams import StreamReader
 from bedtime.local.template import TEMPLATE, load_template, resources, template_resolver
 from bedtime.stories import HOME
 from bedtime.tools.seed import save
-from bedtime.tools.target import Target, local_target
+from bedtime.tools.target import OUTPUTS, Target, local_target
 
 # botocore's service ids, as its AWS_ENDPOINT_URL_<ID> variables spell them
 LOCAL_SERVICES = (
@@ -312,17 +312,10 @@ class LocalRun:
     def _write_state(self) -> None:
         """What `make story` and `make smoke` need to find this run (by its port)."""
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        names = {
+        names = {  # what a deployed stack's outputs name (tools/target.py)
             logical: self.resolver.names[logical]
-            for logical in (
-                "StoriesTable",
-                "CharactersTable",
-                "ScenesTable",
-                "FamiliesTable",
-                "CanonTable",
-                "MediaBucket",
-                "FailuresQueue",
-            )
+            for logical in OUTPUTS.values()
+            if logical in self.resolver.names
         }
         names["SiteUrl"] = self.web.url if self.web else ""
         state = {
