@@ -195,3 +195,8 @@ def test_every_artifact_fits_lambdas_deployment_package_quota(function) -> None:
     artifact = built(function)
     unzipped = sum(path.stat().st_size for path in artifact.rglob("*") if path.is_file())
     assert unzipped < UNZIPPED_QUOTA_MB * 1e6
+
+
+def test_the_bench_uses_the_python_313_the_build_was_told_to(monkeypatch) -> None:
+    monkeypatch.setenv("PYTHON313", "/opt/python3.13/bin/python3.13")
+    assert python313() == "/opt/python3.13/bin/python3.13"

@@ -79,7 +79,10 @@ def cold_first_page(
 
 
 def python313() -> str | None:
-    """The same interpreter the Makefile compiles the artifacts with, if there is one."""
+    """The same interpreter the Makefile compiles the artifacts with, if there is one
+    (`PYTHON313=path` chooses it, there as here)."""
+    if os.environ.get("PYTHON313"):
+        return os.environ["PYTHON313"]
     pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
     found = sorted(pyenv.glob("versions/3.13*/bin/python3.13"))
     if found:
