@@ -21,7 +21,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 
 from bedtime.briefs import Draft, PastNight, StoryBrief
 from bedtime.catalog import Entry
@@ -170,10 +170,8 @@ class _Teller:
         self.brief = brief
         self.level = level
         self.rng = random.Random(brief.seed)
-        self.cast: tuple[Character, ...] = tuple(read_character(c) for c in brief.characters)
-        self.kind = scene_kind(brief.scene)
-        self.scene = vocab.SCENES[self.kind]
-        self.where = {"scene": brief.scene.name, "place": place(brief.scene)}
+        lines = _lines_for(brief.characters, brief.scene, level)
+        self.cast, self.scene, self.where = lines.cast, lines.scene, lines.where
         self.memory = _Memory.of(brief.canon)
         self.told: dict[str, float] = {}
         self.couplet_words: dict[str, float] = {}
@@ -183,7 +181,7 @@ class _Teller:
         self.shown: set[str] = set()
         self.lines: list[Line] = []
         self.lately: Counter[str] = Counter()  # who the last lines were about
-        self.pools = _pools(brief.characters, brief.scene, level)
+        self.pools = lines.pools
         self.worn = {  # told on two of the last nights: a third time only if nothing else
             line.text
             for pool in self.pools.values()
@@ -434,12 +432,10 @@ class _Teller:
 
 
 @lru_cache(maxsize=16)
-def _pools(
-    characters: tuple[Entry, Entry], scene: Entry, level: Level
-) -> dict[str, tuple[Line, ...]]:
-    """Every line each part of the story can tell for this cast, scene and age: the same
-    every night, so worked out once for them."""
-    return _Lines(characters, scene, level).pools()
+def _lines_for(characters: tuple[Entry, Entry], scene: Entry, level: Level) -> _Lines:
+    """The lines of this cast in this scene for this age: the same every night, so
+    worked out once for them."""
+    return _Lines(characters, scene, level)
 
 
 class _Lines:
@@ -458,7 +454,9 @@ class _Lines:
             for x, y in ((0, 1), (1, 0))
         }
 
+    @cached_property
     def pools(self) -> dict[str, tuple[Line, ...]]:
+        """Every line each part of the story can tell."""
         return {
             section: tuple(_partnered(self._render(specs)))
             for section, specs in self._sections().items()
