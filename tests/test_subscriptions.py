@@ -124,7 +124,18 @@ def test_a_pending_address_that_sns_will_not_delete_is_filtered_to_hear_no_famil
     )
     subscriptions.sync({"Nan@example.com": set()})
     assert not FAMILY_ID.fullmatch(NO_FAMILY)  # no family can be called that
-    subscribed_pending(subscriptions, stub)  # forgotten: adding it back asks again
+    # remembered: added back, its filter changes (a second Subscribe would be refused)
+    stub.add_response("list_subscriptions_by_topic", LISTED_PENDING, {"TopicArn": TOPIC})
+    stub.add_response(
+        "set_subscription_attributes",
+        {},
+        {
+            "SubscriptionArn": PENDING_ARN,
+            "AttributeName": "FilterPolicy",
+            "AttributeValue": filter_policy({"nan"}),
+        },
+    )
+    subscriptions.sync({"Nan@example.com": {"nan"}})
 
 
 def test_a_pending_address_sns_will_not_change_either_is_logged_with_what_to_do(

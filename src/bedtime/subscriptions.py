@@ -61,8 +61,7 @@ class EmailSubscriptions:
     def _sync(self, email: str, address: str, families: set[str], arn: str | None) -> None:
         missing = self._sns.exceptions.NotFoundException
         if not families:
-            if arn:
-                self._unsubscribe(arn)
+            if arn and self._unsubscribe(arn):
                 self._forget(address)
             return
         if arn:
@@ -90,17 +89,18 @@ class EmailSubscriptions:
             raise TooManyAddresses(TOO_MANY_ADDRESSES) from error
         self._remember(address, made["SubscriptionArn"])
 
-    def _unsubscribe(self, arn: str) -> None:
-        """SNS developer guide, "Deleting an Amazon SNS subscription and topic": a
-        subscription pending confirmation can't be deleted; SNS deletes it after 48 hours
-        unconfirmed. Until then its filter lets no family through, so a late confirmation
-        hears nothing."""
+    def _unsubscribe(self, arn: str) -> bool:
+        """Whether the subscription is gone. SNS developer guide, "Deleting an Amazon SNS
+        subscription and topic": a subscription pending confirmation can't be deleted; SNS
+        deletes it after 48 hours unconfirmed. Until then its filter lets no family
+        through, so a late confirmation hears nothing, and its ARN is kept, so the address
+        can be added back (a second Subscribe with other attributes is refused)."""
         missing = self._sns.exceptions.NotFoundException
         try:
             self._sns.unsubscribe(SubscriptionArn=arn)
-            return
+            return True
         except missing:
-            return  # it lapsed unconfirmed: already gone
+            return True  # it lapsed unconfirmed: already gone
         except self._sns.exceptions.InvalidParameterException:
             pass  # still pending confirmation
         try:
@@ -110,7 +110,7 @@ class EmailSubscriptions:
                 AttributeValue=filter_policy({NO_FAMILY}),
             )
         except missing:
-            return
+            return True
         except self._sns.exceptions.InvalidParameterException:
             logger.error(
                 "an address left while its subscription awaits confirmation, and SNS "
@@ -118,6 +118,7 @@ class EmailSubscriptions:
                 "SNS console",
                 subscription=arn,
             )
+        return False
 
     def _listed(self) -> dict[str, str]:
         """Each confirmed email address on the topic, and its subscription's ARN."""
