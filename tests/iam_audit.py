@@ -169,11 +169,6 @@ class Recorder:
         action = f"{prefix}:{S3_PERMISSION.get(operation, operation)}"
         if action in NO_RESOURCE_TYPE:
             return [(action, "*")]
-        if prefix == "scheduler":
-            group, passed = params["GroupName"], params.get("Target", {}).get("RoleArn")
-            schedule = f"arn:aws:scheduler:{REGION}:{ACCOUNT}:schedule/{self._arn(group)}"
-            judged = [(action, f"{schedule}/{params['Name']}")]
-            return judged + ([("iam:PassRole", self._arn(passed))] if passed else [])
         if prefix not in self._RESOURCES:
             raise AssertionError(f"teach iam_audit the resource of {action}")
         return [(action, resource) for resource in self._RESOURCES[prefix](self, params)]

@@ -372,33 +372,43 @@ def test_the_guardrail_parameter_takes_an_id_that_the_iam_arn_is_built_from() ->
     assert not re.fullmatch(pattern, "arn:aws:bedrock:us-east-1:123456789012:guardrail/abc")
 
 
-# --- 8. What the families, queues and schedules rely on ----------------------------
-def test_the_schedules_role_makes_and_delivers_and_dead_letters_only() -> None:
-    """EventBridge Scheduler user guide, "Set up the execution role": Scheduler assumes a
-    role trusted by scheduler.amazonaws.com and calls the target with it (SendMessage to
-    the writing queue, InvokeFunction on Notify); "Configuring a dead-letter queue": the
-    same role sends to the schedule's dead-letter queue."""
-    role = resolved_resources()["SchedulerRole"]["Properties"]
-    [trust] = role["AssumeRolePolicyDocument"]["Statement"]
-    assert trust["Principal"] == {"Service": "scheduler.amazonaws.com"}
-    for queue in ("WritingQueue", "FailuresQueue"):
-        assert is_allowed(Call("SchedulerRole", "sqs:SendMessage", arn_of(queue)))
-    assert is_allowed(Call("SchedulerRole", "lambda:InvokeFunction", arn_of("NotifyFunction")))
-    assert not is_allowed(Call("SchedulerRole", "sqs:SendMessage", arn_of("PaintingQueue")))
+# --- 8. What the families, queues and the tick rely on ----------------------------
+def test_the_template_declares_the_one_schedule_that_drives_every_night() -> None:
+    """EventBridge Scheduler user guide, "Schedule types in EventBridge Scheduler": a cron
+    expression has six fields (minutes hours day-of-month month day-of-week year) with "?"
+    in one day field, read in ScheduleExpressionTimezone; "Adding context attributes":
+    <aws.scheduler.scheduled-time> in a templated target's Input is the time it fired for.
+    SAM's ScheduleV2 names the schedule after its logical id unless OmitName is true (two
+    stacks in one account and region would collide)."""
+    resources = resolved_resources()
+    [schedule] = [
+        spec["Properties"]
+        for spec in resources.values()
+        if spec["Type"] == "AWS::Scheduler::Schedule"
+    ]
+    assert schedule["ScheduleExpression"] == "cron(* * * * ? *)"
+    assert schedule["ScheduleExpressionTimezone"] == "UTC"
+    assert "Name" not in schedule
+    target = schedule["Target"]
+    assert target["Arn"] == "TickFunction.Arn"
+    assert "<aws.scheduler.scheduled-time>" in target["Input"]
+    assert target["DeadLetterConfig"] == {"Arn": "FailuresQueue.Arn"}
+    role = target["RoleArn"].removesuffix(".Arn")
+    assert is_allowed(Call(role, "lambda:InvokeFunction", arn_of("TickFunction")))
+    assert not is_allowed(Call(role, "lambda:InvokeFunction", arn_of("NotifyFunction")))
 
 
-def test_only_the_scheduler_may_be_handed_the_schedules_role() -> None:
-    """EventBridge Scheduler user guide, "Using identity-based policies in EventBridge
-    Scheduler": CreateSchedule needs iam:PassRole on the execution role, with
-    iam:PassedToService scheduler.amazonaws.com (the IAM audit does not judge conditions,
-    so the value is checked here)."""
-    policies = resolved_resources()["FamiliesFunctionRole"]["Properties"]["Policies"]
-    statements = [s for p in policies for s in p["PolicyDocument"]["Statement"]]
-    [passing] = [s for s in statements if s["Action"] == "iam:PassRole"]
-    assert passing["Resource"] == "SchedulerRole.Arn"
-    assert passing["Condition"] == {
-        "StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}
-    }
+def test_no_function_creates_schedules_or_passes_a_role() -> None:
+    """Service Authorization Reference, "Actions, resources, and condition keys for AWS
+    Identity and Access Management": iam:PassRole is what lets a caller hand a role to a
+    service. With the schedule in the template, CloudFormation makes it; no function may
+    create schedules or pass any role."""
+    for name, spec in resolved_resources().items():
+        if spec["Type"] != "AWS::IAM::Role" or name.endswith("TickRole"):
+            continue
+        actions = json.dumps(spec["Properties"].get("Policies", []))
+        assert "iam:PassRole" not in actions, name
+        assert "scheduler:" not in actions, name
 
 
 def test_the_bus_may_send_story_created_to_the_media_queues_from_its_own_rules() -> None:

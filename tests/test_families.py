@@ -1,4 +1,4 @@
-"""Many families on one deployment: the catalog file, the Families table, schedules and
+"""Many families on one deployment: the catalog file, the Families table, the tick and
 email subscriptions that follow each family, one email per family per night to its own
 addresses only, throttles that wait their turn, and no family reading another's."""
 
@@ -111,7 +111,7 @@ def test_saving_a_family_keeps_its_reader_secret(aws) -> None:
     assert services.family_store().get("nan").bedtime.hour == 21
 
 
-# --- schedules and subscriptions follow the family --------------------------------
+# --- the tick and subscriptions follow the family --------------------------------
 def image(family: Family) -> dict:
     """The family's item as the Families stream shows it."""
     services.family_store().save(family)
@@ -121,48 +121,51 @@ def image(family: Family) -> dict:
     return item
 
 
-def schedules(aws) -> dict[str, dict]:
-    scheduler = services.client("scheduler")
-    group = aws.resolver.names["FamilySchedules"]
-    return {
-        s["Name"]: scheduler.get_schedule(Name=s["Name"], GroupName=group)
-        for s in scheduler.list_schedules(GroupName=group)["Schedules"]
-    }
+def waiting(aws, queue: str) -> list[dict]:
+    sqs = services.client("sqs")
+    messages = sqs.receive_message(QueueUrl=aws.resolver.names[queue], MaxNumberOfMessages=10)
+    return [json.loads(m["Body"]) for m in messages.get("Messages", [])]
 
 
-def apply(old: dict | None, new: dict | None) -> None:
+def apply(old: dict | None, new: dict | None, now: datetime | None = None) -> None:
     follow(
         old,
         new,
-        services.family_schedules(),
+        (services.tick_state(), services.work_queues()),
         services.email_subscriptions(),
         services.family_store().all,
+        now or datetime(2026, 11, 25, 12, 0, tzinfo=UTC),
+        timedelta(hours=3),
     )
 
 
-def test_a_family_added_moved_and_removed_takes_its_schedules_along(aws) -> None:
-    """EventBridge Scheduler user guide, "Adding context attributes in EventBridge
-    Scheduler": <aws.scheduler.scheduled-time> in a target's Input becomes the time the
-    schedule fired, so each make carries its own night (moto passes Input unchanged)."""
+def test_a_family_added_or_moved_tells_the_tick_its_time_zone(aws) -> None:
     nan = parse_families(FILE, HOME)[0].family
     added = image(nan)
     apply(None, added)
-    made = schedules(aws)
-    assert made["nan-deliver"]["ScheduleExpression"] == "cron(0 20 * * ? *)"
-    assert made["nan-make"]["ScheduleExpression"] == "cron(0 17 * * ? *)"  # 3 h ahead
-    assert made["nan-make"]["ScheduleExpressionTimezone"] == "Europe/Madrid"
-    target = made["nan-make"]["Target"]
-    assert target["Arn"].endswith(":WritingQueue")
-    assert json.loads(target["Input"].replace("<aws.scheduler.scheduled-time>", "t")) == {
-        "trigger": "schedule",
-        "family": "nan",
-        "scheduledTime": "t",
-    }
-    later = image(replace(nan, bedtime=nan.bedtime.replace(hour=19, minute=30)))
-    apply(added, later)
-    assert schedules(aws)["nan-deliver"]["ScheduleExpression"] == "cron(30 19 * * ? *)"
-    apply(later, None)
-    assert schedules(aws) == {}
+    assert services.tick_state().zones() == ["Europe/Madrid"]
+    moved = image(replace(nan, time_zone=ZoneInfo("Asia/Tokyo")))
+    apply(added, moved)
+    assert services.tick_state().zones() == ["Asia/Tokyo", "Europe/Madrid"]
+    assert waiting(aws, "WritingQueue") == []  # 12:00 UTC: tonight's make time is ahead
+
+
+def test_a_family_added_after_its_make_time_gets_tonights_story_at_once(aws) -> None:
+    """Nan's bedtime is 20:00 in Madrid (19:00 UTC in November), so her story is made at
+    16:00 UTC. Added at 18:30 UTC, half an hour before bedtime, the tick will not come
+    back for her: the story is asked for now, keyed on the make time the tick would
+    have used, so a tick that also sends it makes no second story."""
+    nan = parse_families(FILE, HOME)[0].family
+    apply(None, image(nan), now=datetime(2026, 11, 25, 18, 30, tzinfo=UTC))
+    assert waiting(aws, "WritingQueue") == [
+        {"trigger": "schedule", "family": "nan", "scheduledTime": "2026-11-25T16:00:00Z"}
+    ]
+
+
+def test_a_family_added_after_its_bedtime_waits_for_tomorrow(aws) -> None:
+    nan = parse_families(FILE, HOME)[0].family
+    apply(None, image(nan), now=datetime(2026, 11, 25, 19, 30, tzinfo=UTC))
+    assert waiting(aws, "WritingQueue") == []
 
 
 def email_filters(aws) -> dict[str, dict]:

@@ -1,88 +1,94 @@
-"""The local run's readings of template.yaml: schedule, pipe template, rules, environment."""
+"""The local run's readings of template.yaml: the tick, pipe template, rules, environment."""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bedtime.local.functions import environment
 from bedtime.local.pipe import LocalPipe, render_input_template
-from bedtime.local.scheduler import LocalSchedule, LocalScheduler, read_schedule
+from bedtime.local.scheduler import LocalSchedule, LocalScheduler, template_schedules
 from bedtime.local.stack import declared_rules
-from bedtime.local.template import template_resolver
+from bedtime.local.template import TemplateError, template_resolver
 from helpers import AnyAttributes, sample_event
 
 
-def schedule(cron: str, zone: str) -> LocalSchedule:
-    described = {
-        "Name": "nan-make",
-        "ScheduleExpression": cron,
-        "ScheduleExpressionTimezone": zone,
-        "Target": {"Arn": "arn:aws:sqs:us-east-1:1:WritingQueue", "Input": INPUT},
+def schedule(cron: str, zone: str = "UTC") -> LocalSchedule:
+    function = {
+        "Type": "AWS::Serverless::Function",
+        "Properties": {
+            "Events": {
+                "Tick": {
+                    "Type": "ScheduleV2",
+                    "Properties": {
+                        "ScheduleExpression": cron,
+                        "ScheduleExpressionTimezone": zone,
+                        "Input": INPUT,
+                    },
+                }
+            }
+        },
     }
-    found = read_schedule(described)
-    assert found is not None
+    (found,) = template_schedules({"Resources": {"TickFunction": function}})
     return found
 
 
-INPUT = (
-    '{"trigger": "schedule", "family": "nan", "scheduledTime": "<aws.scheduler.scheduled-time>"}'
-)
+INPUT = '{"trigger": "tick", "scheduledTime": "<aws.scheduler.scheduled-time>"}'
 
 
-def test_a_family_schedule_fires_at_its_time_in_its_time_zone() -> None:
+def test_the_template_declares_one_tick_and_the_local_run_reads_it(template) -> None:
+    (tick,) = template_schedules(template)
+    assert (tick.function, tick.minutes, tick.hours, tick.zone.key) == (
+        "TickFunction",
+        "*",
+        "*",
+        "UTC",
+    )
+    fired = datetime(2026, 11, 26, 0, 15, tzinfo=UTC)
+    assert tick.event(fired) == {"trigger": "tick", "scheduledTime": "2026-11-26T00:15:00Z"}
+
+
+def test_a_cron_fires_at_each_matching_minute_on_its_own_clock() -> None:
+    start = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    every_minute = schedule("cron(* * * * ? *)")
+    assert len(every_minute.fires_between(start, start + timedelta(minutes=5))) == 5
+    quarter = schedule("cron(0/15 * * * ? *)")
+    assert [f.minute for f in quarter.fires_between(start, start + timedelta(hours=1))] == [
+        15,
+        30,
+        45,
+        0,
+    ]
     nightly = schedule("cron(15 19 * * ? *)", "America/New_York")
-    fire = nightly.next_after(datetime(2026, 11, 25, 12, 0, tzinfo=UTC))
-    assert fire == datetime(2026, 11, 26, 0, 15, tzinfo=UTC)
-    assert nightly.next_after(fire) == datetime(2026, 11, 27, 0, 15, tzinfo=UTC)
-    assert nightly.event(fire) == {
-        "trigger": "schedule",
-        "family": "nan",
-        "scheduledTime": "2026-11-26T00:15:00Z",
-    }
+    assert nightly.fires_between(start, start + timedelta(days=1)) == [
+        datetime(2026, 11, 26, 0, 15, tzinfo=UTC)
+    ]
 
 
-def test_a_family_schedule_keeps_local_time_across_a_daylight_saving_change() -> None:
-    early = schedule("cron(5 7 * * ? *)", "Europe/London")
-    summer = early.next_after(datetime(2026, 10, 23, 12, 0, tzinfo=UTC))
-    winter = early.next_after(datetime(2026, 10, 25, 12, 0, tzinfo=UTC))
-    assert (summer.hour, winter.hour) == (6, 7)  # 07:05 local both times, in UTC
+def test_the_local_run_refuses_a_cron_it_cannot_follow() -> None:
+    with pytest.raises(TemplateError, match="daily"):
+        schedule("cron(0 8 ? * MON *)")
 
 
-def test_the_local_scheduler_fires_each_schedule_once_per_passing_of_its_time() -> None:
+def test_the_local_scheduler_fires_every_minute_passed_since_its_last_call() -> None:
     fired: list[tuple[str, dict]] = []
-    clock = [datetime(2026, 11, 25, 18, 0, tzinfo=UTC)]
-
-    class Scheduler:
-        def get_paginator(self, name):
-            return self
-
-        def paginate(self, **_):
-            return [{"Schedules": [{"Name": "nan-make"}]}]
-
-        def get_schedule(self, **_):
-            return {
-                "Name": "nan-make",
-                "ScheduleExpression": "cron(15 19 * * ? *)",
-                "ScheduleExpressionTimezone": "Europe/London",
-                "Target": {"Arn": "arn:q", "Input": INPUT},
-            }
-
+    clock = [datetime(2026, 11, 25, 18, 0, 30, tzinfo=UTC)]
     local = LocalScheduler(
-        Scheduler(), "g", lambda arn, event: fired.append((arn, event)), lambda: clock[0]
+        [schedule("cron(* * * * ? *)")],
+        lambda name, event: fired.append((name, event)),
+        lambda: clock[0],
     )
     local.tick()
-    clock[0] = datetime(2026, 11, 25, 19, 14, tzinfo=UTC)
-    local.tick()
     assert fired == []
-    clock[0] = datetime(2026, 11, 27, 19, 30, tzinfo=UTC)  # two nights pass between ticks
+    clock[0] = datetime(2026, 11, 25, 18, 3, 10, tzinfo=UTC)
     local.tick()
-    assert [event["scheduledTime"] for _, event in fired] == [
-        "2026-11-25T19:15:00Z",
-        "2026-11-26T19:15:00Z",
-        "2026-11-27T19:15:00Z",
+    local.tick()
+    assert [(name, event["scheduledTime"]) for name, event in fired] == [
+        ("TickFunction", "2026-11-25T18:01:00Z"),
+        ("TickFunction", "2026-11-25T18:02:00Z"),
+        ("TickFunction", "2026-11-25T18:03:00Z"),
     ]
 
 

@@ -1,5 +1,5 @@
-"""Planning: bedtimes as instants, each night's make and deliver times, the cron
-expressions, and each stage's cap derived from its provider's limit."""
+"""Planning: bedtimes as instants, each night's make and deliver times, the tick's
+windows on each family's clock, and each stage's cap derived from its provider's limit."""
 
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ from bedtime.planning import (
     DEFAULT_STORY_MINUTES,
     PROVIDER_LIMITS,
     bedtime_instant,
+    bedtimes_between,
+    clock_ranges,
     plan_night,
     polly_requests,
-    schedule_expressions,
     stage_concurrency,
     story_characters,
 )
@@ -97,35 +98,58 @@ def test_the_exact_lead_holds_across_a_clock_change() -> None:
     assert plan.make_at.astimezone(NEW_YORK).time() == time(23, 0)
 
 
-# --- schedule_expressions -----------------------------------------------------------
-def test_schedule_expressions_make_and_deliver_on_the_family_clock() -> None:
-    """EventBridge Scheduler user guide, "Schedule types in EventBridge Scheduler": a
-    cron expression has six fields, minutes hours day-of-month month day-of-week year,
-    with "?" in one of the two day fields, read in ScheduleExpressionTimezone (moto
-    stores any string)."""
-    assert schedule_expressions(time(19, 15), timedelta(hours=3)) == (
-        "cron(15 16 * * ? *)",
-        "cron(15 19 * * ? *)",
-    )
+# --- the tick's arithmetic -------------------------------------------------------------
+LONDON = ZoneInfo("Europe/London")
 
 
-def test_make_expression_wraps_to_the_previous_day() -> None:
-    make, deliver = schedule_expressions(time(1, 5), timedelta(hours=3, minutes=10))
-    assert (make, deliver) == ("cron(55 21 * * ? *)", "cron(5 1 * * ? *)")
+def test_bedtimes_between_finds_each_night_in_the_window() -> None:
+    start = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
+    found = bedtimes_between(NEW_YORK, time(19, 15), start, start + timedelta(days=2))
+    assert found == [
+        datetime(2026, 11, 25, 0, 15, tzinfo=UTC),
+        datetime(2026, 11, 26, 0, 15, tzinfo=UTC),
+    ]
+    one_minute = (found[0] - timedelta(minutes=1), found[0])
+    assert bedtimes_between(NEW_YORK, time(19, 15), *one_minute) == [found[0]]
+    assert bedtimes_between(NEW_YORK, time(19, 15), found[0], found[0] + timedelta(minutes=1)) == []
 
 
 @pytest.mark.parametrize(
-    ("bedtime", "lead"),
+    ("start", "expected"),
     [
-        (time(19, 15), timedelta(0)),
-        (time(19, 15), timedelta(hours=24)),
-        (time(19, 15), timedelta(hours=3, seconds=30)),
-        (time(19, 15, 30), timedelta(hours=3)),
+        # an ordinary minute: that minute on the family's clock
+        (datetime(2026, 11, 25, 19, 14, tzinfo=UTC), [(time(19, 14), time(19, 15))]),
+        # a window over local midnight: two ranges
+        (
+            datetime(2026, 11, 25, 23, 50, tzinfo=UTC),
+            [(time(23, 50), time(23, 59, 59)), (time(0, 0), time(0, 10))],
+        ),
     ],
 )
-def test_schedule_expressions_refuse_what_cron_cannot_say(bedtime: time, lead: timedelta) -> None:
-    with pytest.raises(ValueError, match=r"lead|bedtime"):
-        schedule_expressions(bedtime, lead)
+def test_clock_ranges_are_the_window_on_the_family_clock(start, expected) -> None:
+    end = start + timedelta(minutes=1 if expected[0][0] == time(19, 14) else 20)
+    assert clock_ranges(LONDON, start, end) == expected
+
+
+def test_a_bedtime_the_clocks_jump_over_is_found_after_the_jump() -> None:
+    """01:30 does not exist in London on 29 March 2026 (at 01:00 GMT the clocks jump to
+    02:00 BST); bedtime_instant reads it as 01:30 GMT, 02:30 BST. The tick's query range
+    starts an hour earlier after the change, so the family is found, once."""
+    jump = datetime(2026, 3, 29, 1, 0, tzinfo=UTC)
+    instant = bedtime_instant(LONDON, time(1, 30), date(2026, 3, 29))
+    assert instant == jump + timedelta(minutes=30)
+    window = (instant - timedelta(minutes=1), instant)
+    (earliest, latest), *_ = clock_ranges(LONDON, *window)
+    assert earliest <= time(1, 30) <= latest
+    assert bedtimes_between(LONDON, time(1, 30), *window) == [instant]
+
+
+def test_a_bedtime_that_happens_twice_is_kept_the_first_time_only() -> None:
+    """01:30 happens twice in London on 25 October 2026 (clocks go back at 02:00 BST)."""
+    first = bedtime_instant(LONDON, time(1, 30), date(2026, 10, 25))
+    second = first + timedelta(hours=1)
+    assert bedtimes_between(LONDON, time(1, 30), first - timedelta(minutes=1), first) == [first]
+    assert bedtimes_between(LONDON, time(1, 30), second - timedelta(minutes=1), second) == []
 
 
 # --- capacity -------------------------------------------------------------------------

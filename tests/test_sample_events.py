@@ -14,7 +14,8 @@ import pytest
 from bedtime import services
 from bedtime.catalog import load_catalog
 from bedtime.events import StoryCreated, StoryReady
-from bedtime.handlers import create_story, families, illustrate, narrate, notify, web
+from bedtime.families import Family
+from bedtime.handlers import create_story, families, illustrate, narrate, notify, tick, web
 from bedtime.local.pipe import LocalPipe
 from bedtime.local.stack import LocalStack
 from bedtime.stories import Medium
@@ -46,6 +47,8 @@ USED = {
     "writing-queue.json",
     "painting-queue.json",
     "families-stream-insert.json",
+    "bedtime-queue.json",
+    "tick.json",
 }
 
 
@@ -163,6 +166,31 @@ def test_story_ready_becomes_the_familys_one_email(aws, lambda_context) -> None:
     assert not email.late
 
 
+def test_the_bedtime_queues_batch_drives_notify(aws, lambda_context) -> None:
+    event = sample_event("bedtime-queue.json")
+    assert notify.handler(event, lambda_context) == {"batchItemFailures": []}
+    assert emails() == []  # not written yet
+    ready_story(deliver_at=datetime(2026, 11, 25, 19, 15, tzinfo=UTC))
+    assert notify.handler(event, lambda_context) == {"batchItemFailures": []}
+    [email] = emails()
+    assert email.story_id == SAMPLE_STORY_ID
+
+
+def test_the_tick_sends_the_home_familys_make_time(aws, lambda_context) -> None:
+    """events/tick.json is 16:15 UTC: three hours before the home family's 19:15 London
+    bedtime, its make time."""
+    services.family_store().save(Family.home(services.settings()))
+    services.tick_state().add_zone("Europe/London")
+    assert tick.handler(sample_event("tick.json"), lambda_context) == {
+        "scheduledTime": "2026-11-25T16:15:00Z",
+        "sent": 1,
+    }
+    sqs, url = services.client("sqs"), aws.resolver.names["WritingQueue"]
+    [message] = sqs.receive_message(QueueUrl=url)["Messages"]
+    body = json.loads(sample_event("writing-queue.json")["Records"][0]["body"])
+    assert json.loads(message["Body"]) == body
+
+
 def test_bedtime_sends_tonights_story_when_it_is_ready(aws, lambda_context) -> None:
     assert notify.handler(sample_event("bedtime.json"), lambda_context)["emailed"] is False
     ready_story(deliver_at=datetime(2026, 11, 25, 19, 15, tzinfo=UTC))
@@ -171,19 +199,10 @@ def test_bedtime_sends_tonights_story_when_it_is_ready(aws, lambda_context) -> N
     assert email.story_id == SAMPLE_STORY_ID
 
 
-def test_a_familys_change_on_the_stream_sets_its_schedules_and_its_email(aws, lambda_context):
+def test_a_familys_change_on_the_stream_tells_the_tick_and_sets_its_email(aws, lambda_context):
     result = families.handler(sample_event("families-stream-insert.json"), lambda_context)
     assert result == {"batchItemFailures": []}
-    scheduler = services.client("scheduler")
-    group = aws.resolver.names["FamilySchedules"]
-    made = {
-        s["Name"]: scheduler.get_schedule(Name=s["Name"], GroupName=group)
-        for s in scheduler.list_schedules(GroupName=group)["Schedules"]
-    }
-    assert set(made) == {"nan-make", "nan-deliver"}
-    assert made["nan-deliver"]["ScheduleExpression"] == "cron(0 20 * * ? *)"
-    assert made["nan-make"]["ScheduleExpression"] == "cron(0 17 * * ? *)"
-    assert made["nan-make"]["ScheduleExpressionTimezone"] == "Europe/Madrid"
+    assert services.tick_state().zones() == ["Europe/Madrid"]
     [subscription] = [
         s
         for s in services.client("sns").list_subscriptions_by_topic(
@@ -209,22 +228,17 @@ def test_a_family_moved_readdressed_and_removed_on_the_stream_keeps_within_its_r
     aws, lambda_context
 ):
     """Service Authorization Reference, "Actions, resources, and condition keys for Amazon
-    EventBridge Scheduler" and "... for Amazon SNS": UpdateSchedule and DeleteSchedule act
-    on schedule/<group>/<name>; Unsubscribe and SetSubscriptionAttributes have no resource
-    type, so they need "*". The aws fixture's IAM audit judges every call made here."""
+    SNS": Unsubscribe and SetSubscriptionAttributes have no resource type, so they need
+    "*". The aws fixture's IAM audit judges every call made here (the Tick table's zones,
+    the writing queue for a family that arrives late, the subscriptions)."""
     inserted = sample_event("families-stream-insert.json")
     assert families.handler(inserted, lambda_context) == {"batchItemFailures": []}
     before = inserted["Records"][0]["dynamodb"]["NewImage"]
     after = before | {"bedtime": {"S": "21:00"}, "emails": {"L": [{"S": "nan2@example.com"}]}}
     moved = families.handler(changed_on_the_stream("MODIFY", before, after), lambda_context)
     assert moved == {"batchItemFailures": []}
-    scheduler = services.client("scheduler")
-    group = aws.resolver.names["FamilySchedules"]
-    deliver = scheduler.get_schedule(Name="nan-deliver", GroupName=group)
-    assert deliver["ScheduleExpression"] == "cron(0 21 * * ? *)"
     removed = families.handler(changed_on_the_stream("REMOVE", after, None), lambda_context)
     assert removed == {"batchItemFailures": []}
-    assert scheduler.list_schedules(GroupName=group)["Schedules"] == []
     topic = aws.resolver.names["StoryTopic"]
     listed = services.client("sns").list_subscriptions_by_topic(TopicArn=topic)
     assert [s for s in listed["Subscriptions"] if s["Protocol"] == "email"] == []

@@ -15,7 +15,7 @@ def functions(template: dict) -> dict[str, dict]:
     return resources(template, "AWS::Serverless::Function")
 
 
-def test_each_familys_schedules_are_kept_from_the_families_stream(template) -> None:
+def test_each_familys_changes_are_followed_from_the_families_stream(template) -> None:
     spec = functions(template)["FamiliesFunction"]
     [event] = spec["Events"].values()
     assert event["Type"] == "DynamoDB"
@@ -26,11 +26,7 @@ def test_each_familys_schedules_are_kept_from_the_families_stream(template) -> N
     }
     families = resources(template, "AWS::DynamoDB::Table")["FamiliesTable"]
     assert families["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
-    assert "FamilySchedules" in resources(template, "AWS::Scheduler::ScheduleGroup")
-    role = template["Resources"]["SchedulerRole"]["Properties"]
-    assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {
-        "Service": "scheduler.amazonaws.com"
-    }
+    assert resources(template, "AWS::Scheduler::ScheduleGroup") == {}
     assert template["Parameters"]["LeadHours"]["Default"] == 3
 
 
@@ -96,7 +92,7 @@ def test_each_stage_reads_its_own_queue_at_its_providers_pace(
 
 def test_story_ready_goes_to_the_notify_function_which_publishes_to_the_topic(template) -> None:
     spec = functions(template)["NotifyFunction"]
-    [event] = spec["Events"].values()
+    event = spec["Events"]["StoryReady"]
     assert event["Type"] == "EventBridgeRule"
     assert event["Properties"]["Pattern"]["detail-type"] == ["StoryReady"]
     assert {

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from bedtime.settings import Settings
 from bedtime.stories import HOME
 
+BY_BEDTIME = "ByBedtime"  # the Families table's index by (time zone, bedtime)
 FAMILY_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
 
 
@@ -95,6 +96,22 @@ class FamilyStore:
         for page in self._dynamodb.get_paginator("scan").paginate(TableName=self._table):
             found += [family_from(item) for item in page["Items"] if is_family(item)]
         return sorted(found, key=lambda family: family.id)
+
+    def with_bedtime_between(self, zone: ZoneInfo, earliest: time, latest: time) -> list[Family]:
+        """The families of a time zone whose bedtime, on their own clock, is between two
+        times (inclusive): one Query of the ByBedtime index, which holds each family's id,
+        time zone and bedtime (all the tick needs)."""
+        pages = self._dynamodb.get_paginator("query").paginate(
+            TableName=self._table,
+            IndexName=BY_BEDTIME,
+            KeyConditionExpression="time_zone = :zone AND bedtime BETWEEN :earliest AND :latest",
+            ExpressionAttributeValues={
+                ":zone": {"S": zone.key},
+                ":earliest": {"S": earliest.strftime("%H:%M")},
+                ":latest": {"S": latest.strftime("%H:%M")},
+            },
+        )
+        return [family_from(item) for page in pages for item in page["Items"]]
 
     def remove(self, family_id: str) -> None:
         self._dynamodb.delete_item(TableName=self._table, Key={"id": {"S": family_id}})

@@ -1,29 +1,33 @@
-"""When a family is added, changed or removed, its schedules and email subscriptions
-follow: read from the Families table's stream, with no polling."""
+"""When a family is added, changed or removed, its email subscriptions follow, the tick
+learns its time zone, and a family that arrives (or moves its bedtime) after tonight's
+make time gets tonight's story at once: read from the Families table's stream."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
-from bedtime.bedtimes import FamilySchedules
 from bedtime.families import Family, family_from, is_family
 from bedtime.subscriptions import EmailSubscriptions, families_by_email
+from bedtime.tick import TickState, WorkQueues, late_work
 
 
 def follow(
     old_image: dict[str, Any] | None,
     new_image: dict[str, Any] | None,
-    schedules: FamilySchedules,
+    tick: tuple[TickState, WorkQueues],
     subscriptions: EmailSubscriptions,
     every_family: Callable[[], Iterable[Family]],
+    now: datetime,
+    lead: timedelta,
 ) -> None:
-    """Bring the schedules and subscriptions in line with one change to one family."""
+    """Bring the tick and the subscriptions in line with one change to one family."""
     old, new = _family(old_image), _family(new_image)
     if new and (old is None or (old.time_zone, old.bedtime) != (new.time_zone, new.bedtime)):
-        schedules.put(new)
-    if old and new is None:
-        schedules.remove(old.id)
+        state, queues = tick
+        state.add_zone(new.time_zone.key)
+        queues.send(late_work(new, now, lead))
     changed = set(old.emails if old else ()) ^ set(new.emails if new else ())
     if changed:
         family_id = (new or old).id  # type: ignore[union-attr]  # one of them, as emails changed

@@ -1,7 +1,7 @@
 """When each family's story is made and delivered, and how much each provider can take.
 
-Pure arithmetic: no AWS, no clock. The cloud side (per-family schedules, stage queue caps)
-and `make simulate` both plan with it, so the simulation cannot drift from the functions.
+Pure arithmetic: no AWS, no clock. The cloud side (the tick, stage queue caps) and
+`make simulate` both plan with it, so the simulation cannot drift from the functions.
 """
 
 from __future__ import annotations
@@ -15,13 +15,15 @@ from zoneinfo import ZoneInfo
 
 from bedtime.speech import words_for_minutes
 
-MINUTES_PER_DAY = 24 * 60
 # An SQS event source mapping's ScalingConfig.MaximumConcurrency must be 2..1000
 # (CloudFormation reference, AWS::Lambda::EventSourceMapping ScalingConfig).
 MIN_CONCURRENCY = 2
 MAX_CONCURRENCY = 1000
 DEFAULT_LEAD = timedelta(hours=3)  # template.yaml's LeadHours default
 DEFAULT_STORY_MINUTES = 6.0  # template.yaml's StoryMinutes default
+# The largest clock change in the time zone database (two hours, e.g. double summer
+# time): a bedtime in a gap falls at most this long after the jump.
+CLOCK_CHANGE_REACH = timedelta(hours=2)
 # About how long the image provider takes for one picture (docs/cost.md): a model
 # picture started closer to bedtime than this would come after the offline one.
 MODEL_PICTURE_TAKES = timedelta(minutes=1)
@@ -71,33 +73,35 @@ def plan_night(
     return NightPlan(family, night, deliver_at - lead, deliver_at)
 
 
-def schedule_expressions(bedtime: time, lead: timedelta) -> tuple[str, str]:
-    """EventBridge Scheduler cron expressions (make, deliver) in the family's own clock,
-    for a schedule whose ScheduleExpressionTimezone is the family's zone.
-
-    The make time is a wall-clock time `lead` before bedtime, every day. On the rare night
-    a clock change falls between the two, the real lead is an hour longer or shorter;
-    plan_night gives the exact instants.
-    """
-    lead_minutes = _whole_minutes(lead)
-    if not 0 < lead_minutes < MINUTES_PER_DAY:
-        raise ValueError(f"lead must be more than 0 and less than a day, not {lead}")
-    if bedtime.second or bedtime.microsecond:
-        raise ValueError(f"bedtime must be a whole minute for a cron schedule, not {bedtime}")
-    deliver = bedtime.hour * 60 + bedtime.minute
-    return _cron((deliver - lead_minutes) % MINUTES_PER_DAY), _cron(deliver)
+def bedtimes_between(
+    zone: ZoneInfo, bedtime: time, start: datetime, end: datetime
+) -> list[datetime]:
+    """Each instant of `bedtime` in `zone` with start < instant <= end (UTC), night by
+    night, as bedtime_instant reads a clock change."""
+    nights = (end.astimezone(zone).date() - start.astimezone(zone).date()).days
+    first = start.astimezone(zone).date() - timedelta(days=1)
+    return [
+        instant
+        for day in range(nights + 3)
+        if start < (instant := bedtime_instant(zone, bedtime, first + timedelta(days=day))) <= end
+    ]
 
 
-def _whole_minutes(lead: timedelta) -> int:
-    minutes, rest = divmod(lead, timedelta(minutes=1))
-    if rest:
-        raise ValueError(f"lead must be whole minutes for a cron schedule, not {lead}")
-    return int(minutes)
-
-
-def _cron(minute_of_day: int) -> str:
-    hour, minute = divmod(minute_of_day, 60)
-    return f"cron({minute} {hour} * * ? *)"
+def clock_ranges(zone: ZoneInfo, start: datetime, end: datetime) -> list[tuple[time, time]]:
+    """The local clock times (inclusive ranges) that a bedtime in (start, end] can have in
+    `zone`: the key ranges of the tick's query. Near a clock change (within
+    CLOCK_CHANGE_REACH before the window) the range starts earlier by the change, so a
+    bedtime the clocks jumped over, read as falling after the jump, is found too.
+    bedtimes_between then says which really fall in the window."""
+    if end - start >= timedelta(hours=23):
+        return [(time(0, 0), time(23, 59))]
+    first, last = start.astimezone(zone), end.astimezone(zone)
+    before = (start - CLOCK_CHANGE_REACH).astimezone(zone).utcoffset() or timedelta(0)
+    change = abs((last.utcoffset() or timedelta(0)) - before)
+    first = first.replace(tzinfo=None) - change
+    if first.date() == last.date():
+        return [(first.time(), last.time())]
+    return [(first.time(), time(23, 59, 59)), (time(0, 0), last.time())]
 
 
 def stage_concurrency(per_second: float, seconds_per_call: float) -> int:

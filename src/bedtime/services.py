@@ -14,7 +14,6 @@ from bedtime.settings import settings
 from bedtime.story_store import StoryStore
 
 if TYPE_CHECKING:
-    from bedtime.bedtimes import FamilySchedules
     from bedtime.canon import CanonStore
     from bedtime.catalog import CatalogStore
     from bedtime.delivery import Postbox
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
     from bedtime.reading import ReadingSite
     from bedtime.site import Site
     from bedtime.subscriptions import EmailSubscriptions
+    from bedtime.tick import TickState, WorkQueues
 
 
 @cache
@@ -62,17 +62,19 @@ def family_store() -> FamilyStore:
 
 
 @cache
-def family_schedules() -> FamilySchedules:
-    from bedtime.bedtimes import FamilySchedules, Targets
+def tick_state() -> TickState:
+    from bedtime.tick import TickState
 
-    targets = Targets(
-        group=os.environ["SCHEDULE_GROUP"],
-        role_arn=os.environ["SCHEDULER_ROLE_ARN"],
-        writing_queue_arn=os.environ["WRITING_QUEUE_ARN"],
-        notify_function_arn=os.environ["NOTIFY_FUNCTION_ARN"],
-        failures_queue_arn=os.environ["FAILURES_QUEUE_ARN"],
+    return TickState(client("dynamodb"), os.environ["TICK_TABLE"])
+
+
+@cache
+def work_queues() -> WorkQueues:
+    from bedtime.tick import WorkQueues
+
+    return WorkQueues(
+        client("sqs"), os.environ["WRITING_QUEUE_URL"], os.environ["BEDTIME_QUEUE_URL"]
     )
-    return FamilySchedules(client("scheduler"), targets, settings().lead)
 
 
 @cache
@@ -144,7 +146,8 @@ def clear() -> None:
         event_bus,
         reader_secrets,
         family_store,
-        family_schedules,
+        tick_state,
+        work_queues,
         email_subscriptions,
         postbox,
         canon_store,

@@ -1,5 +1,6 @@
-"""FamiliesFunction: the Families table's stream → each family's schedules and email
-subscriptions. Partial batch failures are reported, so one bad record is retried alone."""
+"""FamiliesFunction: the Families table's stream → each family's email subscriptions,
+its time zone for the tick, and tonight's story for a family that arrives after its make
+time. Partial batch failures are reported, so one bad record is retried alone."""
 
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
     DynamoDBRecord,
 )
 
-from bedtime import services
+from bedtime import clock, services
 from bedtime.families import Family
 from bedtime.family_changes import follow
 from bedtime.observability import logger
+from bedtime.settings import settings
 
 
 def follow_record(record: DynamoDBRecord, every_family: Callable[[], list[Family]]) -> None:
@@ -28,9 +30,11 @@ def follow_record(record: DynamoDBRecord, every_family: Callable[[], list[Family
         follow(
             change.get("OldImage"),
             change.get("NewImage"),
-            services.family_schedules(),
+            (services.tick_state(), services.work_queues()),
             services.email_subscriptions(),
             every_family,
+            clock.now(),
+            settings().lead,
         )
     except Exception:
         logger.exception("family change not followed; it will be retried")

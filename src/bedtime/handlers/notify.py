@@ -1,6 +1,7 @@
-"""NotifyFunction: a family's bedtime has come (its schedule), or a story has become
-ready (StoryReady): send the family's one email for the night when it is due. At
-bedtime, a picture still unpainted is painted offline first, so the email need not wait."""
+"""NotifyFunction: a family's bedtime has come (the tick's message on the bedtime
+queue), or a story has become ready (StoryReady): send the family's one email for the
+night when it is due. At bedtime, a picture still unpainted is painted offline first, so
+the email need not wait."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from bedtime import clock, services
 from bedtime.delivery import deliver, tonights_story
 from bedtime.events import BadEvent, StoryCreated, StoryReady
+from bedtime.handlers.queue import each_message, is_queue_batch
 from bedtime.illustrating import paint_picture
 from bedtime.observability import logger
 from bedtime.providers.factory import offline_painter
@@ -70,16 +72,22 @@ def finish_picture_now(story: Story) -> None:
     )
 
 
+def on_bedtime(event: Any) -> dict:
+    try:
+        return at_bedtime(Bedtime.from_event(event))
+    except BadRequest as error:
+        logger.error("ignoring malformed Notify event", error=str(error))
+        return {"error": str(error)}
+
+
 @logger.inject_lambda_context(clear_state=True, correlation_id_path=correlation_paths.EVENT_BRIDGE)
 def handler(event: Any, context: Any) -> dict:
+    if is_queue_batch(event):
+        return each_message(event, context, on_bedtime)
     if isinstance(event, dict) and event.get("detail-type") == StoryReady.detail_type:
         try:
             return send_if_due(StoryReady.from_detail(event.get("detail")).storyId)
         except BadEvent as error:
             logger.error("ignoring malformed StoryReady event", error=str(error))
             return {"error": str(error)}
-    try:
-        return at_bedtime(Bedtime.from_event(event))
-    except BadRequest as error:
-        logger.error("ignoring malformed Notify event", error=str(error))
-        return {"error": str(error)}
+    return on_bedtime(event)

@@ -34,7 +34,7 @@ from bedtime.local.functions import (
 from bedtime.local.outbox import file_email, read_email, subscribe_outbox
 from bedtime.local.pipe import LocalPipe
 from bedtime.local.queues import QueueConsumer
-from bedtime.local.scheduler import LocalScheduler
+from bedtime.local.scheduler import LocalScheduler, template_schedules
 from bedtime.local.stack import LocalStack, Rule, create_stack
 from bedtime.local.state import STATE_DIR, run_state_file
 from bedtime.local.streams import StreamReader
@@ -51,7 +51,6 @@ LOCAL_SERVICES = (
     "SNS",
     "SQS",
     "EVENTBRIDGE",
-    "SCHEDULER",
     "SECRETS_MANAGER",
 )
 STOP_SECONDS = 1.5
@@ -186,17 +185,11 @@ class LocalRun:
         )
 
     def keep_schedule(self) -> None:
-        """Fire the families' schedules (kept by FamiliesFunction) on the local clock,
-        which from now on runs `clock_speed` times faster (CLOCK_SPEED)."""
+        """Fire the template's schedule (the tick) on the local clock, which from now on
+        runs `clock_speed` times faster (CLOCK_SPEED)."""
         if self.clock_speed != 1:
             os.environ[clock.VARIABLE] = clock.fast_clock(self.clock_speed)
-        scheduler = LocalScheduler(
-            self._client("scheduler"),
-            self.resolver.names["FamilySchedules"],
-            self._fire,
-            clock.now,
-            lambda moment: clock.at(moment.timestamp()),
-        )
+        scheduler = LocalScheduler(template_schedules(self.template), self._tick, clock.now)
         self._spawn(partial(self._every, 1.0, scheduler.tick), "scheduler")
         for entry in self.families:
             family = entry.family
@@ -406,15 +399,17 @@ class LocalRun:
             QueueUrl=self.resolver.names["FailuresQueue"], MessageBody=json.dumps(body, default=str)
         )
 
-    def _fire(self, target_arn: str, event: Any) -> None:
-        """A schedule's target: a queue of the template's, or one of its functions."""
-        if target_arn.startswith("arn:aws:sqs:"):
-            name = target_arn.rsplit(":", 1)[-1]
-            self._client("sqs").send_message(
-                QueueUrl=self.resolver.names[name], MessageBody=json.dumps(event)
-            )
-        else:
-            self._invoke_async(target_arn.rsplit(":", 1)[-1], event)
+    def _tick(self, name: str, event: Any) -> None:
+        """A schedule's target, invoked in the scheduler's thread; shown only when it sent
+        work, as a minute's tick mostly finds nothing to do."""
+        try:
+            result = self.functions[name].invoke(event)
+        except Exception as error:  # a failed tick: the failures queue, as in the cloud
+            self.say(f"  {name} raised {type(error).__name__}: {error}")
+            self._record_failure(name, event, error)
+            return
+        if isinstance(result, dict) and result.get("sent"):
+            self.say(f"  {name} at {event.get('scheduledTime')}: sent {result['sent']} to do")
 
     # --- streams: the pipe, and functions' stream event sources --------------
     def _pump_pipe(self, reader: StreamReader, events: Any, bus: str) -> None:

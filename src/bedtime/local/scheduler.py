@@ -1,109 +1,103 @@
-"""EventBridge Scheduler, locally: the schedules FamiliesFunction keeps (moto stores
-them) fire at their cron time in their own time zone, on the local clock, which
-CLOCK_SPEED can run faster. Only the daily `cron(M H * * ? *)` form is followed."""
+"""EventBridge Scheduler, locally: the template's ScheduleV2 events fire on the local
+clock (which CLOCK_SPEED can run faster), once for every minute their cron matches, with
+`<aws.scheduler.scheduled-time>` in their Input filled in. Only cron's minute and hour
+fields may be other than every day (`*`, `N`, `A/B`, `*/B` and lists of them)."""
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bedtime.planning import bedtime_instant
+from bedtime.local.template import TemplateError, resources
 
-_DAILY = re.compile(r"cron\((\d{1,2}) (\d{1,2}) \* \* \? \*\)")
 SCHEDULED_TIME = "<aws.scheduler.scheduled-time>"
+MINUTE = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
 class LocalSchedule:
-    name: str
-    hour: int
-    minute: int
+    function: str  # the target function's logical id
+    minutes: str  # cron's minute field
+    hours: str  # cron's hour field
     zone: ZoneInfo
-    target_arn: str
     input: str
 
-    def next_after(self, moment: datetime) -> datetime:
-        """The first firing strictly after `moment` (UTC)."""
-        local_day = moment.astimezone(self.zone).date()
-        for day in (local_day - timedelta(days=1), local_day, local_day + timedelta(days=1)):
-            fire = bedtime_instant(self.zone, time(self.hour, self.minute), day)
-            if fire > moment:
-                return fire
-        raise AssertionError("a daily schedule fires within two days")
+    def fires_between(self, start: datetime, end: datetime) -> list[datetime]:
+        """Each minute in (start, end] that the cron matches, on its own clock."""
+        minute = start.replace(second=0, microsecond=0) + MINUTE
+        fires = []
+        while minute <= end:
+            local = minute.astimezone(self.zone)
+            if _matches(self.minutes, local.minute) and _matches(self.hours, local.hour):
+                fires.append(minute)
+            minute += MINUTE
+        return fires
 
     def event(self, fired: datetime) -> Any:
         stamp = fired.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         return json.loads(self.input.replace(SCHEDULED_TIME, stamp))
 
 
-def read_schedule(described: dict) -> LocalSchedule | None:
-    match = _DAILY.fullmatch(described["ScheduleExpression"])
-    if not match:
-        return None
+def template_schedules(template: dict) -> list[LocalSchedule]:
+    """Every ScheduleV2 event of the template's functions."""
+    found = []
+    for name, spec in resources(template, "AWS::Serverless::Function").items():
+        for event in spec.get("Events", {}).values():
+            if event["Type"] == "ScheduleV2":
+                found.append(_schedule(name, event["Properties"]))
+    return found
+
+
+def _schedule(function: str, properties: dict) -> LocalSchedule:
+    expression = properties["ScheduleExpression"]
+    fields = expression.removeprefix("cron(").removesuffix(")").split()
+    if not expression.startswith("cron(") or len(fields) != 6:
+        raise TemplateError(f"{function}: the local run follows cron(...) schedules only")
+    minutes, hours, *days = fields
+    if any(day not in ("*", "?") for day in days):
+        raise TemplateError(f"{function}: the local run follows daily crons only: {expression}")
     return LocalSchedule(
-        name=described["Name"],
-        minute=int(match.group(1)),
-        hour=int(match.group(2)),
-        zone=ZoneInfo(described.get("ScheduleExpressionTimezone") or "UTC"),
-        target_arn=described["Target"]["Arn"],
-        input=described["Target"].get("Input", "{}"),
+        function,
+        minutes,
+        hours,
+        ZoneInfo(properties.get("ScheduleExpressionTimezone", "UTC")),
+        properties.get("Input", "{}"),
     )
 
 
+def _matches(field: str, value: int) -> bool:
+    for part in field.split(","):
+        first, _, step = part.partition("/")
+        start = 0 if first == "*" else int(first)
+        if step and value >= start and (value - start) % int(step) == 0:
+            return True
+        if not step and (first == "*" or value == start):
+            return True
+    return False
+
+
 class LocalScheduler:
-    """Call `tick()` often: each schedule fires every time its cron time has passed since
-    the previous tick; a new or changed schedule counts from when it was made, as
-    EventBridge Scheduler does."""
+    """Call `tick()` often: each schedule fires for every matching minute that has passed
+    since the previous call (from when the scheduler was made)."""
 
     def __init__(
         self,
-        scheduler: Any,
-        group: str,
+        schedules: list[LocalSchedule],
         fire: Callable[[str, Any], None],
         now: Callable[[], datetime],
-        when: Callable[[datetime], datetime] = lambda moment: moment,
     ) -> None:
-        """`now` is the local clock; `when` turns a wall-clock moment (a schedule's last
-        change, as the endpoint records it) into that clock's time."""
-        self._scheduler = scheduler
-        self._group = group
+        self._schedules = schedules
         self._fire = fire
         self._now = now
-        self._when = when
-        self._checked: dict[str, datetime] = {}
-        self._known: dict[tuple[str, Any], tuple[LocalSchedule | None, datetime]] = {}
+        self._checked = now()
 
     def tick(self) -> None:
         now = self._now()
-        for schedule, standing in self._schedules():
-            since = max(self._checked.get(schedule.name, standing), standing)
-            fire = schedule.next_after(since)
-            while fire <= now:
-                self._fire(schedule.target_arn, schedule.event(fire))
-                fire = schedule.next_after(fire)
-            self._checked[schedule.name] = now
-
-    def _schedules(self) -> list[tuple[LocalSchedule, datetime]]:
-        """Every schedule in the group, and since when it has stood as it is (its last
-        change on the local clock, or when first seen); each read again only when it
-        has changed."""
-        known: dict[tuple[str, Any], tuple[LocalSchedule | None, datetime]] = {}
-        pages = self._scheduler.get_paginator("list_schedules").paginate(GroupName=self._group)
-        for page in pages:
-            for summary in page["Schedules"]:
-                changed = summary.get("LastModificationDate")
-                version = (summary["Name"], changed)
-                if version not in self._known:
-                    described = self._scheduler.get_schedule(
-                        Name=summary["Name"], GroupName=self._group
-                    )
-                    since = self._when(changed) if changed else self._now()
-                    self._known[version] = (read_schedule(described), since)
-                known[version] = self._known[version]
-        self._known = known
-        return [(schedule, since) for schedule, since in known.values() if schedule]
+        for schedule in self._schedules:
+            for fired in schedule.fires_between(self._checked, now):
+                self._fire(schedule.function, schedule.event(fired))
+        self._checked = now

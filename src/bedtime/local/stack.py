@@ -1,4 +1,4 @@
-"""Create the template's tables, bucket, topics, queues, bus, rules and schedule group in
+"""Create the template's tables, bucket, topics, queues, bus and rules in
 the local endpoint, and give every other resource the names and ARNs it would have."""
 
 from __future__ import annotations
@@ -58,9 +58,6 @@ def create_stack(template: dict, resolver: Resolver, aws: Any) -> LocalStack:
     _queues(template, aws("sqs"), resolver)
     for name in resources(template, "AWS::SecretsManager::Secret"):
         resolver.names[name] = f"arn:aws:secretsmanager:us-east-1:123456789012:secret:{name}"
-    for name in resources(template, "AWS::Scheduler::ScheduleGroup"):
-        aws("scheduler").create_schedule_group(Name=name)
-        resolver.names[name] = name
     for name in resources(template, "AWS::IAM::Role"):
         resolver.attributes[f"{name}.Arn"] = f"arn:aws:iam::{ACCOUNT}:role/{name}"
     for name in resources(template, "AWS::Serverless::Function"):

@@ -31,8 +31,9 @@ def seed(target: Target, path: Path) -> str:
 
 
 def save(target: Target, entry: FamilyCatalog) -> None:
-    """The family, its catalog and (on a private site) its reader secret. Saving the family
-    sets its schedules and email subscriptions going (through the Families stream)."""
+    """The family, its catalog and (on a private site) its reader secret. Saving the family,
+    last, tells the tick its time zone and sets its email subscriptions going (through the
+    Families stream); its catalog is there by then, for a story asked for at once."""
     dynamodb = target.client("dynamodb")
     catalogs = CatalogStore(dynamodb, target.names["CharactersTable"], target.names["ScenesTable"])
     catalogs.replace(entry.family.id, entry.catalog)
@@ -46,8 +47,9 @@ def families(target: Target) -> list[Family]:
 
 
 def remove(target: Target, family_id: str) -> None:
-    """The family, its catalog and its story book; its schedules and email subscriptions
-    follow (through the Families stream); its stories fade within two days."""
+    """The family, its catalog and its story book; its email subscriptions follow
+    (through the Families stream), the tick finds it no more, and its stories fade within
+    two days."""
     dynamodb = target.client("dynamodb")
     FamilyStore(dynamodb, target.names["FamiliesTable"]).remove(family_id)
     CatalogStore(dynamodb, target.names["CharactersTable"], target.names["ScenesTable"]).remove(
