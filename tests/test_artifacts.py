@@ -37,6 +37,7 @@ FUNCTIONS = {
     "web": ["bedtime.handlers.web", "bedtime.reading", "bedtime.site"],
     "families": ["bedtime.handlers.families"],
     "notify": ["bedtime.handlers.notify", "bedtime.providers.offline.picture"],
+    "tick": ["bedtime.handlers.tick"],
 }
 
 
@@ -57,8 +58,9 @@ def imports(module: str) -> set[str]:
     return found
 
 
-def third_party(modules: list[str]) -> set[str]:
-    seen, pending, libraries = set(), list(modules), set()
+def imported(modules: list[str]) -> set[str]:
+    """The top-level names of everything the modules import, following our own modules."""
+    seen, pending, names = set(), list(modules), set()
     while pending:
         module = pending.pop()
         if module in seen:
@@ -69,9 +71,13 @@ def third_party(modules: list[str]) -> set[str]:
             if top == "bedtime":
                 if module_path(name).exists():
                     pending.append(name)
-            elif top not in sys.stdlib_module_names and top != "__future__":
-                libraries.add(top)
-    return libraries
+            elif top != "__future__":
+                names.add(top)
+    return names
+
+
+def third_party(modules: list[str]) -> set[str]:
+    return {name for name in imported(modules) if name not in sys.stdlib_module_names}
 
 
 def requirements(name: str) -> set[str]:
@@ -83,6 +89,15 @@ def requirements(name: str) -> set[str]:
 def test_requirements_cover_what_the_function_imports(function) -> None:
     needed = {DISTRIBUTIONS.get(lib, lib).lower() for lib in third_party(FUNCTIONS[function])}
     assert needed - RUNTIME <= requirements(function)
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_every_function_that_reads_a_time_zone_ships_the_iana_database(function) -> None:
+    """Python docs, "zoneinfo — IANA time zone support": with no system time zone data
+    (Lambda's base images have shipped without /usr/share/zoneinfo), ZoneInfo falls back
+    to the first-party tzdata package, or fails on every family's zone."""
+    if "zoneinfo" in imported(FUNCTIONS[function]):
+        assert "tzdata" in requirements(function)
 
 
 def test_the_web_function_needs_no_model_clients_and_no_powertools() -> None:
@@ -99,6 +114,7 @@ ARTIFACTS = [
     "WebFunction",
     "FamiliesFunction",
     "NotifyFunction",
+    "TickFunction",
 ]
 UNCHECKED_HASH = 0b01  # PEP 552 flags: hash-based, source not checked
 MAGIC_313 = (3571).to_bytes(2, "little") + b"\r\n"  # importlib.util.MAGIC_NUMBER of 3.13

@@ -10,7 +10,14 @@ import sys
 import boto3
 import pytest
 
-from bedtime.tools.preflight import CREDENTIALS_HELP, REGION_HELP, NotConfigured, check_aws
+from bedtime.tools.preflight import (
+    CREDENTIALS_HELP,
+    NO_FUNCTION_URLS,
+    REGION_HELP,
+    NotConfigured,
+    check_aws,
+    check_time_zone,
+)
 from bedtime.tools.smoke import csp_sources, media_on
 from helpers import ROOT
 
@@ -89,3 +96,33 @@ def test_a_new_secret_ends_the_old_links(aws, capsys, monkeypatch) -> None:
     assert "New reader secret" in capsys.readouterr().out
     services.clear()
     assert services.reader_secrets().keys(HOME).feed_token() != old
+
+
+@pytest.mark.parametrize("region", sorted(NO_FUNCTION_URLS))
+def test_a_region_without_function_urls_is_refused_before_deploying(no_aws_config, region) -> None:
+    """Lambda developer guide, "Invoking Lambda function URLs": function URLs are not
+    supported in these Regions; the reading site is one, so the deploy would fail."""
+    session = boto3.Session(region_name=region, aws_access_key_id="a", aws_secret_access_key="b")
+    with pytest.raises(NotConfigured, match="Invoking Lambda function URLs"):
+        check_aws(session)
+
+
+def test_a_region_with_function_urls_passes(no_aws_config) -> None:
+    session = boto3.Session(
+        region_name="eu-west-2", aws_access_key_id="a", aws_secret_access_key="b"
+    )
+    assert check_aws(session) == "eu-west-2"
+
+
+def test_a_mistyped_time_zone_is_refused_before_deploying(tmp_path) -> None:
+    samconfig = tmp_path / "samconfig.toml"
+    samconfig.write_text(
+        '[default.deploy.parameters]\nparameter_overrides = "StoryTimeZone=Europe/Londn"\n'
+    )
+    with pytest.raises(NotConfigured, match="Did you mean Europe/London"):
+        check_time_zone(samconfig)
+    samconfig.write_text(
+        '[default.deploy.parameters]\nparameter_overrides = "StoryTimeZone=America/New_York"\n'
+    )
+    assert check_time_zone(samconfig) == "America/New_York"
+    assert check_time_zone(ROOT / "samconfig.toml") == "Europe/London"

@@ -15,7 +15,7 @@ from bedtime.families import Family
 from bedtime.family_file import load_families
 from bedtime.readers import HOME, ReaderSecrets
 from bedtime.tools.links import story_link
-from bedtime.tools.preflight import NotConfigured, check_aws
+from bedtime.tools.preflight import NotConfigured, check_aws, check_time_zone
 from bedtime.tools.seed import families, read_file, remove, save, seed
 from bedtime.tools.smoke import smoke, table
 from bedtime.tools.story import ask_for_story, wait_for_story
@@ -90,7 +90,7 @@ def new_secret_command(args: argparse.Namespace) -> int:
 
 
 def check_aws_command(args: argparse.Namespace) -> int:
-    say(f"AWS region {check_aws()}, credentials found.")
+    say(f"AWS region {check_aws()}, credentials found; StoryTimeZone {check_time_zone()}.")
     return 0
 
 

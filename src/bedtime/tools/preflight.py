@@ -1,7 +1,14 @@
-"""Before anything talks to AWS: is a region set, and are there credentials? Answered
-from the local configuration alone, in well under a second, with what to set."""
+"""Before anything talks to AWS: is a region set, can it serve the site, are there
+credentials, and is the deploy's time zone a real one? Answered from the local
+configuration alone, in well under a second, with what to set."""
 
 from __future__ import annotations
+
+import difflib
+import shlex
+import tomllib
+from pathlib import Path
+from zoneinfo import available_timezones
 
 import boto3
 from botocore.exceptions import BotoCoreError
@@ -21,6 +28,26 @@ CREDENTIALS_HELP = (
 )
 
 
+# Lambda developer guide, "Invoking Lambda function URLs" (read 3 December 2026): these
+# Regions do not support function URLs, and the reading site is one.
+NO_FUNCTION_URLS = frozenset(
+    {
+        "ap-east-2",
+        "ap-south-2",
+        "ap-southeast-4",
+        "ap-southeast-5",
+        "ap-southeast-6",
+        "ap-southeast-7",
+        "ca-west-1",
+        "eu-central-2",
+        "eu-south-2",
+        "il-central-1",
+        "me-central-1",
+    }
+)
+SAMCONFIG = Path("samconfig.toml")
+
+
 def check_aws(session: boto3.Session | None = None) -> str:
     """The region, or NotConfigured saying what to set. Makes no network call."""
     try:
@@ -30,6 +57,34 @@ def check_aws(session: boto3.Session | None = None) -> str:
         raise NotConfigured(f"The AWS configuration cannot be read: {error}") from error
     if not session.region_name:
         raise NotConfigured(REGION_HELP)
+    if session.region_name in NO_FUNCTION_URLS:
+        raise NotConfigured(
+            f"Region {session.region_name} has no Lambda function URLs (Lambda developer guide,"
+            ' "Invoking Lambda function URLs"), and the reading site is one. Deploy to another'
+            " Region, for example `export AWS_REGION=eu-west-2`."
+        )
     if credentials is None:
         raise NotConfigured(CREDENTIALS_HELP)
     return session.region_name
+
+
+def check_time_zone(samconfig: Path = SAMCONFIG) -> str:
+    """The StoryTimeZone that `sam deploy` will use (samconfig.toml's parameter_overrides),
+    or NotConfigured naming the closest IANA zones: a mistyped zone would deploy cleanly
+    and then fail every function on first use."""
+    overrides = tomllib.loads(samconfig.read_text(encoding="utf-8")) if samconfig.exists() else {}
+    text = overrides.get("default", {}).get("deploy", {}).get("parameters", {})
+    pairs = dict(
+        word.split("=", 1)
+        for word in shlex.split(text.get("parameter_overrides", ""))
+        if "=" in word
+    )
+    zone = pairs.get("StoryTimeZone", "Europe/London")
+    zones = available_timezones()
+    if zone not in zones:
+        close = difflib.get_close_matches(zone, sorted(zones), n=3)
+        hint = f" Did you mean {' or '.join(close)}?" if close else ""
+        raise NotConfigured(
+            f"StoryTimeZone={zone!r} in {samconfig} is not an IANA time zone.{hint}"
+        )
+    return zone
