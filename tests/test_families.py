@@ -217,13 +217,13 @@ def test_a_familys_email_reaches_its_own_addresses_only(aws) -> None:
 
 
 # --- delivery at bedtime ----------------------------------------------------------
-def made_for_bedtime(bedtime: datetime, ready: bool) -> None:
+def made_for_bedtime(bedtime: datetime, ready: bool, ready_at: datetime | None = None) -> None:
     store = services.story_store()
     store.add(replace(story_record("TmFuU3RvcnlPZlRvbmlnaHQx"), family="nan", deliver_at=bedtime))
     if ready:
         for medium in ("image", "audio"):
             store.finish_medium("TmFuU3RvcnlPZlRvbmlnaHQx", medium, Medium("done", key="k"))
-        store.claim_ready("TmFuU3RvcnlPZlRvbmlnaHQx", bedtime)
+        store.claim_ready("TmFuU3RvcnlPZlRvbmlnaHQx", ready_at or bedtime)
 
 
 def send(now: datetime) -> bool:
@@ -310,10 +310,18 @@ def test_a_story_written_after_bedtime_goes_the_moment_it_is_ready_and_says_so(
 ) -> None:
     bedtime = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
     assert notify.handler(AT_BEDTIME, lambda_context) == {"family": "nan", "emailed": False}
-    made_for_bedtime(bedtime, ready=True)
+    made_for_bedtime(bedtime, ready=True, ready_at=bedtime + timedelta(minutes=40))
     assert send(bedtime + timedelta(minutes=40))
     [email] = emails()
     assert email.late and "a little late tonight" in email.body
+
+
+def test_a_story_ready_before_bedtime_is_not_late_however_slow_its_bedtime_message(aws) -> None:
+    bedtime = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
+    made_for_bedtime(bedtime, ready=True, ready_at=bedtime - timedelta(hours=2))
+    assert send(bedtime + timedelta(minutes=20))
+    [email] = emails()
+    assert not email.late and "a little late" not in email.body
 
 
 def test_the_storyready_of_a_bedtime_email_sends_no_second_one(
@@ -366,7 +374,8 @@ def test_a_bedtime_that_failed_to_announce_is_emailed_by_its_retry(
 def test_a_bedtime_moved_earlier_after_the_story_was_made_still_gets_its_email(
     aws, lambda_context, monkeypatch
 ) -> None:
-    made_for_bedtime(datetime(2026, 11, 25, 20, 0, tzinfo=UTC), ready=True)
+    ready_at = datetime(2026, 11, 25, 18, 0, tzinfo=UTC)  # made and ready ahead of both
+    made_for_bedtime(datetime(2026, 11, 25, 20, 0, tzinfo=UTC), ready=True, ready_at=ready_at)
     monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 25, 19, 0, tzinfo=UTC))
     assert notify.handler(AT_BEDTIME, lambda_context)["emailed"] is True  # fires at 19:00
     [email] = emails()

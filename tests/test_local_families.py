@@ -98,6 +98,7 @@ def test_two_families_get_their_own_story_at_their_own_bedtime(tmp_path) -> None
         assert text.startswith(f"To: parent{index}@example.com\n")
         other = "parent1" if index == "0" else "parent0"
         assert other not in text
+    assert not (tmp_path / ".local" / "state").exists()  # a fast clock's nights are not kept
 
 
 def test_fifty_families_through_the_local_stack_fifty_stories_fifty_emails_none_lost(

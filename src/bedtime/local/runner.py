@@ -268,7 +268,16 @@ class LocalRun:
             self.resolver.names[name] for name in resources(self.template, "AWS::DynamoDB::Table")
         ]
 
+    @property
+    def keeps_state(self) -> bool:
+        """A run on a fast clock (CLOCK_SPEED) starts empty and keeps nothing: its
+        stories are for nights that have not come, and must not spend or stand in for
+        the real ones of the next `make run`."""
+        return self.clock_speed == 1
+
     def _restore(self) -> int:
+        if not self.keeps_state:
+            return 0
         return snapshot.restore(
             self.state_dir / "state",
             self._client("dynamodb"),
@@ -278,6 +287,8 @@ class LocalRun:
         )
 
     def _keep(self) -> None:
+        if not self.keeps_state:
+            return
         try:
             snapshot.save(
                 self.state_dir / "state",
