@@ -159,6 +159,10 @@ build-NotifyFunction:
 	$(call lambda_artifact,notify)
 	$(call compile_bytecode)
 
+build-ModelCheckFunction:
+	$(call lambda_artifact,create-story)
+	$(call compile_bytecode)
+
 build-WebFunction:
 	$(call lambda_artifact,web)
 	cp -r web "$(ARTIFACTS_DIR)/"
@@ -167,4 +171,4 @@ build-WebFunction:
 
 .PHONY: help run story seed family smoke new-secret test check lint validate security bench simulate build deploy invoke logs clean \
   build-CreateStoryFunction build-IllustrateFunction build-NarrateFunction build-WebFunction \
-  build-FamiliesFunction build-NotifyFunction
+  build-FamiliesFunction build-NotifyFunction build-ModelCheckFunction

@@ -70,3 +70,22 @@ class ModelAlarm:
         configured = status.configured
         subject = f"Bedtime Stories: {configured.parameter}={configured.model} is {status.state}"
         return self.raise_once(f"{status.state}#{configured.model}", subject, status.message, now)
+
+
+def alarm_for(statuses: list[ModelStatus], alarm: ModelAlarm, now: datetime) -> list[str]:
+    """Log each model's status; raise the alarm (once) for each one gone or retiring."""
+    findings = []
+    for status in statuses:
+        findings.append(status.message)
+        if status.state == "alive":
+            logger.info("model served", model=status.configured.model, state=status.state)
+            continue
+        logger.error(
+            "model retiring" if status.state == "retiring" else "model retired",
+            parameter=status.configured.parameter,
+            model=status.configured.model,
+            shutdown=str(status.shutdown or ""),
+            fix=status.fix,
+        )
+        alarm.model_status(status, now)
+    return findings

@@ -176,6 +176,16 @@ def voice(settings: Settings, budget: Budget, report: Report = log_only) -> Voic
     return OfflineVoice()
 
 
+def openai_client_for(settings: Settings) -> Any:
+    """An OpenAI client with the stack's key, or None while no key is set."""
+    from bedtime.providers.openai import openai_client
+
+    try:
+        return openai_client(_openai_key(settings.openai_key_secret), settings.openai_base_url)
+    except KeyMissing:
+        return None
+
+
 def _polly(settings: Settings, budget: Budget, voice_id: str) -> Voice:
     from bedtime.providers.polly import PollyVoice
 
