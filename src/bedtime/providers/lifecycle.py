@@ -15,12 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import openai
 from botocore.exceptions import ClientError
 
 from bedtime.settings import Settings
+
+if TYPE_CHECKING:
+    import openai  # only the functions that paint or write with OpenAI ship it
 
 WARNING_DAYS = 30
 State = Literal["alive", "retiring", "gone"]
@@ -120,6 +122,8 @@ def judged(configured: ConfiguredModel, shutdown: date | None, today: date) -> M
 
 
 def openai_status(client: openai.OpenAI, configured: ConfiguredModel, today: date) -> ModelStatus:
+    import openai
+
     try:
         found = client.models.retrieve(configured.model)
     except openai.NotFoundError:
