@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from bedtime.settings import Settings
 
@@ -162,16 +162,23 @@ def check_models(
     bedrock: Callable[[], Any] | None,
     today: date,
 ) -> tuple[list[ModelStatus], list[str]]:
-    """Each model's status, and what could not be asked (no key, no credentials)."""
+    """Each model's status, and what could not be asked (no key, no credentials, no
+    answer): a check that cannot be made is reported, never taken for a verdict."""
+    import openai
+
     statuses, skipped = [], []
     for configured in models:
-        if configured.provider == "openai":
-            if openai_client is None:
-                skipped.append(f"{configured.parameter}={configured.model}: no OpenAI key")
-                continue
-            statuses.append(openai_status(openai_client, configured, today))
-        elif bedrock is None:
-            skipped.append(f"{configured.parameter}={configured.model}: no AWS credentials")
-        else:
-            statuses.append(bedrock_status(bedrock(), configured, today))
+        named = f"{configured.parameter}={configured.model}"
+        try:
+            if configured.provider == "openai":
+                if openai_client is None:
+                    skipped.append(f"{named}: no OpenAI key")
+                    continue
+                statuses.append(openai_status(openai_client, configured, today))
+            elif bedrock is None:
+                skipped.append(f"{named}: no AWS credentials")
+            else:
+                statuses.append(bedrock_status(bedrock(), configured, today))
+        except (openai.OpenAIError, ClientError, BotoCoreError) as error:
+            skipped.append(f"{named}: the provider could not be asked ({error})")
     return statuses, skipped
