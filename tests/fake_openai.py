@@ -126,7 +126,7 @@ def model_not_found(model_id: str) -> Reply:
         404,
         {
             "error": {
-                "message": f"The model `{model_id}` does not exist or you do not have access to it.",
+                "message": f"The model `{model_id}` does not exist or you do not have access.",
                 "type": "invalid_request_error",
                 "param": None,
                 "code": "model_not_found",

@@ -16,6 +16,7 @@ from botocore.stub import Stubber
 from bedtime import clock, services
 from bedtime.catalog import load_catalog
 from bedtime.handlers import create_story, model_check
+from bedtime.local.stack import ACCOUNT
 from bedtime.providers import ModelGone
 from bedtime.providers.bedrock import BedrockStoryWriter
 from bedtime.providers.degrading import DEGRADED, Degrading
@@ -35,6 +36,8 @@ from helpers import sample_event
 from test_provider_contracts import BRIEF, HOUR, PICTURE, STORY_JSON, client
 
 TODAY = date(2026, 12, 3)
+NOVA_LITE = "amazon.nova-lite-v1:0"
+PROFILES = f"arn:aws:bedrock:us-east-2:{ACCOUNT}:inference-profile"
 STORY_MODEL = ConfiguredModel("StoryModel", "openai", "gpt-5-mini")
 CLEAN = {"id": "modr-1", "model": "omni-moderation-latest", "results": [{"flagged": False}]}
 
@@ -147,10 +150,10 @@ def test_an_inference_profile_is_asked_first_then_the_model_it_routes_to():
             "get_inference_profile",
             {
                 "inferenceProfileName": "US Nova Lite",
-                "inferenceProfileArn": "arn:aws:bedrock:us-east-2:123456789012:inference-profile/us.amazon.nova-lite-v1:0",
+                "inferenceProfileArn": f"{PROFILES}/us.{NOVA_LITE}",
                 "inferenceProfileId": "us.amazon.nova-lite-v1:0",
                 "models": [
-                    {"modelArn": "arn:aws:bedrock:us-east-2::foundation-model/amazon.nova-lite-v1:0"}
+                    {"modelArn": f"arn:aws:bedrock:us-east-2::foundation-model/{NOVA_LITE}"}
                 ],
                 "status": "ACTIVE",
                 "type": "SYSTEM_DEFINED",
@@ -230,7 +233,8 @@ def test_without_a_key_the_deploy_check_says_it_skipped(deploying, monkeypatch, 
 def test_the_deploy_check_reads_the_models_sam_deploy_will_use(tmp_path):
     samconfig = tmp_path / "samconfig.toml"
     samconfig.write_text(
-        '[default.deploy.parameters]\nparameter_overrides = "StoryModel=gpt-5-mini StoryTime=20:00"\n'
+        "[default.deploy.parameters]\n"
+        'parameter_overrides = "StoryModel=gpt-5-mini StoryTime=20:00"\n'
     )
     parameters = deploy_parameters(samconfig)
     assert parameters["StoryModel"] == "gpt-5-mini"
