@@ -258,6 +258,26 @@ def test_the_weekly_check_alarms_once_for_a_model_retiring_within_30_days(
     assert first["models"] == [alert["Message"]]
 
 
+def test_the_weekly_check_asks_bedrock_with_the_grants_its_role_has(
+    alarmed, monkeypatch, lambda_context, today
+):
+    """Amazon Bedrock user guide, "Model lifecycle": a LEGACY model is on its way out; the
+    Service Authorization Reference for Amazon Bedrock: GetFoundationModel acts on a
+    foundation-model ARN (iam_audit judges the call against ModelCheckFunction's role)."""
+    monkeypatch.setenv("IMAGE_PROVIDER", "bedrock")
+    bedrock = boto3.client("bedrock", region_name="us-east-1")
+    monkeypatch.setattr(model_check, "client", lambda service: bedrock)
+    with Stubber(bedrock) as stub:
+        stub.add_response(
+            "get_foundation_model",
+            lifecycle("LEGACY", datetime(2026, 12, 20, tzinfo=UTC)),
+            {"modelIdentifier": "amazon.nova-canvas-v1:0"},
+        )
+        model_check.handler({}, lambda_context)
+    [alert] = alerts(alarmed)
+    assert "BedrockImageModel=amazon.nova-canvas-v1:0" in alert["Subject"]
+
+
 # --- At story time ----------------------------------------------------------------------
 def test_a_retired_story_model_is_written_offline_counted_and_alarmed_once(
     alarmed, openai_here, monkeypatch, lambda_context, logged
