@@ -206,7 +206,7 @@ def test_the_deploy_check_refuses_a_retired_model_and_names_its_replacement(
     gpt-image-2.6-sunburst or gpt-image-2.6-flare. gpt-5-mini retires on 11 Dec 2026."""
     openai_here.reply("/models/gpt-5-mini", model("gpt-5-mini", "2026-12-11"))
     openai_here.reply("/models/gpt-image-1-mini", model_not_found("gpt-image-1-mini"))
-    assert tools.main(["check-aws"]) == 1
+    assert tools.main(["check-aws", "--models"]) == 1
     printed = capsys.readouterr().out
     assert "WARNING: StoryModel=gpt-5-mini shuts down on 11 Dec 2026" in printed
     assert "REFUSED: ImageModel=gpt-image-1-mini has shut down" in printed
@@ -219,13 +219,13 @@ def test_the_deploy_check_lets_a_retiring_model_through_with_a_warning(
     """OpenAI "Deprecations": gpt-5-mini still serves until 11 Dec 2026."""
     deploying["ImageProvider"] = "offline"
     openai_here.reply("/models/gpt-5-mini", model("gpt-5-mini", "2026-12-11"))
-    assert tools.main(["check-aws"]) == 0
+    assert tools.main(["check-aws", "--models"]) == 0
     assert "WARNING: StoryModel=gpt-5-mini" in capsys.readouterr().out
 
 
 def test_without_a_key_the_deploy_check_says_it_skipped(deploying, monkeypatch, capsys):
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    assert tools.main(["check-aws"]) == 0
+    assert tools.main(["check-aws", "--models"]) == 0
     printed = capsys.readouterr().out
     assert "Model check skipped for StoryModel=gpt-5-mini: no OpenAI key." in printed
 

@@ -97,6 +97,8 @@ def new_secret_command(args: argparse.Namespace) -> int:
 def check_aws_command(args: argparse.Namespace) -> int:
     region = check_aws()
     say(f"AWS region {region}, credentials found.")
+    if not args.models:  # `make logs` asks only this much; `make deploy` asks about models
+        return 0
     parameters = deploy_parameters()
     statuses, skipped = model_report(
         parameters,
@@ -122,7 +124,7 @@ def parser() -> argparse.ArgumentParser:
         (
             "check-aws",
             check_aws_command,
-            "is a region set, are there credentials, and are the models still served?",
+            "is a region set, are there credentials (--models: are the models served)?",
         ),
     ):
         command = commands.add_parser(name, help=help_text)
@@ -134,6 +136,7 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--add", type=Path, default=None)
         command.add_argument("--remove", default=None)
         command.add_argument("--family", default=HOME)
+        command.add_argument("--models", action="store_true")
     return parser
 
 
