@@ -100,7 +100,7 @@ build: $(VENV)/.dev ## sam build (no Docker and no local Python 3.13 needed)
 	@$(BIN)/sam build --build-in-source --parallel
 
 deploy: $(VENV)/.local ## sam build + sam deploy (samconfig.toml's defaults); GUIDED=1 asks for every parameter
-	@$(PYTHON) -m bedtime.tools check-aws
+	@$(PYTHON) -m bedtime.tools check-aws --models
 	@$(MAKE) build
 	@$(BIN)/sam deploy $(if $(GUIDED),--guided) $(if $(STACK),--stack-name $(STACK))
 
@@ -163,6 +163,10 @@ build-TickFunction:
 	$(call lambda_artifact,tick)
 	$(call compile_bytecode)
 
+build-ModelCheckFunction:
+	$(call lambda_artifact,create-story)
+	$(call compile_bytecode)
+
 build-WebFunction:
 	$(call lambda_artifact,web)
 	cp -r web "$(ARTIFACTS_DIR)/"
@@ -171,4 +175,4 @@ build-WebFunction:
 
 .PHONY: help run story seed family smoke new-secret test check lint validate security bench simulate build deploy invoke logs clean \
   build-CreateStoryFunction build-IllustrateFunction build-NarrateFunction build-WebFunction \
-  build-FamiliesFunction build-NotifyFunction build-TickFunction
+  build-FamiliesFunction build-NotifyFunction build-TickFunction build-ModelCheckFunction

@@ -46,6 +46,9 @@ class FakeOpenAI:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self.do_POST()
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
@@ -99,4 +102,34 @@ def error(status: int, message: str, kind: str = "invalid_request_error") -> Rep
         status,
         {"error": {"message": message, "type": kind, "code": None}},
         headers={"retry-after-ms": "10"},
+    )
+
+
+def model(model_id: str, shutdown_date: str | None = None) -> Reply:
+    """`GET /v1/models/{id}`: the model object, with its optional `shutdown_date`
+    (YYYY-MM-DD), as OpenAI's "Deprecations" page and API reference describe it."""
+    return Reply(
+        body={
+            "id": model_id,
+            "object": "model",
+            "created": 1795634100,
+            "owned_by": "openai",
+            "shutdown_date": shutdown_date,
+        }
+    )
+
+
+def model_not_found(model_id: str) -> Reply:
+    """What OpenAI answers for a model it no longer serves (or never did): a 404 whose
+    error code is `model_not_found` (OpenAI API reference, "Error codes")."""
+    return Reply(
+        404,
+        {
+            "error": {
+                "message": f"The model `{model_id}` does not exist or you do not have access.",
+                "type": "invalid_request_error",
+                "param": None,
+                "code": "model_not_found",
+            }
+        },
     )

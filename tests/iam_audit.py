@@ -7,7 +7,8 @@ real night. What it rests on:
 - action names and ARN formats: the Service Authorization Reference pages "Actions,
   resources, and condition keys for" Amazon DynamoDB, Amazon S3, Amazon SNS, Amazon
   SQS, Amazon EventBridge, Amazon EventBridge Scheduler, AWS Secrets Manager, AWS
-  Lambda and IAM; an action listed there with no resource type needs `"Resource": "*"`;
+  Lambda, Amazon Bedrock and IAM; an action listed there with no resource type needs
+  `"Resource": "*"`;
 - S3 calls that take the permission of another action (HeadObject needs s3:GetObject,
   ListObjectsV2 needs s3:ListBucket): "Amazon S3 API operations and permissions"
   in the S3 User Guide;
@@ -190,6 +191,12 @@ class Recorder:
         "sns": lambda self, params: [self._arn(params["TopicArn"])],
         "events": _buses,
         "secretsmanager": lambda self, params: [self._arn(params["SecretId"])],
+        "bedrock": lambda self, params: [
+            f"arn:aws:bedrock:{REGION}::foundation-model/{params['modelIdentifier']}"
+            if "modelIdentifier" in params
+            else f"arn:aws:bedrock:{REGION}:{ACCOUNT}:inference-profile/"
+            + params["inferenceProfileIdentifier"]
+        ],
     }
 
     def _arn(self, physical: str) -> str:

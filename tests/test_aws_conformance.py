@@ -385,6 +385,7 @@ def test_the_template_declares_the_one_schedule_that_drives_every_night() -> Non
         spec["Properties"]
         for spec in resources.values()
         if spec["Type"] == "AWS::Scheduler::Schedule"
+        and spec["Properties"]["Target"]["Arn"] == "TickFunction.Arn"
     ]
     assert schedule["ScheduleExpression"] == "cron(* * * * ? *)"
     assert schedule["ScheduleExpressionTimezone"] == "UTC"

@@ -296,7 +296,7 @@ def test_a_narration_finished_late_is_emailed_then_and_says_so(
     assert services.story_store().get("TmFuU3RvcnlPZlRvbmlnaHQx").image.status == "done"
     assert emails() == []
     monkeypatch.setattr(clock, "now", lambda: bedtime + timedelta(minutes=20))
-    monkeypatch.setattr(narrate, "voice", lambda settings, budget: Voice())
+    monkeypatch.setattr(narrate, "voice", lambda *_: Voice())
     assert (
         narrate.handler(created_for("TmFuU3RvcnlPZlRvbmlnaHQx"), lambda_context)["audio"] == "done"
     )
@@ -391,7 +391,7 @@ def test_a_picture_taken_from_its_queue_near_or_after_bedtime_is_painted_offline
     bedtime = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
     made_for_bedtime(bedtime, ready=False)
     monkeypatch.setattr(clock, "now", lambda: bedtime - timedelta(seconds=30))
-    monkeypatch.setattr(illustrate, "painter", lambda settings, budget: Throttled(99, bytes))
+    monkeypatch.setattr(illustrate, "painter", lambda *_: Throttled(99, bytes))
     assert (
         illustrate.handler(created_for("TmFuU3RvcnlPZlRvbmlnaHQx"), lambda_context)["image"]
         == "done"
@@ -419,7 +419,7 @@ def test_a_model_picture_overtaken_by_bedtime_leaves_the_offline_one_in_place(
             assert notify.handler(AT_BEDTIME, lambda_context)["emailed"] is True
             return b"model picture"
 
-    monkeypatch.setattr(illustrate, "painter", lambda settings, budget: SlowModel())
+    monkeypatch.setattr(illustrate, "painter", lambda *_: SlowModel())
     illustrate.handler(created_for("TmFuU3RvcnlPZlRvbmlnaHQx"), lambda_context)
     image = services.story_store().get("TmFuU3RvcnlPZlRvbmlnaHQx").image
     assert image.key.endswith("picture-offline.png")
@@ -473,7 +473,7 @@ def test_a_throttled_picture_goes_back_to_its_queue_never_failed(
     created = sample_event("story-created.json")
     created["detail"]["storyId"] = "UXVldWVkU3RvcnkxMjM0NTY"
     painter = Throttled(2, lambda brief: b"\x89PNG\r\n\x1a\n")
-    monkeypatch.setattr(illustrate, "painter", lambda settings, budget: painter)
+    monkeypatch.setattr(illustrate, "painter", lambda *_: painter)
     for attempt in (1, 2):
         result = illustrate.handler(queued("PaintingQueue", created), lambda_context)
         assert len(result["batchItemFailures"]) == 1, attempt
@@ -491,7 +491,7 @@ def test_a_throttled_writer_puts_tonights_story_back_in_the_queue(
 
     services.catalog_store().replace("home", load_catalog())
     writer = Throttled(1, OfflineStoryWriter().write)
-    monkeypatch.setattr(create_story, "story_writer", lambda settings, budget: writer)
+    monkeypatch.setattr(create_story, "story_writer", lambda *_: writer)
     event = json.loads(sample_event("writing-queue.json")["Records"][0]["body"])
     first = create_story.handler(queued("WritingQueue", event), lambda_context)
     assert len(first["batchItemFailures"]) == 1

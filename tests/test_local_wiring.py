@@ -39,7 +39,7 @@ INPUT = '{"trigger": "tick", "scheduledTime": "<aws.scheduler.scheduled-time>"}'
 
 
 def test_the_template_declares_one_tick_and_the_local_run_reads_it(template) -> None:
-    (tick,) = template_schedules(template)
+    (tick,) = [s for s in template_schedules(template) if s.function == "TickFunction"]
     assert (tick.function, tick.minutes, tick.hours, tick.zone.key) == (
         "TickFunction",
         "*",
@@ -65,6 +65,13 @@ def test_a_cron_fires_at_each_matching_minute_on_its_own_clock() -> None:
     assert nightly.fires_between(start, start + timedelta(days=1)) == [
         datetime(2026, 11, 26, 0, 15, tzinfo=UTC)
     ]
+
+
+def test_a_rate_fires_on_its_multiples_of_the_epoch() -> None:
+    weekly = schedule("rate(7 days)")
+    start = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
+    fired = weekly.fires_between(start, start + timedelta(days=14))
+    assert len(fired) == 2 and fired[1] - fired[0] == timedelta(days=7)
 
 
 def test_the_local_run_refuses_a_cron_it_cannot_follow() -> None:

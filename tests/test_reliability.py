@@ -60,8 +60,8 @@ def story(aws):
 @pytest.fixture
 def providers(monkeypatch):
     chosen = {"painter": Counting(), "voice": Counting()}
-    monkeypatch.setattr(illustrate, "painter", lambda settings, budget: chosen["painter"])
-    monkeypatch.setattr(narrate, "voice", lambda settings, budget: chosen["voice"])
+    monkeypatch.setattr(illustrate, "painter", lambda *_: chosen["painter"])
+    monkeypatch.setattr(narrate, "voice", lambda *_: chosen["voice"])
     return chosen
 
 
@@ -137,7 +137,7 @@ def test_a_dynamodb_error_is_retried_by_lambda_and_still_ends_in_one_email(
 def test_a_failing_writer_still_gives_the_night_a_story(aws, lambda_context, monkeypatch, fault):
     services.catalog_store().replace("home", load_catalog())
     failing = Counting(FAULTS[fault])
-    monkeypatch.setattr(create_story, "story_writer", lambda settings, budget: failing)
+    monkeypatch.setattr(create_story, "story_writer", lambda *_: failing)
     result = create_story.handler(sample_event("make-story.json"), lambda_context)
     saved = services.story_store().get(result["storyId"])
     assert failing.calls == 2 and saved.provider == "offline"
@@ -146,7 +146,7 @@ def test_a_failing_writer_still_gives_the_night_a_story(aws, lambda_context, mon
 def test_a_short_draft_is_rewritten_then_replaced(aws, lambda_context, monkeypatch) -> None:
     services.catalog_store().replace("home", load_catalog())
     short = Counting()
-    monkeypatch.setattr(create_story, "story_writer", lambda settings, budget: short)
+    monkeypatch.setattr(create_story, "story_writer", lambda *_: short)
     result = create_story.handler(sample_event("make-story.json"), lambda_context)
     assert short.calls == 2
     assert len(services.story_store().get(result["storyId"]).text.split()) >= 200

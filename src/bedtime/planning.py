@@ -147,16 +147,20 @@ class ProviderLimit:
 # windows (its rate-limits guide), so its buckets hold about ten seconds' worth, at least 1.
 PROVIDER_LIMITS: Mapping[str, ProviderLimit] = MappingProxyType(
     {
-        # OpenAI gpt-5-mini, Tier 1: 500 requests and 500,000 tokens a minute (the model
-        # page's rate-limit table). A story is one request of ~2,500 tokens (~500 in,
-        # ~2,000 out with reasoning; docs/cost.md), a second one when a draft fails its
-        # checks; moderation has limits of its own. 60 a minute plans on 150,000 tokens a
-        # minute, under a third of Tier 1, leaving room for redrafts. ~20 s a story.
-        "writing": ProviderLimit("OpenAI gpt-5-mini", 60 / 60, 10, 20.0, 1, "WritingConcurrency"),
-        # OpenAI gpt-image-1-mini, Tier 1: about 5 images a minute (images per minute, the
-        # model page's rate-limit table). ~40 s a picture.
+        # OpenAI gpt-6.1-terra (the default StoryModel): planned on the Tier-1 limits read
+        # for gpt-5-mini, its predecessor, 500 requests and 500,000 tokens a minute (the
+        # model page's rate-limit table); the new page's were not read (docs/decisions.md).
+        # A story is one request of ~2,500 tokens (~500 in, ~2,000 out with reasoning;
+        # docs/cost.md), a second one when a draft fails its checks; moderation has limits
+        # of its own. 60 a minute plans on 150,000 tokens a minute, under a third of Tier 1,
+        # leaving room for redrafts. ~20 s a story.
+        "writing": ProviderLimit(
+            "OpenAI gpt-6.1-terra", 60 / 60, 10, 20.0, 1, "WritingConcurrency"
+        ),
+        # OpenAI gpt-image-2.6-flare (the default ImageModel): planned on gpt-image-1-mini's
+        # Tier 1, about 5 images a minute (the model page's rate-limit table). ~40 s a picture.
         "painting": ProviderLimit(
-            "OpenAI gpt-image-1-mini", 5 / 60, 1, 40.0, 1, "PaintingConcurrency"
+            "OpenAI gpt-image-2.6-flare", 5 / 60, 1, 40.0, 1, "PaintingConcurrency"
         ),
         # Amazon Polly neural voices: SynthesizeSpeech 8 requests a second, burst 10, per
         # account and region (Amazon Polly developer guide, "Quotas in Amazon Polly").

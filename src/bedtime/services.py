@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from bedtime.events import EventBus
     from bedtime.families import FamilyStore
     from bedtime.media import MediaStore
+    from bedtime.model_alarm import ModelAlarm
+    from bedtime.providers import ModelGone
+    from bedtime.providers.lifecycle import ConfiguredModel
     from bedtime.readers import ReaderSecrets
     from bedtime.reading import ReadingSite
     from bedtime.site import Site
@@ -137,6 +140,25 @@ def reading_site() -> ReadingSite:
     return ReadingSite(site(), reader_secrets() if settings().private else None, static_files)
 
 
+@cache
+def model_alarm() -> ModelAlarm:
+    from bedtime.model_alarm import ModelAlarm
+
+    return ModelAlarm(
+        client("dynamodb"),
+        settings().idempotency_table,
+        client("sns"),
+        os.environ["ALERTS_TOPIC_ARN"],
+    )
+
+
+def report_model_gone(error: ModelGone, configured: ConfiguredModel, instead: str) -> None:
+    """A provider's Degrading report: the operator's alarm, raised once."""
+    from bedtime import clock
+
+    model_alarm().model_gone(error, configured, instead, clock.now())
+
+
 def clear() -> None:
     """Forget every cached client, store and setting (tests and the local runner)."""
     for cached in (
@@ -154,6 +176,7 @@ def clear() -> None:
         site,
         static_files,
         reading_site,
+        model_alarm,
         client,
         provider_client,
         settings,

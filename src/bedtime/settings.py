@@ -15,6 +15,7 @@ ImageProvider = Literal["openai", "bedrock", "offline"]
 SpeechProvider = Literal["polly", "openai", "offline"]
 ImageQuality = Literal["low", "medium", "high"]
 Privacy = Literal["private", "public"]
+Switch = Literal["true", "false"]
 T = TypeVar("T", bound=str)
 MINUTES = (2.0, 15.0)
 AGES = (3.0, 8.0)
@@ -35,12 +36,19 @@ class Settings:
     event_bus: str
     time_zone: ZoneInfo
     story_provider: StoryProvider = "offline"
-    story_model: str = "gpt-5-mini"
+    # Active on OpenAI's "Deprecations" and model pages (developers.openai.com/api/docs/
+    # deprecations, models/gpt-6.1-terra), read 2026-12-03: gpt-5-mini, the default before,
+    # shuts down on 11 Dec 2026 and gpt-image-1-mini shut down on 1 Dec 2026.
+    story_model: str = "gpt-6.1-terra"
     image_provider: ImageProvider = "offline"
-    image_model: str = "gpt-image-1-mini"
+    image_model: str = "gpt-image-2.6-flare"
     image_quality: ImageQuality = "medium"
     speech_provider: SpeechProvider = "offline"
     speech_voice: str = ""
+    # Not on the deprecations page as read 2026-12-03 (a third-party list says 6 Jan 2027,
+    # with no replacement named): the weekly model check warns 30 days ahead.
+    speech_model: str = "gpt-4o-mini-tts"
+    allow_model_successor: bool = False
     story_language: str = "en"
     bedrock_text_model: str = "amazon.nova-lite-v1:0"
     bedrock_image_model: str = "amazon.nova-canvas-v1:0"
@@ -84,6 +92,8 @@ class Settings:
             image_quality=_choice(env, "IMAGE_QUALITY", ImageQuality, "medium"),
             speech_provider=_choice(env, "SPEECH_PROVIDER", SpeechProvider, "offline"),
             speech_voice=env.get("SPEECH_VOICE") or "",
+            speech_model=env.get("SPEECH_MODEL") or cls.speech_model,
+            allow_model_successor=_choice(env, "ALLOW_MODEL_SUCCESSOR", Switch, "false") == "true",
             story_language=env.get("STORY_LANGUAGE") or cls.story_language,
             bedrock_text_model=env.get("BEDROCK_TEXT_MODEL") or cls.bedrock_text_model,
             bedrock_image_model=env.get("BEDROCK_IMAGE_MODEL") or cls.bedrock_image_model,

@@ -59,7 +59,7 @@ def create(event: Any, context: Any, queued: bool) -> dict:
     def work() -> dict:
         budget = Budget.of(context)
         family = family_for(request)
-        writer = story_writer(s, budget)
+        writer = story_writer(s, budget, services.report_model_gone)
         story = make_story(
             request,
             family,

@@ -23,7 +23,7 @@ def handler(event: Any, context: Any) -> dict:
         "image",
         lambda story: paint_picture(
             story,
-            painter(settings(), Budget.of(context)),
+            painter(settings(), Budget.of(context), services.report_model_gone),
             services.media_store(),
             fallback=offline_painter,
             now=clock.now(),

@@ -23,6 +23,9 @@ def handler(event: Any, context: Any) -> dict:
         context,
         "audio",
         lambda story: narrate(
-            story, voice(s, Budget.of(context)), services.media_store(), s.story_language
+            story,
+            voice(s, Budget.of(context), services.report_model_gone),
+            services.media_store(),
+            s.story_language,
         ),
     )

@@ -1,7 +1,9 @@
 """EventBridge Scheduler, locally: the template's ScheduleV2 events fire on the local
 clock (which CLOCK_SPEED can run faster), once for every minute their cron matches, with
 `<aws.scheduler.scheduled-time>` in their Input filled in. Only cron's minute and hour
-fields may be other than every day (`*`, `N`, `A/B`, `*/B` and lists of them)."""
+fields may be other than every day (`*`, `N`, `A/B`, `*/B` and lists of them); a
+`rate(N minutes|hours|days)` fires on the minutes that are whole multiples of N since the
+Unix epoch."""
 
 from __future__ import annotations
 
@@ -25,17 +27,23 @@ class LocalSchedule:
     hours: str  # cron's hour field
     zone: ZoneInfo
     input: str
+    every: int = 0  # a rate's interval in minutes; 0 for a cron
 
     def fires_between(self, start: datetime, end: datetime) -> list[datetime]:
         """Each minute in (start, end] that the cron matches, on its own clock."""
         minute = start.replace(second=0, microsecond=0) + MINUTE
         fires = []
         while minute <= end:
-            local = minute.astimezone(self.zone)
-            if _matches(self.minutes, local.minute) and _matches(self.hours, local.hour):
+            if self._fires_at(minute):
                 fires.append(minute)
             minute += MINUTE
         return fires
+
+    def _fires_at(self, minute: datetime) -> bool:
+        if self.every:
+            return int(minute.timestamp()) // 60 % self.every == 0
+        local = minute.astimezone(self.zone)
+        return _matches(self.minutes, local.minute) and _matches(self.hours, local.hour)
 
     def event(self, fired: datetime) -> Any:
         stamp = fired.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -52,21 +60,23 @@ def template_schedules(template: dict) -> list[LocalSchedule]:
     return found
 
 
+RATE_UNITS = {"minute": 1, "minutes": 1, "hour": 60, "hours": 60, "day": 1440, "days": 1440}
+
+
 def _schedule(function: str, properties: dict) -> LocalSchedule:
     expression = properties["ScheduleExpression"]
+    zone = ZoneInfo(properties.get("ScheduleExpressionTimezone", "UTC"))
+    text = properties.get("Input", "{}")
+    if expression.startswith("rate("):
+        count, unit = expression.removeprefix("rate(").removesuffix(")").split()
+        return LocalSchedule(function, "", "", zone, text, int(count) * RATE_UNITS[unit])
     fields = expression.removeprefix("cron(").removesuffix(")").split()
     if not expression.startswith("cron(") or len(fields) != 6:
-        raise TemplateError(f"{function}: the local run follows cron(...) schedules only")
+        raise TemplateError(f"{function}: the local run follows cron(...) and rate(...) only")
     minutes, hours, *days = fields
     if any(day not in ("*", "?") for day in days):
         raise TemplateError(f"{function}: the local run follows daily crons only: {expression}")
-    return LocalSchedule(
-        function,
-        minutes,
-        hours,
-        ZoneInfo(properties.get("ScheduleExpressionTimezone", "UTC")),
-        properties.get("Input", "{}"),
-    )
+    return LocalSchedule(function, minutes, hours, zone, text)
 
 
 def _matches(field: str, value: int) -> bool:

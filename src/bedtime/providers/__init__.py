@@ -42,6 +42,16 @@ class ProviderError(Exception):
         self.throttled = throttled
 
 
+class ModelGone(ProviderError):
+    """The provider no longer serves this model (retired, or never there): no retry helps.
+    Recognised from the provider's own answer (OpenAI's `model_not_found`, Bedrock's
+    ResourceNotFoundException), never from a message's wording."""
+
+    def __init__(self, message: str, model: str, request_id: str | None = None) -> None:
+        super().__init__(message, request_id=request_id)
+        self.model = model
+
+
 class KeyMissing(ProviderError):
     """The provider's key is missing or was refused; `fix` says how to add it."""
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from bedtime.providers import ProviderError
+from bedtime.providers import ModelGone, ProviderError
 from bedtime.providers.budget import Budget, CallPlan, CallSpec
 
 # botocore's standard retry mode waits at most 20 s between attempts.
@@ -18,14 +18,21 @@ THROTTLED = ("ThrottlingException", "TooManyRequestsException", "Throttling")
 
 
 def provider_error(
-    provider: str, error: ClientError | BotoCoreError, retryable_codes: Collection[str]
+    provider: str,
+    error: ClientError | BotoCoreError,
+    retryable_codes: Collection[str],
+    model: str = "",
 ) -> ProviderError:
     """Retryable when the service names a code that can pass (throttling, 5xx), or when
-    the call never got an answer (a BotoCoreError: connection, timeout)."""
+    the call never got an answer (a BotoCoreError: connection, timeout). A model call
+    answered ResourceNotFoundException names a model Bedrock no longer serves (Bedrock
+    API reference, Converse and InvokeModel, "Errors")."""
     if isinstance(error, BotoCoreError):
         return ProviderError(f"{provider}: {error}", retryable=True)
     code = error.response.get("Error", {}).get("Code", "")
     request_id = error.response.get("ResponseMetadata", {}).get("RequestId")
+    if model and code == "ResourceNotFoundException":
+        return ModelGone(f"{provider} no longer serves {model}: {error}", model, request_id)
     return ProviderError(
         f"{provider}: {error}",
         retryable=code in retryable_codes,
@@ -49,4 +56,6 @@ class AwsCaller:
         try:
             return getattr(client, operation)(**request)
         except (ClientError, BotoCoreError) as error:
-            raise provider_error(self.provider, error, self.retryable) from error
+            raise provider_error(
+                self.provider, error, self.retryable, request.get("modelId", "")
+            ) from error

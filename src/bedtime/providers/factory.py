@@ -24,12 +24,13 @@ from bedtime.providers import (
     Voice,
 )
 from bedtime.providers.budget import Budget
+from bedtime.providers.degrading import Degrading, Report, log_only
+from bedtime.providers.lifecycle import ConfiguredModel
 from bedtime.settings import Settings
 
 if TYPE_CHECKING:
     pass
 
-OPENAI_SPEECH_MODEL = "gpt-4o-mini-tts"
 OPENAI_SPEECH_VOICE = "sage"
 # A Polly neural voice per story language, when SpeechVoice is left empty
 KEY_CACHE_SECONDS = 300
@@ -58,21 +59,35 @@ class Unavailable:
         raise self.error
 
 
-def story_writer(settings: Settings, budget: Budget) -> StoryWriter:
+def story_writer(settings: Settings, budget: Budget, report: Report = log_only) -> StoryWriter:
+    """The configured writer; when its model is gone, the successor (if allowed), then the
+    offline storyteller (providers/degrading.py)."""
     if settings.story_provider == "openai":
         from bedtime.providers.openai import OpenAIStoryWriter
 
-        return _with_openai(
-            settings, lambda client: OpenAIStoryWriter(client, settings.story_model, budget)
+        return Degrading(
+            ConfiguredModel("StoryModel", "openai", settings.story_model),
+            lambda model: _with_openai(
+                settings, lambda client: OpenAIStoryWriter(client, model, budget)
+            ),
+            offline_story_writer,
+            settings.allow_model_successor,
+            report,
         )
     if settings.story_provider == "bedrock":
         from bedtime.providers.bedrock import BedrockStoryWriter
 
-        return BedrockStoryWriter(
-            partial(provider_client, "bedrock-runtime"),
-            settings.bedrock_text_model,
-            budget,
-            settings.bedrock_guardrail,
+        return Degrading(
+            ConfiguredModel("BedrockTextModel", "bedrock", settings.bedrock_text_model),
+            lambda model: BedrockStoryWriter(
+                partial(provider_client, "bedrock-runtime"),
+                model,
+                budget,
+                settings.bedrock_guardrail,
+            ),
+            offline_story_writer,
+            settings.allow_model_successor,
+            report,
         )
     return offline_story_writer()
 
@@ -99,21 +114,33 @@ def offline_story_writer() -> StoryWriter:
     return OfflineStoryWriter()
 
 
-def painter(settings: Settings, budget: Budget) -> Painter:
+def painter(settings: Settings, budget: Budget, report: Report = log_only) -> Painter:
+    """The configured painter; when its model is gone, the successor (if allowed), then the
+    offline painter (providers/degrading.py)."""
     if settings.image_provider == "openai":
         from bedtime.providers.openai import OpenAIPainter
 
-        return _with_openai(
-            settings,
-            lambda client: OpenAIPainter(
-                client, settings.image_model, settings.image_quality, budget
+        return Degrading(
+            ConfiguredModel("ImageModel", "openai", settings.image_model),
+            lambda model: _with_openai(
+                settings,
+                lambda client: OpenAIPainter(client, model, settings.image_quality, budget),
             ),
+            offline_painter,
+            settings.allow_model_successor,
+            report,
         )
     if settings.image_provider == "bedrock":
         from bedtime.providers.bedrock import BedrockPainter
 
-        return BedrockPainter(
-            partial(provider_client, "bedrock-runtime"), settings.bedrock_image_model, budget
+        return Degrading(
+            ConfiguredModel("BedrockImageModel", "bedrock", settings.bedrock_image_model),
+            lambda model: BedrockPainter(
+                partial(provider_client, "bedrock-runtime"), model, budget
+            ),
+            offline_painter,
+            settings.allow_model_successor,
+            report,
         )
     return offline_painter()
 
@@ -124,28 +151,50 @@ def offline_painter() -> Painter:
     return OfflinePainter()
 
 
-def voice(settings: Settings, budget: Budget) -> Voice:
+def voice(settings: Settings, budget: Budget, report: Report = log_only) -> Voice:
+    """The configured voice; when OpenAI's speech model is gone, the successor (if
+    allowed), then Polly (the offline voice has no Lambda build)."""
     if settings.speech_provider == "polly":
-        from bedtime.providers.polly import PollyVoice
-
-        language = settings.story_language
-        return PollyVoice(
-            partial(provider_client, "polly"),
-            settings.speech_voice or POLLY_VOICES.get(language, "Joanna"),
-            budget,
-        )
+        return _polly(settings, budget, settings.speech_voice)
     if settings.speech_provider == "openai":
         from bedtime.providers.openai import OpenAIVoice
 
-        return _with_openai(
-            settings,
-            lambda client: OpenAIVoice(
-                client, OPENAI_SPEECH_MODEL, settings.speech_voice or OPENAI_SPEECH_VOICE, budget
+        return Degrading(
+            ConfiguredModel("SpeechModel", "openai", settings.speech_model),
+            lambda model: _with_openai(
+                settings,
+                lambda client: OpenAIVoice(
+                    client, model, settings.speech_voice or OPENAI_SPEECH_VOICE, budget
+                ),
             ),
+            lambda: _polly(settings, budget, ""),
+            settings.allow_model_successor,
+            report,
         )
     from bedtime.providers.offline.voice import OfflineVoice
 
     return OfflineVoice()
+
+
+def openai_client_for(settings: Settings) -> Any:
+    """An OpenAI client with the stack's key, or None while no key is set."""
+    from bedtime.providers.openai import openai_client
+
+    try:
+        return openai_client(_openai_key(settings.openai_key_secret), settings.openai_base_url)
+    except KeyMissing:
+        return None
+
+
+def _polly(settings: Settings, budget: Budget, voice_id: str) -> Voice:
+    from bedtime.providers.polly import PollyVoice
+
+    language = settings.story_language
+    return PollyVoice(
+        partial(provider_client, "polly"),
+        voice_id or POLLY_VOICES.get(language, "Joanna"),
+        budget,
+    )
 
 
 def _with_openai(settings: Settings, build: Any) -> Any:

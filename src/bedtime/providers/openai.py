@@ -16,6 +16,7 @@ from bedtime.prompts import LOOK_SYSTEM, STORY_SYSTEM, look_prompt, picture_prom
 from bedtime.providers import (
     STORY_SCHEMA,
     KeyMissing,
+    ModelGone,
     Narration,
     ProviderError,
     draft_from_json,
@@ -45,9 +46,19 @@ def openai_client(api_key: str | None, base_url: str | None) -> openai.OpenAI:
     return openai.OpenAI(api_key=api_key, base_url=base_url)
 
 
-def _provider_error(error: openai.OpenAIError) -> ProviderError:
+# The error codes OpenAI answers a retired or unknown model with (API reference, "Error
+# codes"); a 404 from an endpoint that takes a model means the same.
+MODEL_GONE_CODES = ("model_not_found", "model_deprecated")
+
+
+def _provider_error(error: openai.OpenAIError, model: str = "") -> ProviderError:
     if isinstance(error, openai.AuthenticationError | openai.PermissionDeniedError):
         return KeyMissing(f"OpenAI refused the key: {error}", fix=KEY_FIX)
+    if model and (
+        isinstance(error, openai.NotFoundError)
+        or (isinstance(error, openai.APIStatusError) and error.code in MODEL_GONE_CODES)
+    ):
+        return ModelGone(f"OpenAI no longer serves {model}: {error}", model, error.request_id)
     retryable = isinstance(error, openai.APITimeoutError | openai.APIConnectionError) or (
         isinstance(error, openai.APIStatusError) and error.status_code >= 500
     )
@@ -95,7 +106,7 @@ class OpenAIStoryWriter(_OpenAICaller):
                 },
             )
         except openai.OpenAIError as error:
-            raise _provider_error(error) from error
+            raise _provider_error(error, self.model) from error
         message = completion.choices[0].message
         if message.refusal:
             raise ProviderError(f"OpenAI refused: {message.refusal}", request_id=completion.id)
@@ -111,7 +122,7 @@ class OpenAIStoryWriter(_OpenAICaller):
                 ],
             )
         except openai.OpenAIError as error:
-            raise _provider_error(error) from error
+            raise _provider_error(error, self.model) from error
         return " ".join((completion.choices[0].message.content or "").split())
 
 
@@ -135,7 +146,7 @@ class OpenAIPainter(_OpenAICaller):
                 n=1,
             )
         except openai.OpenAIError as error:
-            raise _provider_error(error) from error
+            raise _provider_error(error, self._model) from error
         if not result.data or not result.data[0].b64_json:
             raise ProviderError("OpenAI returned no image data")
         return base64.b64decode(result.data[0].b64_json)
@@ -159,7 +170,7 @@ class OpenAIVoice(_OpenAICaller):
                     model=self._model, voice=self._voice, input=text, response_format="mp3"
                 )
             except openai.OpenAIError as error:
-                raise _provider_error(error) from error
+                raise _provider_error(error, self._model) from error
             mp3 += response.content  # MP3 frames play on from one file into the next
         return Narration(mp3=mp3)
 

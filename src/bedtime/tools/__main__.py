@@ -4,17 +4,21 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from bedtime import clock
 from bedtime.catalog import DEFAULT_CATALOG, CatalogError
+from bedtime.clients import new_client
 from bedtime.families import Family
 from bedtime.family_file import load_families
 from bedtime.readers import HOME, ReaderSecrets
 from bedtime.tools.links import story_link
+from bedtime.tools.models import deploy_parameters, model_report, openai_client_here, verdict
 from bedtime.tools.preflight import NotConfigured, check_aws, check_time_zone
 from bedtime.tools.seed import families, read_file, remove, save, seed
 from bedtime.tools.smoke import smoke, table
@@ -74,7 +78,8 @@ def family_command(args: argparse.Namespace) -> int:
 
 
 def smoke_command(args: argparse.Namespace) -> int:
-    checks = smoke(chosen_target(args), args.timeout, say)
+    target = chosen_target(args)
+    checks = smoke(target, args.timeout, say, openai_client_here(target.parameters, os.environ))
     say(table(checks))
     return 0 if all(check.passed for check in checks) else 1
 
@@ -90,8 +95,22 @@ def new_secret_command(args: argparse.Namespace) -> int:
 
 
 def check_aws_command(args: argparse.Namespace) -> int:
-    say(f"AWS region {check_aws()}, credentials found; StoryTimeZone {check_time_zone()}.")
-    return 0
+    region = check_aws()
+    say(f"AWS region {region}, credentials found.")
+    if not args.models:  # `make logs` asks only this much; `make deploy` asks about models
+        return 0
+    parameters = deploy_parameters()
+    say(f"StoryTimeZone {check_time_zone(parameters['StoryTimeZone'])}.")
+    statuses, skipped = model_report(
+        parameters,
+        openai_client_here(parameters, os.environ),
+        lambda: new_client("bedrock", region_name=region),
+        clock.now().date(),
+    )
+    lines, deployable = verdict(statuses, skipped)
+    for line in lines:
+        say(line)
+    return 0 if deployable else 1
 
 
 def parser() -> argparse.ArgumentParser:
@@ -103,7 +122,11 @@ def parser() -> argparse.ArgumentParser:
         ("smoke", smoke_command, "prove a stack (or a make run) from outside"),
         ("new-secret", new_secret_command, "replace the family's reader secret"),
         ("family", family_command, "list, add (--add file) or remove (--remove id) families"),
-        ("check-aws", check_aws_command, "is a region and are credentials set?"),
+        (
+            "check-aws",
+            check_aws_command,
+            "is a region set, are there credentials (--models: are the models served)?",
+        ),
     ):
         command = commands.add_parser(name, help=help_text)
         command.set_defaults(run=run)
@@ -114,6 +137,7 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--add", type=Path, default=None)
         command.add_argument("--remove", default=None)
         command.add_argument("--family", default=HOME)
+        command.add_argument("--models", action="store_true")
     return parser
 
 

@@ -5,9 +5,6 @@ configuration alone, in well under a second, with what to set."""
 from __future__ import annotations
 
 import difflib
-import shlex
-import tomllib
-from pathlib import Path
 from zoneinfo import available_timezones
 
 import boto3
@@ -45,7 +42,6 @@ NO_FUNCTION_URLS = frozenset(
         "me-central-1",
     }
 )
-SAMCONFIG = Path("samconfig.toml")
 
 
 def check_aws(session: boto3.Session | None = None) -> str:
@@ -68,23 +64,15 @@ def check_aws(session: boto3.Session | None = None) -> str:
     return session.region_name
 
 
-def check_time_zone(samconfig: Path = SAMCONFIG) -> str:
-    """The StoryTimeZone that `sam deploy` will use (samconfig.toml's parameter_overrides),
-    or NotConfigured naming the closest IANA zones: a mistyped zone would deploy cleanly
-    and then fail every function on first use."""
-    overrides = tomllib.loads(samconfig.read_text(encoding="utf-8")) if samconfig.exists() else {}
-    text = overrides.get("default", {}).get("deploy", {}).get("parameters", {})
-    pairs = dict(
-        word.split("=", 1)
-        for word in shlex.split(text.get("parameter_overrides", ""))
-        if "=" in word
-    )
-    zone = pairs.get("StoryTimeZone", "Europe/London")
+def check_time_zone(zone: str) -> str:
+    """The deploy's StoryTimeZone, or NotConfigured naming the closest IANA zones: a
+    mistyped zone would deploy cleanly and then fail every function on first use."""
     zones = available_timezones()
     if zone not in zones:
         close = difflib.get_close_matches(zone, sorted(zones), n=3)
         hint = f" Did you mean {' or '.join(close)}?" if close else ""
         raise NotConfigured(
-            f"StoryTimeZone={zone!r} in {samconfig} is not an IANA time zone.{hint}"
+            f"StoryTimeZone={zone!r} is not an IANA time zone.{hint} Set it in samconfig.toml's"
+            " parameter_overrides, or answer again with `make deploy GUIDED=1`."
         )
     return zone

@@ -1,6 +1,7 @@
 """`make smoke`: prove a stack from the outside, as a family would meet it.
 
-Asks for a story and waits for its picture and narration; opens its page and checks
+Asks the providers whether each configured model is still served (refused when one is
+gone); asks for a story and waits for its picture and narration; opens its page and checks
 the status and security headers; fetches every media URL on the page (status, type,
 size, SigV4, allowed by the page's CSP); checks that nothing reached the failures
 queue. Prints one table, and exits non-zero with the fix when something is wrong.
@@ -10,13 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import requests
 
+from bedtime import clock
 from bedtime.stories import Story
 from bedtime.tools.links import story_link
+from bedtime.tools.models import model_report
 from bedtime.tools.story import ask_for_story, wait_for_story
 from bedtime.tools.target import Target
 
@@ -118,16 +123,41 @@ def check_failures(target: Target) -> Check:
     return Check("failures queue empty", waiting == 0, f"{waiting} messages", fix)
 
 
-def smoke(target: Target, timeout: float, say: Callable[[str], None]) -> list[Check]:
+def check_models(target: Target, openai_client: Any, today: date) -> list[Check]:
+    """Each model the target is configured with: refused when gone, a warning (passed) when
+    it retires within 30 days, skipped when no key or credentials are at hand."""
+    bedrock = None if target.local else (lambda: target.client("bedrock"))
+    statuses, skipped = model_report(target.parameters, openai_client, bedrock, today)
+    checks = [
+        Check(
+            f"model {status.configured.parameter} served",
+            status.state != "gone",
+            ("WARNING: " if status.state == "retiring" else "") + status.message,
+            status.fix if status.state == "gone" else "",
+        )
+        for status in statuses
+    ]
+    return checks + [Check("model check", True, f"skipped for {reason}") for reason in skipped]
+
+
+def smoke(
+    target: Target, timeout: float, say: Callable[[str], None], openai_client: Any = None
+) -> list[Check]:
     say(f"Smoke test of {target.description}")
+    say("Asking the providers about the configured models...")
+    models = check_models(target, openai_client, clock.now().date())
     say("Asking for a story...")
     story_id = ask_for_story(target)
     try:
         story = wait_for_story(target, story_id, timeout, say)
     except TimeoutError as error:
         fix = "see the failures queue and `make logs`; the stack may need a longer timeout"
-        return [Check("story made in time", False, str(error), fix), check_failures(target)]
-    checks = [check_story(story)]
+        return [
+            *models,
+            Check("story made in time", False, str(error), fix),
+            check_failures(target),
+        ]
+    checks = [*models, check_story(story)]
     session = requests.Session()
     say("Opening its page...")
     page = session.get(story_link(target, story.id), timeout=HTTP_TIMEOUT)
