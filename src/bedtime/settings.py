@@ -19,6 +19,8 @@ T = TypeVar("T", bound=str)
 MINUTES = (2.0, 15.0)
 AGES = (3.0, 8.0)
 LEAD_HOURS = (1.0, 12.0)
+# How long a function remembers a family's reader secret: the bound on revoking access.
+READER_KEYS_SECONDS = 300
 
 
 class SettingsError(ValueError):
@@ -58,6 +60,7 @@ class Settings:
     lead: timedelta = timedelta(hours=3)
     queue_urls: tuple[str, ...] = ()
     site_url: str = ""
+    reader_keys_seconds: float = READER_KEYS_SECONDS
 
     def queue_url(self, arn: str) -> str:
         """The URL of the stage queue with this ARN (the queues' names are their last part)."""
@@ -100,6 +103,9 @@ class Settings:
             notification_email=(env.get("NOTIFICATION_EMAIL") or "").strip(),
             lead=timedelta(hours=_number(env, "LEAD_HOURS", 3, LEAD_HOURS)),
             site_url=env.get("SITE_URL") or "",
+            reader_keys_seconds=_number(
+                env, "READER_KEYS_SECONDS", READER_KEYS_SECONDS, (0, READER_KEYS_SECONDS)
+            ),
             queue_urls=tuple(
                 env[name] for name in sorted(env) if name.endswith("_QUEUE_URL") and env[name]
             ),

@@ -13,10 +13,11 @@ from botocore.exceptions import BotoCoreError, ClientError
 from bedtime.catalog import DEFAULT_CATALOG, CatalogError
 from bedtime.families import Family
 from bedtime.family_file import load_families
-from bedtime.readers import HOME, ReaderSecrets
+from bedtime.readers import HOME, NoReaderSecret
+from bedtime.settings import READER_KEYS_SECONDS
 from bedtime.tools.links import story_link
 from bedtime.tools.preflight import NotConfigured, check_aws
-from bedtime.tools.seed import families, read_file, remove, save, seed
+from bedtime.tools.seed import families, read_file, remove, rotate_secrets, save, seed
 from bedtime.tools.smoke import smoke, table
 from bedtime.tools.story import ask_for_story, wait_for_story
 from bedtime.tools.target import NoTarget, Target, local_target, stack_target
@@ -81,10 +82,12 @@ def smoke_command(args: argparse.Namespace) -> int:
 
 def new_secret_command(args: argparse.Namespace) -> int:
     target = stack_target(args.stack) if args.stack_given else chosen_target(args)
-    ReaderSecrets(target.client("dynamodb"), target.names["FamiliesTable"]).rotate(HOME)
+    for family in rotate_secrets(target, args.family, args.all):
+        say(f"New reader secret for family {family} in {target.description}.")
+    when = "now" if target.local else f"within {READER_KEYS_SECONDS // 60} minutes"
     say(
-        f"New reader secret for {target.description}. Every link, feed address and signed-in"
-        " browser stops working within five minutes; tonight's email brings a new link."
+        f"Every link, feed address and signed-in browser of those families stops working {when}."
+        " The next email brings a new link, and the home page a new feed address."
     )
     return 0
 
@@ -101,7 +104,7 @@ def parser() -> argparse.ArgumentParser:
         ("story", story_command, "make a story now and print its link"),
         ("seed", seed_command, "load a catalog into the deployed stack"),
         ("smoke", smoke_command, "prove a stack (or a make run) from outside"),
-        ("new-secret", new_secret_command, "replace the family's reader secret"),
+        ("new-secret", new_secret_command, "replace a family's (--family) or every (--all) secret"),
         ("family", family_command, "list, add (--add file) or remove (--remove id) families"),
         ("check-aws", check_aws_command, "is a region and are credentials set?"),
     ):
@@ -114,6 +117,7 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--add", type=Path, default=None)
         command.add_argument("--remove", default=None)
         command.add_argument("--family", default=HOME)
+        command.add_argument("--all", action="store_true")
     return parser
 
 
@@ -126,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     except CatalogError as error:
         print(f"Catalog refused, nothing was written: {error}", file=sys.stderr)
         return 2
-    except (NotConfigured, NoTarget, TimeoutError) as error:
+    except (NotConfigured, NoTarget, NoReaderSecret, TimeoutError) as error:
         print(str(error), file=sys.stderr)
         return 1
     except (BotoCoreError, ClientError) as error:
