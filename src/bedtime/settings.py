@@ -10,6 +10,8 @@ from functools import cache
 from typing import Any, Literal, TypeVar, cast, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bedtime.addresses import is_email_address
+
 StoryProvider = Literal["openai", "bedrock", "offline"]
 ImageProvider = Literal["openai", "bedrock", "offline"]
 SpeechProvider = Literal["polly", "openai", "offline"]
@@ -100,7 +102,7 @@ class Settings:
             listener_age=int(_number(env, "LISTENER_AGE", 5, AGES)),
             series_hero=(env.get("SERIES_HERO") or "").strip(),
             story_time=_clock_time(env, "STORY_TIME", "19:15"),
-            notification_email=(env.get("NOTIFICATION_EMAIL") or "").strip(),
+            notification_email=_email(env, "NOTIFICATION_EMAIL"),
             lead=timedelta(hours=_number(env, "LEAD_HOURS", 3, LEAD_HOURS)),
             site_url=env.get("SITE_URL") or "",
             reader_keys_seconds=_number(
@@ -146,6 +148,13 @@ def _number(
     if not low <= value <= high:
         raise SettingsError(f"{name}={text!r} is not between {low:g} and {high:g}")
     return value
+
+
+def _email(env: Mapping[str, str], name: str) -> str:
+    text = (env.get(name) or "").strip()
+    if text and not is_email_address(text):
+        raise SettingsError(f"{name}={text!r} is not one email address")
+    return text
 
 
 def _clock_time(env: Mapping[str, str], name: str, default: str) -> time:

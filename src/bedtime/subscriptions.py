@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from bedtime.addresses import is_email_address
 from bedtime.families import Family
 from bedtime.observability import logger
 
@@ -20,6 +21,10 @@ TOO_MANY_ADDRESSES = (
     "200 per topic and 10,000 per account by default. To fix: in Service Quotas, Amazon "
     "SNS, raise the filter policies quota; then redrive the failures queue."
 )
+
+
+class NotAnAddress(ValueError):
+    """A family's item lists text that is not one email address."""
 
 
 class TooManyAddresses(RuntimeError):
@@ -52,11 +57,21 @@ class EmailSubscriptions:
         self._table = table
 
     def sync(self, wanted: dict[str, set[str]]) -> None:
-        """Make each address receive exactly its families' emails (none: unsubscribe it)."""
+        """Make each address receive exactly its families' emails (none: unsubscribe it).
+        Text that is not one address (an item written past the family file's check) never
+        reaches SNS: the others are followed, then NotAnAddress fails the change, so it
+        is retried and ends in the failures queue."""
+        refused = sorted(email for email in wanted if not is_email_address(email.strip()))
         listed = self._listed()
         for email, families in sorted(wanted.items()):
+            if email in refused:
+                continue
             address = email.strip().lower()
             self._sync(email, address, families, listed.get(address) or self._remembered(address))
+        if refused:
+            raise NotAnAddress(
+                "not subscribed, as each is not one email address: " + ", ".join(map(repr, refused))
+            )
 
     def _sync(self, email: str, address: str, families: set[str], arn: str | None) -> None:
         missing = self._sns.exceptions.NotFoundException

@@ -37,7 +37,7 @@ from bedtime.local.queues import QueueConsumer
 from bedtime.local.scheduler import LocalScheduler
 from bedtime.local.stack import LocalStack, Rule, create_stack
 from bedtime.local.state import STATE_DIR, run_state_file
-from bedtime.local.streams import StreamReader
+from bedtime.local.streams import StreamReader, deliver_records
 from bedtime.local.template import TEMPLATE, load_template, resources, template_resolver
 from bedtime.stories import HOME
 from bedtime.tools.seed import save
@@ -427,9 +427,8 @@ class LocalRun:
                 self._record_failure(self.pipe.name, record, error)
 
     def _pump_function(self, reader: StreamReader, function: str) -> None:
-        records = reader.read()
-        if records:
-            self._invoke(function, {"Records": records})
+        invoke = partial(self._invoke, function)
+        deliver_records(reader.read(), invoke, partial(self._record_failure, function))
 
     def _pipe_bus(self) -> str:
         for name, arn in self.resolver.attributes.items():
