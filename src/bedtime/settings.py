@@ -17,6 +17,7 @@ ImageProvider = Literal["openai", "bedrock", "offline"]
 SpeechProvider = Literal["polly", "openai", "offline"]
 ImageQuality = Literal["low", "medium", "high"]
 Privacy = Literal["private", "public"]
+Scheme = Literal["https", "http"]
 T = TypeVar("T", bound=str)
 MINUTES = (2.0, 15.0)
 AGES = (3.0, 8.0)
@@ -62,6 +63,7 @@ class Settings:
     lead: timedelta = timedelta(hours=3)
     queue_urls: tuple[str, ...] = ()
     site_url: str = ""
+    site_scheme: Scheme = "https"  # a function URL's; only the local run serves plain http
     reader_keys_seconds: float = READER_KEYS_SECONDS
 
     def queue_url(self, arn: str) -> str:
@@ -105,6 +107,7 @@ class Settings:
             notification_email=_email(env, "NOTIFICATION_EMAIL"),
             lead=timedelta(hours=_number(env, "LEAD_HOURS", 3, LEAD_HOURS)),
             site_url=env.get("SITE_URL") or "",
+            site_scheme=_choice(env, "SITE_SCHEME", Scheme, "https"),
             reader_keys_seconds=_number(
                 env, "READER_KEYS_SECONDS", READER_KEYS_SECONDS, (0, READER_KEYS_SECONDS)
             ),

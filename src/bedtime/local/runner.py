@@ -114,6 +114,7 @@ def local_environment(base: Mapping[str, str], endpoint: str) -> dict[str, str]:
     env["AWS_DEFAULT_REGION"] = base.get("AWS_DEFAULT_REGION", "us-east-1")
     env["POWERTOOLS_LOG_LEVEL"] = base.get("LOG_LEVEL", "WARNING")
     env["READER_KEYS_SECONDS"] = "0"  # `make new-secret` takes effect at once here
+    env["SITE_SCHEME"] = "http"  # the local site's own: its cookies cannot be Secure
     default = "openai" if base.get("OPENAI_API_KEY") else "offline"
     env["STORY_PROVIDER"] = base.get("STORY_PROVIDER", default)
     env["IMAGE_PROVIDER"] = base.get("IMAGE_PROVIDER", default)
