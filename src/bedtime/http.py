@@ -48,7 +48,12 @@ class Request:
 
     @property
     def accepts_gzip(self) -> bool:
-        return "gzip" in self.headers.get("accept-encoding", "").lower()
+        """RFC 9110, section 12.5.3: gzip (or `*`) with a weight above 0; q=0 is "not"."""
+        weights = {}
+        for part in self.headers.get("accept-encoding", "").lower().split(","):
+            coding, _, parameters = part.partition(";")
+            weights[coding.strip()] = _weight(parameters)
+        return weights.get("gzip", weights.get("*", 0.0)) > 0
 
     @classmethod
     def from_event(cls, event: Any, scheme: str = "https") -> Request:
@@ -127,6 +132,17 @@ def _body(event: dict[str, Any]) -> bytes:
         except ValueError as error:
             raise BadRequest("the body is not base64") from error
     return _text(body).encode()
+
+
+def _weight(parameters: str) -> float:
+    """A coding's q value: 1 when none is given, 0 when it cannot be read."""
+    name, _, value = parameters.strip().partition("=")
+    if name.strip() != "q":
+        return 1.0
+    try:
+        return float(value)
+    except ValueError:
+        return 0.0
 
 
 def _is_text(content_type: str) -> bool:
