@@ -151,7 +151,7 @@ def test_web_function_has_a_public_url_and_only_reads(template) -> None:
                     "Sid": "ShowTheStoriesMedia",
                     "Effect": "Allow",
                     "Action": "s3:GetObject",
-                    "Resource": {"Fn::Sub": "${MediaBucket.Arn}/stories/*"},
+                    "Resource": {"Fn::Sub": "${MediaBucket.Arn}/*"},
                 },
                 {
                     "Sid": "RecordTheFamilysRating",
