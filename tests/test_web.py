@@ -153,6 +153,8 @@ def test_security_headers(aws, lambda_context) -> None:
         assert "media-src https://" in csp  # only the bucket's origin
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Referrer-Policy"] == "no-referrer"
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["Strict-Transport-Security"].startswith("max-age=")
     assert get(f"/stories/{STORY_ID}", lambda_context)["headers"]["Cache-Control"].startswith(
         "private"
     )
