@@ -23,6 +23,7 @@ help: ## List the targets and the variables they read
 	echo "  CATALOG=path  your own catalog file (make run, seed)"; \
 	echo "  STACK=name    a deployed stack (make story, seed, smoke, logs); default bedtime-stories"; \
 	echo "  GUIDED=1      make deploy asks for every parameter"; \
+	echo "  ALL=1         make new-secret replaces every family's secret (FAMILY=id: one family's)"; \
 	echo "  FAMILIES=n    families in make simulate's night; default 10000"
 
 # --- Set-up (first call only) -------------------------------------------------
@@ -53,8 +54,8 @@ family: $(VENV)/.local ## List families; ADD=file.json adds or changes, REMOVE=i
 smoke: $(VENV)/.local ## Prove the deployed STACK (or the `make run` on PORT) from outside
 	@$(PYTHON) -m bedtime.tools smoke $(TOOLS_ARGS)
 
-new-secret: $(VENV)/.local ## Replace the reader secret: every link and signed-in browser stops working
-	@$(PYTHON) -m bedtime.tools new-secret $(TOOLS_ARGS)
+new-secret: $(VENV)/.local ## Replace FAMILY's reader secret (ALL=1: every family's): its links, feed and browsers stop working
+	@$(PYTHON) -m bedtime.tools new-secret $(TOOLS_ARGS) $(if $(ALL),--all)
 
 # --- Quality ------------------------------------------------------------------
 test: $(VENV)/.dev ## The whole gate: lint, types, validate, scan, build, then every test

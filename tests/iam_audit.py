@@ -13,6 +13,9 @@ real night. What it rests on:
   ListObjectsV2 needs s3:ListBucket): "Amazon S3 API operations and permissions"
   in the S3 User Guide;
 - presigned URLs carry the signer's permissions: "Sharing objects with presigned URLs";
+- a DynamoDB transaction needs each of its writes' own action on that write's table
+  (TransactWriteItems is no action of its own): "Using IAM with DynamoDB transactions"
+  in the DynamoDB Developer Guide;
 - passing a role to a schedule needs iam:PassRole on it: "Set up the execution role"
   in the EventBridge Scheduler User Guide;
 - the managed policies' contents: "AWS managed policies for Lambda" in the Lambda
@@ -62,6 +65,12 @@ NO_RESOURCE_TYPE = {
     "sns:ListSubscriptions",
     "dynamodb:ListStreams",
     "polly:SynthesizeSpeech",
+}
+TRANSACTION_WRITES = {
+    "Put": "PutItem",
+    "Update": "UpdateItem",
+    "Delete": "DeleteItem",
+    "ConditionCheck": "ConditionCheckItem",
 }
 S3_PERMISSION = {
     "HeadObject": "GetObject",
@@ -170,6 +179,12 @@ class Recorder:
         action = f"{prefix}:{S3_PERMISSION.get(operation, operation)}"
         if action in NO_RESOURCE_TYPE:
             return [(action, "*")]
+        if action == "dynamodb:TransactWriteItems":
+            return [
+                (f"dynamodb:{TRANSACTION_WRITES[kind]}", self._arn(write["TableName"]))
+                for item in params["TransactItems"]
+                for kind, write in item.items()
+            ]
         if prefix not in self._RESOURCES:
             raise AssertionError(f"teach iam_audit the resource of {action}")
         return [(action, resource) for resource in self._RESOURCES[prefix](self, params)]

@@ -283,3 +283,108 @@ def test_the_secret_is_in_no_template_property_event_email_log_or_failure(
         json.dumps(failures.get("Messages", [])),
     ):
         assert secret not in place
+
+
+# --- read exactly what was signed -----------------------------------------------------
+def _respelled(number: int) -> list[str]:
+    """The same number, as int() would read it but the signer never writes it."""
+    text = str(number)
+    full_width = "".join(chr(ord(c) - ord("0") + 0xFF10) for c in text)
+    arabic_indic = "".join(chr(ord(c) - ord("0") + 0x0660) for c in text)
+    return ["0" + text, full_width, text[:-1] + "\u0661", arabic_indic]
+
+
+def test_a_story_token_with_its_expiry_respelled_is_refused(keys, lambda_context) -> None:
+    expires = services.story_store().get(SAMPLE_STORY_ID).expires_at
+    signature = token(keys).split(".")[1]
+    for spelled in _respelled(expires):
+        response = call(f"/stories/{SAMPLE_STORY_ID}?t={spelled}.{signature}", lambda_context)
+        assert response["statusCode"] == 401, spelled
+        assert keys.story_token_expiry(SAMPLE_STORY_ID, f"{spelled}.{signature}", 0) is None
+
+
+def test_a_session_cookie_with_its_times_respelled_is_refused(keys, lambda_context) -> None:
+    family, issued, expires, signature = session(keys).split(".")
+    for spelled_issued in _respelled(int(issued)):
+        cookie = f"{family}.{spelled_issued}.{expires}.{signature}"
+        assert call("/", lambda_context, cookie=cookie)["statusCode"] == 401, cookie
+    for spelled_expires in _respelled(int(expires)):
+        cookie = f"{family}.{issued}.{spelled_expires}.{signature}"
+        assert call("/", lambda_context, cookie=cookie)["statusCode"] == 401, cookie
+
+
+@pytest.mark.parametrize("family", ["", "x" * 3000, "Ω", "../home", "home%0A"])
+def test_a_feed_address_naming_no_family_is_refused_not_a_5xx(keys, lambda_context, family):
+    response = call(f"/feed.xml?feed={keys.feed_token()}&family={family}", lambda_context)
+    assert response["statusCode"] == 401
+
+
+# --- the Secure flag and the site's scheme are the site's own ----------------------------
+@pytest.mark.parametrize("proto", ["http", "HTTP", "https,http", ""])
+def test_in_the_cloud_the_session_cookie_is_secure_whatever_a_client_says(
+    keys, lambda_context, proto
+) -> None:
+    response = call(
+        f"/stories/{SAMPLE_STORY_ID}?t={token(keys)}",
+        lambda_context,
+        headers={"x-forwarded-proto": proto},
+    )
+    [cookie] = response["cookies"]
+    assert "; Secure" in cookie
+
+
+def test_the_local_run_decides_its_scheme_itself_not_from_a_client(
+    keys, lambda_context, monkeypatch
+) -> None:
+    """Given the local run's own configuration (plain HTTP), a client that says https
+    neither flips its links to https nor gets a Secure cookie its browser would not
+    send back over http."""
+    from bedtime.local.runner import local_environment
+
+    monkeypatch.setenv("SITE_SCHEME", local_environment({}, "e")["SITE_SCHEME"])
+    services.clear()
+    claimed = {"x-forwarded-proto": "https"}
+    response = call(f"/stories/{SAMPLE_STORY_ID}?t={token(keys)}", lambda_context, headers=claimed)
+    assert "Secure" not in response["cookies"][0]
+    feed = call("/feed.xml", lambda_context, cookie=session(keys), headers=claimed)["body"]
+    links = [e.text for e in ET.fromstring(feed).iter("link")]
+    assert links and all(link.startswith("http://example.test") for link in links)
+
+
+def test_the_local_server_passes_its_own_forwarded_proto_never_a_clients() -> None:
+    import urllib.request
+
+    from bedtime.local.function_url import FunctionUrlServer
+
+    seen: list[dict] = []
+
+    def invoke(event: dict) -> dict:
+        seen.append(event["headers"])
+        return {"statusCode": 204, "body": ""}
+
+    server = FunctionUrlServer(invoke, 0)
+    server.start()
+    try:
+        request = urllib.request.Request(server.url, headers={"X-Forwarded-Proto": "https"})
+        urllib.request.urlopen(request, timeout=10).read()
+    finally:
+        server.stop()
+    assert seen[0]["x-forwarded-proto"] == "http"
+
+
+# --- another family's story is not found, whatever its state -----------------------------
+def test_another_familys_story_is_404_whether_live_expired_or_never_made(
+    keys, lambda_context
+) -> None:
+    from dataclasses import replace
+
+    services.reader_secrets().ensure("leo")
+    live = replace(story_record("TGVvc0xpdmVTdG9yeTEyMzQ"), family="leo")
+    expired = replace(story_record("TGVvc0dvbmVTdG9yeTEyMzQ", now=_days_ago(3)), family="leo")
+    for story in (live, expired):
+        services.story_store().add(story)
+    home_reader = session(keys)
+    for story_id in (live.id, expired.id, "TmV2ZXJNYWRlU3RvcnkxMjM"):
+        for path in (f"/stories/{story_id}", f"/stories/{story_id}.json"):
+            response = call(path, lambda_context, cookie=home_reader)
+            assert response["statusCode"] == 404, path

@@ -354,6 +354,34 @@ def test_the_encrypted_story_topics_one_publisher_may_use_its_key_through_sns() 
         assert is_allowed(Call("NotifyFunctionRole", action, key))
 
 
+def test_the_site_may_read_the_stories_media_and_nothing_more_of_the_bucket() -> None:
+    """Service Authorization Reference, "Actions, resources, and condition keys for Amazon
+    S3": s3:GetObject takes an object ARN, s3:ListBucket the bucket's; S3 User Guide,
+    "Sharing objects with presigned URLs": a URL carries its signer's permissions. The
+    site presigns GetObject for the bucket's objects and lists nothing."""
+    bucket = arn_of("MediaBucket")
+    assert is_allowed(Call("WebFunctionRole", "s3:GetObject", f"{bucket}/stories/x/narration.mp3"))
+    for action in ("s3:ListBucket", "s3:GetBucketLocation"):
+        assert not is_allowed(Call("WebFunctionRole", action, bucket))
+
+
+def test_only_the_actions_iam_cannot_scope_are_granted_on_every_resource() -> None:
+    """Service Authorization Reference, "Actions, resources, and condition keys for Amazon
+    SNS": sns:Unsubscribe and sns:SetSubscriptionAttributes name no resource type, so only
+    "*" allows them; every other action the families' role has is scoped."""
+    role = resolved_resources()["FamiliesFunctionRole"]["Properties"]
+    everywhere = sorted(
+        action
+        for policy in role["Policies"]
+        for statement in policy["PolicyDocument"]["Statement"]
+        if statement["Resource"] == "*"
+        for action in (
+            [statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"]
+        )
+    )
+    assert everywhere == ["sns:SetSubscriptionAttributes", "sns:Unsubscribe"]
+
+
 def test_the_audit_refuses_a_call_the_role_does_not_allow() -> None:
     """The IAM audit that every `aws` fixture runs can fail: a reader may not write."""
     assert is_allowed(Call("WebFunctionRole", "dynamodb:GetItem", arn_of("StoriesTable")))

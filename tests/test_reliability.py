@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from botocore.exceptions import ClientError
 
 from bedtime import services
 from bedtime.briefs import Draft
 from bedtime.catalog import load_catalog
-from bedtime.handlers import create_story, illustrate, narrate, web
+from bedtime.handlers import create_story, illustrate, narrate, notify, web
 from bedtime.local.function_url import function_url_event
 from bedtime.providers import Narration, ProviderError
 from bedtime.story_store import StoryStore
@@ -182,6 +184,33 @@ def test_malformed_story_created_events_are_refused_without_raising(
 @pytest.mark.parametrize("event", [None, [], "text", {"trigger": "soon"}, {"trigger": "schedule"}])
 def test_malformed_create_story_events_are_refused_without_raising(aws, lambda_context, event):
     assert "error" in create_story.handler(event, lambda_context)
+
+
+FAR_OFF = ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "0001-01-01T00:00:00+14:00"]
+
+
+@pytest.mark.parametrize("at", FAR_OFF)
+def test_a_schedule_far_from_now_is_logged_once_and_dropped_writing_nothing(
+    aws, lambda_context, logged, at
+) -> None:
+    """Given the writing queue delivers a schedule whose time is no night at all, the
+    message is dropped (no batch failure, so no redelivery) with its reason logged once,
+    and no story is written."""
+    services.catalog_store().replace("home", load_catalog())
+    body = json.dumps({"trigger": "schedule", "family": "home", "scheduledTime": at})
+    batch = sample_event("writing-queue.json")
+    batch["Records"][0]["body"] = body
+    assert create_story.handler(batch, lambda_context) == {"batchItemFailures": []}
+    assert "error" in create_story.handler(json.loads(body), lambda_context)
+    assert saved_stories() == []
+    reasons = [line for line in logged() if "malformed" in line["message"]]
+    assert len(reasons) == 2 and all("ten years" in line["error"] for line in reasons)
+
+
+@pytest.mark.parametrize("at", FAR_OFF)
+def test_a_bedtime_far_from_now_is_refused_without_raising(aws, lambda_context, at) -> None:
+    event = {"trigger": "bedtime", "family": "home", "scheduledTime": at}
+    assert "ten years" in notify.handler(event, lambda_context)["error"]
 
 
 def test_story_created_for_a_story_that_is_gone_is_dropped(aws, providers, lambda_context):

@@ -19,6 +19,7 @@ from bedtime.subscriptions import (
     NO_FAMILY,
     TOO_MANY_ADDRESSES,
     EmailSubscriptions,
+    SubscriptionRefused,
     TooManyAddresses,
     filter_policy,
 )
@@ -138,16 +139,46 @@ def test_a_pending_address_that_sns_will_not_delete_is_filtered_to_hear_no_famil
     subscriptions.sync({"Nan@example.com": {"nan"}})
 
 
-def test_a_pending_address_sns_will_not_change_either_is_logged_with_what_to_do(
-    sns, logged
+def test_a_pending_address_sns_will_not_change_either_fails_the_change_saying_what_to_do(
+    sns,
 ) -> None:
     subscriptions, stub = sns
     subscribed_pending(subscriptions, stub)
     stub.add_response("list_subscriptions_by_topic", LISTED_PENDING, {"TopicArn": TOPIC})
     stub.add_client_error("unsubscribe", "InvalidParameter", http_status_code=400)
     stub.add_client_error("set_subscription_attributes", "InvalidParameter", http_status_code=400)
-    subscriptions.sync({"Nan@example.com": set()})
-    assert any("delete it in the SNS console" in line["message"] for line in logged())
+    with pytest.raises(SubscriptionRefused, match="delete it in the SNS console"):
+        subscriptions.sync({"Nan@example.com": set()})
+
+
+@pytest.mark.parametrize("code", ["InvalidParameter", "AuthorizationError", "Throttled"])
+def test_any_refusal_to_change_a_pending_addresss_families_fails_the_change_clearly(
+    sns, code
+) -> None:
+    """SNS API reference, "SetSubscriptionAttributes": what it answers for a subscription
+    still pending confirmation is not documented, so any refusal but NotFound fails the
+    change with what to do (and the stream sends it to the failures queue)."""
+    subscriptions, stub = sns
+    subscribed_pending(subscriptions, stub)
+    stub.add_response("list_subscriptions_by_topic", LISTED_PENDING, {"TopicArn": TOPIC})
+    stub.add_client_error("set_subscription_attributes", code, http_status_code=400)
+    with pytest.raises(SubscriptionRefused, match=f"nan@example.com hears \\({code}"):
+        subscriptions.sync({"Nan@example.com": {"nan", "leo"}})
+
+
+def test_a_remembered_arn_off_the_stories_topic_is_never_touched(sns) -> None:
+    """IAM cannot scope Unsubscribe or SetSubscriptionAttributes (they name no resource
+    type), so an ARN of another topic's (the operator's alarm) in the table is ignored:
+    the address is subscribed afresh, and the alarm's subscription is left alone."""
+    subscriptions, stub = sns
+    alarm = "arn:aws:sns:us-east-1:123456789012:AlarmTopic:11111111-2222-3333-4444-555555555555"
+    boto3.client("dynamodb").put_item(
+        TableName=os.environ["FAMILIES_TABLE"],
+        Item={"id": {"S": "email#nan@example.com"}, "subscription_arn": {"S": alarm}},
+    )
+    stub.add_response("list_subscriptions_by_topic", {"Subscriptions": []}, {"TopicArn": TOPIC})
+    subscriptions.sync({"Nan@example.com": set()})  # no Unsubscribe, no filter change
+    subscribed_pending(subscriptions, stub)
 
 
 def test_an_address_whose_unconfirmed_subscription_lapsed_is_asked_again(sns) -> None:

@@ -141,9 +141,14 @@ def test_web_function_has_a_public_url_and_only_reads(template) -> None:
         {"DynamoDBReadPolicy": {"TableName": {"Ref": "StoriesTable"}}},
         {"DynamoDBReadPolicy": {"TableName": {"Ref": "FamiliesTable"}}},
         {"DynamoDBReadPolicy": {"TableName": {"Ref": "CanonTable"}}},
-        {"S3ReadPolicy": {"BucketName": {"Ref": "MediaBucket"}}},
         {
             "Statement": [
+                {
+                    "Sid": "ShowTheStoriesMedia",
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": {"Fn::Sub": "${MediaBucket.Arn}/*"},
+                },
                 {
                     "Sid": "RecordTheFamilysRating",
                     "Effect": "Allow",
@@ -152,7 +157,7 @@ def test_web_function_has_a_public_url_and_only_reads(template) -> None:
                         {"Fn::GetAtt": ["StoriesTable", "Arn"]},
                         {"Fn::GetAtt": ["CanonTable", "Arn"]},
                     ],
-                }
+                },
             ]
         },
     ]

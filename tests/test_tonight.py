@@ -236,13 +236,29 @@ def test_we_loved_it_is_kept_on_the_story_and_in_the_canon(aws, lambda_context) 
     assert "Stories you loved: 1" in home
 
 
+def test_a_rating_after_the_family_was_removed_writes_nothing_and_gets_a_4xx(
+    aws, lambda_context
+) -> None:
+    """Given a signed-in browser whose family was just removed (its story book gone; the
+    story and the cached secret still there), its rating writes both or neither."""
+    story = story_record(SAMPLE_STORY_ID)
+    services.story_store().add(story)
+    services.canon_store().record(story, "Pip and Luna in the woods.", ())
+    services.canon_store().remove("home")
+    signed_in = reader_cookie() | {"origin": "https://example.test"}
+    response = post(f"/stories/{SAMPLE_STORY_ID}/rating", lambda_context, "rating=loved", signed_in)
+    assert response["statusCode"] == 404
+    assert services.story_store().get(SAMPLE_STORY_ID).rating is None
+
+
 def test_the_story_book_counts_each_rating_and_forgets_a_family_whole(aws) -> None:
     canon = services.canon_store()
     for index, rating in enumerate(("loved", "loved", "not", None)):
         story = story_record(f"U3RvcnlCb29rTmlnaHQ{index}")
         canon.record(story, "A night.", ())
+        services.story_store().add(story)
         if rating:
-            canon.rate(story, rating)
+            services.site().rate(story, rating)
     assert canon.counts("home") == (2, 1)
     canon.remove("home")
     assert canon.counts("home") == (0, 0) and list(canon.every_night("home")) == []

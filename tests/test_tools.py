@@ -118,3 +118,119 @@ def test_a_mistyped_time_zone_is_refused_before_deploying() -> None:
     with pytest.raises(NotConfigured, match="Did you mean Europe/London"):
         check_time_zone("Europe/Londn")
     assert check_time_zone("America/New_York") == "America/New_York"
+
+
+# --- revoking access: make new-secret ------------------------------------------------
+def _families_with_secrets(*ids: str) -> dict[str, str]:
+    """Families saved with their reader secrets; each one's feed token."""
+    from zoneinfo import ZoneInfo
+
+    from bedtime import services
+    from bedtime.families import Family
+
+    for family_id in ids:
+        services.reader_secrets().ensure(family_id)
+        services.family_store().save(Family(family_id, ZoneInfo("UTC")))
+    return {
+        family_id: services.reader_secrets().ensure(family_id).feed_token() for family_id in ids
+    }
+
+
+def _new_secret(monkeypatch, *args: str, local: bool = False) -> int:
+    from bedtime.clients import new_client
+    from bedtime.tools import __main__ as tools
+    from bedtime.tools.target import Target
+
+    names = {"FamiliesTable": "FamiliesTable"}
+    target = Target("stack s", new_client, names, ask=print, local=local)
+    monkeypatch.setattr(tools, "stack_target", lambda name: target)
+    return tools.main(["new-secret", "--stack", "s", *args])
+
+
+def _feed_tokens(*ids: str) -> dict[str, str]:
+    from bedtime import services
+
+    services.clear()
+    return {family_id: services.reader_secrets().keys(family_id).feed_token() for family_id in ids}
+
+
+def test_a_new_secret_for_one_family_ends_its_links_only_and_makes_no_home_item(
+    aws, capsys, monkeypatch
+) -> None:
+    before = _families_with_secrets("alpha", "beta")
+    assert _new_secret(monkeypatch, "--family", "alpha") == 0
+    after = _feed_tokens("alpha", "beta")
+    assert after["alpha"] != before["alpha"] and after["beta"] == before["beta"]
+    assert "family alpha" in capsys.readouterr().out
+    items = boto3.client("dynamodb").scan(TableName=aws.resolver.names["FamiliesTable"])["Items"]
+    assert sorted(item["id"]["S"] for item in items) == ["alpha", "beta"]
+
+
+def test_all_replaces_every_familys_secret_and_says_how_long_it_takes(
+    aws, capsys, monkeypatch
+) -> None:
+    before = _families_with_secrets("alpha", "beta")
+    assert _new_secret(monkeypatch, "--all") == 0
+    after = _feed_tokens("alpha", "beta")
+    assert all(after[family] != before[family] for family in before)
+    assert "within 5 minutes" in capsys.readouterr().out
+
+
+def test_a_new_secret_for_a_family_that_is_not_there_says_so_and_writes_nothing(
+    aws, capsys, monkeypatch
+) -> None:
+    _families_with_secrets("alpha")
+    assert _new_secret(monkeypatch, "--family", "nobody") == 1
+    assert "Family nobody has no reader secret" in capsys.readouterr().err
+    items = boto3.client("dynamodb").scan(TableName=aws.resolver.names["FamiliesTable"])["Items"]
+    assert [item["id"]["S"] for item in items] == ["alpha"]
+
+
+def test_in_the_local_run_a_new_secret_shuts_out_a_signed_in_browser_at_once(
+    aws, capsys, monkeypatch, lambda_context
+) -> None:
+    import time
+
+    from bedtime import services
+    from bedtime.access import SESSION_COOKIE
+    from bedtime.handlers import web
+    from bedtime.local.function_url import function_url_event
+    from bedtime.local.runner import local_environment
+
+    # Given the local run's environment and a browser signed in to family alpha
+    local = local_environment({}, "http://127.0.0.1:1")
+    monkeypatch.setenv("READER_KEYS_SECONDS", local["READER_KEYS_SECONDS"])
+    services.clear()
+    _families_with_secrets("alpha")
+    now = int(time.time())
+    cookie = services.reader_secrets().keys("alpha").session_cookie(now, now + 3600)
+
+    def home_page() -> int:
+        headers = {"cookie": f"{SESSION_COOKIE}={cookie}"}
+        event = function_url_event("GET", "/", headers, b"", "example.test", "203.0.113.1")
+        return int(web.handler(event, lambda_context)["statusCode"])
+
+    assert home_page() == 200
+    # When the secret is replaced (by another process: the running site keeps its caches)
+    assert _new_secret(monkeypatch, "--family", "alpha", local=True) == 0
+    # Then the very next request is refused, and the command said so
+    assert home_page() == 401
+    assert "stops working now" in capsys.readouterr().out
+
+
+def test_a_deployed_function_stops_using_a_rotated_secret_within_its_cache(aws) -> None:
+    """The bound `make new-secret` prints for a stack: a warm function remembers a
+    family's secret for READER_KEYS_SECONDS, and not a moment longer."""
+    from bedtime.readers import ReaderSecrets
+    from bedtime.settings import READER_KEYS_SECONDS
+
+    _families_with_secrets("alpha")
+    table = aws.resolver.names["FamiliesTable"]
+    now = [0.0]
+    warm = ReaderSecrets(boto3.client("dynamodb"), table, clock=lambda: now[0])
+    old = warm.keys("alpha").feed_token()
+    ReaderSecrets(boto3.client("dynamodb"), table).rotate("alpha")
+    now[0] = READER_KEYS_SECONDS - 1
+    assert warm.keys("alpha").feed_token() == old
+    now[0] = READER_KEYS_SECONDS
+    assert warm.keys("alpha").feed_token() != old

@@ -153,6 +153,8 @@ def test_security_headers(aws, lambda_context) -> None:
         assert "media-src https://" in csp  # only the bucket's origin
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Referrer-Policy"] == "no-referrer"
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["Strict-Transport-Security"].startswith("max-age=")
     assert get(f"/stories/{STORY_ID}", lambda_context)["headers"]["Cache-Control"].startswith(
         "private"
     )
@@ -226,6 +228,26 @@ def test_the_page_is_gzipped_for_clients_that_accept_it(aws, lambda_context) -> 
     assert html.split("X-Amz-")[0] == plain["body"].split("X-Amz-")[0]
     assert len(base64.b64decode(zipped["body"])) < len(plain["body"]) / 2
     assert "Accept-Encoding" in zipped["headers"]["Vary"]
+
+
+@pytest.mark.parametrize(
+    ("accepted", "zipped"),
+    [
+        ("gzip;q=0", False),
+        ("gzip; q=0.0, br", False),
+        ("*;q=0", False),
+        ("br, gzip;q=0, *", False),
+        ("identity", False),
+        ("gzip;q=0.5", True),
+        ("*", True),
+        ("GZIP", True),
+    ],
+)
+def test_gzip_follows_the_accept_encoding_weights(aws, lambda_context, accepted, zipped):
+    """RFC 9110, section 12.5.3: a coding with q=0 is "not acceptable"."""
+    add(**done_media())
+    response = get(f"/stories/{STORY_ID}", lambda_context, headers={"accept-encoding": accepted})
+    assert (response["headers"].get("Content-Encoding") == "gzip") is zipped
 
 
 def test_small_answers_are_not_worth_compressing(aws, lambda_context) -> None:

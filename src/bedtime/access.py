@@ -7,8 +7,9 @@ family's reader secret.
   live stories and feed until the story it came from expires.
 
 Every value is an HMAC-SHA256 under the secret; the secret itself never leaves the
-functions. Tokens are read strictly (ASCII base64url, digits) before any comparison,
-so no crafted text can reach an encoder or the comparison.
+functions. Tokens are read strictly, exactly as they were signed (ASCII base64url, and
+times in ASCII digits with no leading zero), before any comparison, so no crafted text
+can reach an encoder or the comparison.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from dataclasses import dataclass
 
 SESSION_COOKIE = "bedtime_session"
 _SIGNATURE = r"[A-Za-z0-9_-]{43}"
-_STORY_TOKEN = re.compile(rf"(\d{{1,12}})\.({_SIGNATURE})")
+_SECONDS = r"[1-9][0-9]{0,11}"  # as str(int) writes it: ASCII digits, no leading zero
+_STORY_TOKEN = re.compile(rf"({_SECONDS})\.({_SIGNATURE})")
 _FEED_TOKEN = re.compile(_SIGNATURE)
-_SESSION = re.compile(rf"([a-z0-9-]{{1,40}})\.(\d{{1,12}})\.(\d{{1,12}})\.({_SIGNATURE})")
+_SESSION = re.compile(rf"([a-z0-9-]{{1,40}})\.({_SECONDS})\.({_SECONDS})\.({_SIGNATURE})")
 
 
 @dataclass(frozen=True)

@@ -97,15 +97,19 @@ class CanonStore:
             **query,
         )
 
-    def rate(self, story: Story, rating: Rating) -> None:
-        self._dynamodb.update_item(
-            TableName=self._table,
-            Key={"family": {"S": story.family}, "entry": {"S": entry_key(story)}},
-            UpdateExpression="SET rating = :rating",
-            ConditionExpression="attribute_exists(#family)",
-            ExpressionAttributeNames={"#family": "family"},
-            ExpressionAttributeValues={":rating": {"N": str(RATINGS[rating])}},
-        )
+    def rating_update(self, story: Story, rating: Rating) -> dict[str, Any]:
+        """The family's word on a night, as one write of the transaction that also rates
+        the story (StoryStore.rate); it fails when the night is not in the book."""
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": {"family": {"S": story.family}, "entry": {"S": entry_key(story)}},
+                "UpdateExpression": "SET rating = :rating",
+                "ConditionExpression": "attribute_exists(#family)",
+                "ExpressionAttributeNames": {"#family": "family"},
+                "ExpressionAttributeValues": {":rating": {"N": str(RATINGS[rating])}},
+            }
+        }
 
 
 def _past_night(item: dict[str, Any]) -> PastNight:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bedtime.addresses import is_email_address
 from bedtime.catalog import Catalog, CatalogError, parse_catalog, read_catalog_file
 from bedtime.families import FAMILY_ID, Family
 
@@ -113,6 +114,9 @@ def _emails(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or len(value) > MAX_EMAILS:
         raise CatalogError(f'"emails" must be a list of at most {MAX_EMAILS} addresses')
     for email in value:
-        if not isinstance(email, str) or "@" not in email or any(c.isspace() for c in email):
-            raise CatalogError(f'"emails": {email!r} is not an email address')
+        if not is_email_address(email):
+            raise CatalogError(
+                f'"emails": {email!r} is not an email address (one address, like'
+                " name@example.com, of at most 254 characters)"
+            )
     return tuple(value)

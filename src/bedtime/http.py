@@ -11,7 +11,6 @@ from urllib.parse import parse_qsl
 
 COMPRESS_AT_LEAST = 1024  # bytes; smaller bodies gain less than gzip's own overhead
 COMPRESSIBLE = ("text/", "application/json", "application/rss+xml", "image/svg+xml")
-SCHEMES = ("https", "http")
 
 
 class BadRequest(ValueError):
@@ -27,6 +26,7 @@ class Request:
     cookies: dict[str, str]
     domain: str
     body: bytes = b""
+    scheme: str = "https"  # the site's own, from its configuration: never a client's say
 
     def form(self) -> dict[str, str]:
         """An application/x-www-form-urlencoded body, first value of each field."""
@@ -43,21 +43,22 @@ class Request:
         return origin is None or origin == self.site
 
     @property
-    def scheme(self) -> str:
-        """The scheme the client used: only http or https, whatever a header says."""
-        given = self.headers.get("x-forwarded-proto", "https").strip().lower()
-        return given if given in SCHEMES else "https"
-
-    @property
     def site(self) -> str:
         return f"{self.scheme}://{self.domain}"
 
     @property
     def accepts_gzip(self) -> bool:
-        return "gzip" in self.headers.get("accept-encoding", "").lower()
+        """RFC 9110, section 12.5.3: gzip (or `*`) with a weight above 0; q=0 is "not"."""
+        weights = {}
+        for part in self.headers.get("accept-encoding", "").lower().split(","):
+            coding, _, parameters = part.partition(";")
+            weights[coding.strip()] = _weight(parameters)
+        return weights.get("gzip", weights.get("*", 0.0)) > 0
 
     @classmethod
-    def from_event(cls, event: Any) -> Request:
+    def from_event(cls, event: Any, scheme: str = "https") -> Request:
+        """The request a function URL sent; `scheme` is the site's (a function URL is
+        always HTTPS), not the X-Forwarded-Proto a client may send."""
         if not isinstance(event, dict):
             raise BadRequest("not a function URL event")
         context = event.get("requestContext")
@@ -72,6 +73,7 @@ class Request:
             cookies=_cookies(event.get("cookies")),
             domain=_text(context.get("domainName") or "localhost"),  # type: ignore[union-attr]
             body=_body(event),
+            scheme=scheme,
         )
 
 
@@ -130,6 +132,17 @@ def _body(event: dict[str, Any]) -> bytes:
         except ValueError as error:
             raise BadRequest("the body is not base64") from error
     return _text(body).encode()
+
+
+def _weight(parameters: str) -> float:
+    """A coding's q value: 1 when none is given, 0 when it cannot be read."""
+    name, _, value = parameters.strip().partition("=")
+    if name.strip() != "q":
+        return 1.0
+    try:
+        return float(value)
+    except ValueError:
+        return 0.0
 
 
 def _is_text(content_type: str) -> bool:

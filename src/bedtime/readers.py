@@ -15,20 +15,31 @@ from collections.abc import Callable
 from typing import Any
 
 from bedtime.access import Keys
+from bedtime.settings import READER_KEYS_SECONDS
 from bedtime.stories import HOME
 
-__all__ = ["HOME", "ReaderSecrets"]
+__all__ = ["HOME", "NoReaderSecret", "ReaderSecrets"]
 SECRET_BYTES = 32
-REMEMBER_SECONDS = 300  # a rotated secret is used everywhere within five minutes
+
+
+class NoReaderSecret(LookupError):
+    """The family has no reader secret to replace (no such family, or a public site's)."""
 
 
 class ReaderSecrets:
     def __init__(
-        self, dynamodb: Any, table: str, clock: Callable[[], float] = time.monotonic
+        self,
+        dynamodb: Any,
+        table: str,
+        clock: Callable[[], float] = time.monotonic,
+        remember_seconds: float = READER_KEYS_SECONDS,
     ) -> None:
+        """A secret read is used for `remember_seconds`: the longest a rotated secret
+        still opens anything in this process."""
         self._dynamodb = dynamodb
         self._table = table
         self._clock = clock
+        self._remember_seconds = remember_seconds
         self._known: dict[str, tuple[bytes, float]] = {}
 
     def keys(self, family: str) -> Keys | None:
@@ -54,19 +65,24 @@ class ReaderSecrets:
         return Keys(family, self._read(family) or b"")
 
     def rotate(self, family: str) -> None:
-        """A new secret: every link, feed address and session signed so far stops working."""
+        """A new secret: every link, feed address and session signed so far stops working.
+        Only a secret that exists is replaced, so no item is made for an unknown family."""
         made = base64.urlsafe_b64encode(secrets.token_bytes(SECRET_BYTES)).decode()
-        self._dynamodb.update_item(
-            TableName=self._table,
-            Key={"id": {"S": family}},
-            UpdateExpression="SET reader_secret = :secret",
-            ExpressionAttributeValues={":secret": {"S": made}},
-        )
+        try:
+            self._dynamodb.update_item(
+                TableName=self._table,
+                Key={"id": {"S": family}},
+                UpdateExpression="SET reader_secret = :secret",
+                ConditionExpression="attribute_exists(reader_secret)",
+                ExpressionAttributeValues={":secret": {"S": made}},
+            )
+        except self._dynamodb.exceptions.ConditionalCheckFailedException as error:
+            raise NoReaderSecret(family) from error
         self._known.pop(family, None)
 
     def _cached(self, family: str) -> bytes | None:
         known = self._known.get(family)
-        if known and self._clock() - known[1] < REMEMBER_SECONDS:
+        if known and self._clock() - known[1] < self._remember_seconds:
             return known[0]
         return None
 

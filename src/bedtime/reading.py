@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bedtime.access import SESSION_COOKIE, Keys, session_family
+from bedtime.families import FAMILY_ID
 from bedtime.http import BadRequest, Request, Response, cookie
 from bedtime.readers import HOME, ReaderSecrets
 from bedtime.site import Site
@@ -186,11 +187,12 @@ class ReadingSite:
 
     def _session_story(self, request: Request, story_id: str) -> tuple[Story, Reader]:
         """The story, for a signed-in reader of its own family (another family's story
-        is not found, as a story that never was)."""
+        is not found, as a story that never was, whether live or expired)."""
         reader = self._session_reader(request)
-        story = self._site.live_story(story_id, self._clock())
+        story = self._site.stored_story(story_id)
         if story.family != reader.family:
             raise StoryNotFound(story_id)
+        self._site.check_live(story, self._clock())
         return story, reader
 
     def _story_reader(self, request: Request, story_id: str) -> tuple[Story, Reader]:
@@ -218,7 +220,7 @@ class ReadingSite:
         if not self.private or token is None:
             return self._session_reader(request)
         family = request.query.get("family", HOME)
-        keys = self._keys(family)
+        keys = self._keys(family) if FAMILY_ID.fullmatch(family) else None
         if keys is None or not keys.feed_token_valid(token):
             raise NotAllowed()
         return Reader(family)

@@ -103,7 +103,10 @@ def postbox() -> Postbox:
 def reader_secrets() -> ReaderSecrets:
     from bedtime.readers import ReaderSecrets
 
-    return ReaderSecrets(client("dynamodb"), settings().families_table)
+    s = settings()
+    return ReaderSecrets(
+        client("dynamodb"), s.families_table, remember_seconds=s.reader_keys_seconds
+    )
 
 
 @cache

@@ -10,16 +10,21 @@ from functools import cache
 from typing import Any, Literal, TypeVar, cast, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bedtime.addresses import is_email_address
+
 StoryProvider = Literal["openai", "bedrock", "offline"]
 ImageProvider = Literal["openai", "bedrock", "offline"]
 SpeechProvider = Literal["polly", "openai", "offline"]
 ImageQuality = Literal["low", "medium", "high"]
 Privacy = Literal["private", "public"]
 Switch = Literal["true", "false"]
+Scheme = Literal["https", "http"]
 T = TypeVar("T", bound=str)
 MINUTES = (2.0, 15.0)
 AGES = (3.0, 8.0)
 LEAD_HOURS = (1.0, 12.0)
+# How long a function remembers a family's reader secret: the bound on revoking access.
+READER_KEYS_SECONDS = 300
 
 
 class SettingsError(ValueError):
@@ -66,6 +71,8 @@ class Settings:
     lead: timedelta = timedelta(hours=3)
     queue_urls: tuple[str, ...] = ()
     site_url: str = ""
+    site_scheme: Scheme = "https"  # a function URL's; only the local run serves plain http
+    reader_keys_seconds: float = READER_KEYS_SECONDS
 
     def queue_url(self, arn: str) -> str:
         """The URL of the stage queue with this ARN (the queues' names are their last part)."""
@@ -107,9 +114,13 @@ class Settings:
             listener_age=int(_number(env, "LISTENER_AGE", 5, AGES)),
             series_hero=(env.get("SERIES_HERO") or "").strip(),
             story_time=_clock_time(env, "STORY_TIME", "19:15"),
-            notification_email=(env.get("NOTIFICATION_EMAIL") or "").strip(),
+            notification_email=_email(env, "NOTIFICATION_EMAIL"),
             lead=timedelta(hours=_number(env, "LEAD_HOURS", 3, LEAD_HOURS)),
             site_url=env.get("SITE_URL") or "",
+            site_scheme=_choice(env, "SITE_SCHEME", Scheme, "https"),
+            reader_keys_seconds=_number(
+                env, "READER_KEYS_SECONDS", READER_KEYS_SECONDS, (0, READER_KEYS_SECONDS)
+            ),
             queue_urls=tuple(
                 env[name] for name in sorted(env) if name.endswith("_QUEUE_URL") and env[name]
             ),
@@ -150,6 +161,13 @@ def _number(
     if not low <= value <= high:
         raise SettingsError(f"{name}={text!r} is not between {low:g} and {high:g}")
     return value
+
+
+def _email(env: Mapping[str, str], name: str) -> str:
+    text = (env.get(name) or "").strip()
+    if text and not is_email_address(text):
+        raise SettingsError(f"{name}={text!r} is not one email address")
+    return text
 
 
 def _clock_time(env: Mapping[str, str], name: str, default: str) -> time:

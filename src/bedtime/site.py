@@ -163,8 +163,7 @@ class Site:
         )
 
     def rate(self, story: Story, rating: Rating) -> None:
-        self._store.rate(story.id, rating)
-        self._canon().rate(story, rating)
+        self._store.rate(story.id, rating, self._canon().rating_update(story, rating))
 
     def story_page(self, story: Story) -> str:
         return self._render("story.html", view=self._view(story))

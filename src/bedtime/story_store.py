@@ -179,15 +179,21 @@ class StoryStore:
             return story_from(old)
         return story_from(response["Attributes"])
 
-    def rate(self, story_id: str, rating: str) -> None:
-        """The family's word on a story; a later word replaces an earlier one."""
-        self._dynamodb.update_item(
-            TableName=self._table,
-            Key={"id": {"S": story_id}},
-            UpdateExpression="SET rating = :rating",
-            ConditionExpression="attribute_exists(id)",
-            ExpressionAttributeValues={":rating": {"S": rating}},
-        )
+    def rate(self, story_id: str, rating: str, *also: dict[str, Any]) -> None:
+        """The family's word on a story (a later word replaces an earlier one), written
+        in one transaction with `also`, so all are written or none; StoryNotFound when
+        the story or what `also` needs is gone (its family removed, say)."""
+        update = {
+            "TableName": self._table,
+            "Key": {"id": {"S": story_id}},
+            "UpdateExpression": "SET rating = :rating",
+            "ConditionExpression": "attribute_exists(id)",
+            "ExpressionAttributeValues": {":rating": {"S": rating}},
+        }
+        try:
+            self._dynamodb.transact_write_items(TransactItems=[{"Update": update}, *also])
+        except self._dynamodb.exceptions.TransactionCanceledException as error:
+            raise StoryNotFound(story_id) from error
 
     def claim_ready(self, story_id: str, at: datetime) -> bool:
         """True for exactly one caller per story, once both media have finished."""

@@ -10,8 +10,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from botocore.exceptions import ClientError
+
+from bedtime.addresses import is_email_address
 from bedtime.families import Family
-from bedtime.observability import logger
 
 ADDRESS = "email#"  # Families table items that remember an address's subscription
 NO_FAMILY = "-"  # matches no family id (FAMILY_ID): a filter policy that lets nothing through
@@ -20,6 +22,14 @@ TOO_MANY_ADDRESSES = (
     "200 per topic and 10,000 per account by default. To fix: in Service Quotas, Amazon "
     "SNS, raise the filter policies quota; then redrive the failures queue."
 )
+
+
+class NotAnAddress(ValueError):
+    """A family's item lists text that is not one email address."""
+
+
+class SubscriptionRefused(RuntimeError):
+    """SNS refused to change an address's subscription; the message says what to do."""
 
 
 class TooManyAddresses(RuntimeError):
@@ -52,11 +62,21 @@ class EmailSubscriptions:
         self._table = table
 
     def sync(self, wanted: dict[str, set[str]]) -> None:
-        """Make each address receive exactly its families' emails (none: unsubscribe it)."""
+        """Make each address receive exactly its families' emails (none: unsubscribe it).
+        Text that is not one address (an item written past the family file's check) never
+        reaches SNS: the others are followed, then NotAnAddress fails the change, so it
+        is retried and ends in the failures queue."""
+        refused = sorted(email for email in wanted if not is_email_address(email.strip()))
         listed = self._listed()
         for email, families in sorted(wanted.items()):
+            if email in refused:
+                continue
             address = email.strip().lower()
             self._sync(email, address, families, listed.get(address) or self._remembered(address))
+        if refused:
+            raise NotAnAddress(
+                "not subscribed, as each is not one email address: " + ", ".join(map(repr, refused))
+            )
 
     def _sync(self, email: str, address: str, families: set[str], arn: str | None) -> None:
         missing = self._sns.exceptions.NotFoundException
@@ -74,6 +94,12 @@ class EmailSubscriptions:
                 return
             except missing:
                 pass  # it lapsed unconfirmed: ask again
+            except ClientError as error:  # SNS does not document a pending one's answer
+                raise SubscriptionRefused(
+                    f"SNS refused to change which families {address} hears ({_said(error)});"
+                    " its subscription may still await confirmation. Once it is confirmed,"
+                    " or has lapsed after 48 hours, redrive the failures queue."
+                ) from error
         try:
             made = self._sns.subscribe(  # asks the address to confirm
                 TopicArn=self._topic,
@@ -111,13 +137,12 @@ class EmailSubscriptions:
             )
         except missing:
             return True
-        except self._sns.exceptions.InvalidParameterException:
-            logger.error(
-                "an address left while its subscription awaits confirmation, and SNS "
-                "refused to change it; if it is confirmed within 48 hours, delete it in the "
-                "SNS console",
-                subscription=arn,
-            )
+        except ClientError as error:
+            raise SubscriptionRefused(
+                f"an address left while its subscription {arn} awaits confirmation, and SNS"
+                f" refused to change it ({_said(error)}); if it is confirmed within 48 hours,"
+                " delete it in the SNS console"
+            ) from error
         return False
 
     def _listed(self) -> dict[str, str]:
@@ -134,10 +159,14 @@ class EmailSubscriptions:
         }
 
     def _remembered(self, address: str) -> str | None:
+        """The address's remembered ARN, if it is one of the stories topic's: IAM cannot
+        keep Unsubscribe and SetSubscriptionAttributes off other subscriptions (the
+        operator's alarm), so this code does."""
         item = self._dynamodb.get_item(
             TableName=self._table, Key={"id": {"S": ADDRESS + address}}, ConsistentRead=True
         ).get("Item")
-        return item["subscription_arn"]["S"] if item else None
+        arn = item["subscription_arn"]["S"] if item else None
+        return arn if arn and arn.startswith(self._topic + ":") else None
 
     def _remember(self, address: str, arn: str) -> None:
         self._dynamodb.put_item(
@@ -147,3 +176,8 @@ class EmailSubscriptions:
 
     def _forget(self, address: str) -> None:
         self._dynamodb.delete_item(TableName=self._table, Key={"id": {"S": ADDRESS + address}})
+
+
+def _said(error: ClientError) -> str:
+    said = error.response.get("Error", {})
+    return f"{said.get('Code', 'refused')}: {said.get('Message', '')}"

@@ -9,8 +9,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bedtime import clock
 from bedtime.families import FAMILY_ID
 from bedtime.stories import HOME
+
+# No schedule or queue of ours holds an event for long (Scheduler at most 24 hours, SQS
+# at most 14 days); a time further off than this is no night at all, and near the ends
+# of the calendar, adding the lead or a time zone to it would overflow.
+FAR_FROM_NOW = timedelta(days=3653)
 
 
 class BadRequest(ValueError):
@@ -87,4 +93,6 @@ def scheduled_time(event: Mapping) -> datetime:
         raise BadRequest("a scheduled event needs scheduledTime in ISO 8601") from error
     if at.tzinfo is None:
         raise BadRequest("scheduledTime needs a time zone (e.g. a trailing Z)")
+    if abs(at - clock.now()) > FAR_FROM_NOW:
+        raise BadRequest(f"scheduledTime {at.isoformat()} is not within ten years of now")
     return at

@@ -20,7 +20,7 @@ logger = logging.getLogger("bedtime.web")
 def handler(event: Any, context: Any) -> dict:
     started = time.perf_counter()
     try:
-        request: Request | None = Request.from_event(event)
+        request: Request | None = Request.from_event(event, services.settings().site_scheme)
     except BadRequest:
         request = None
     site = services.reading_site()

@@ -107,7 +107,12 @@ class FunctionUrlServer:
                 length = int(self.headers.get("content-length") or 0)
                 body = self.rfile.read(length) if length else b""
                 host = self.headers.get("host", "127.0.0.1")
-                headers = dict(self.headers.items()) | {"x-forwarded-proto": "http"}
+                # As a function URL does: its own X-Forwarded-Proto, never the client's
+                headers = {
+                    name: value
+                    for name, value in self.headers.items()
+                    if name.lower() != "x-forwarded-proto"
+                } | {"x-forwarded-proto": "http"}
                 event = function_url_event(
                     self.command, self.path, headers, body, host, self.client_address[0]
                 )

@@ -37,7 +37,7 @@ from bedtime.local.queues import QueueConsumer
 from bedtime.local.scheduler import LocalScheduler, template_schedules
 from bedtime.local.stack import LocalStack, Rule, create_stack
 from bedtime.local.state import STATE_DIR, run_state_file
-from bedtime.local.streams import StreamReader
+from bedtime.local.streams import StreamReader, deliver_records
 from bedtime.local.template import TEMPLATE, load_template, resources, template_resolver
 from bedtime.stories import HOME
 from bedtime.tools.seed import save
@@ -112,6 +112,8 @@ def local_environment(base: Mapping[str, str], endpoint: str) -> dict[str, str]:
         env |= {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
     env["AWS_DEFAULT_REGION"] = base.get("AWS_DEFAULT_REGION", "us-east-1")
     env["POWERTOOLS_LOG_LEVEL"] = base.get("LOG_LEVEL", "WARNING")
+    env["READER_KEYS_SECONDS"] = "0"  # `make new-secret` takes effect at once here
+    env["SITE_SCHEME"] = "http"  # the local site's own: its cookies cannot be Secure
     default = "openai" if base.get("OPENAI_API_KEY") else "offline"
     env["STORY_PROVIDER"] = base.get("STORY_PROVIDER", default)
     env["IMAGE_PROVIDER"] = base.get("IMAGE_PROVIDER", default)
@@ -432,9 +434,8 @@ class LocalRun:
                 self._record_failure(self.pipe.name, record, error)
 
     def _pump_function(self, reader: StreamReader, function: str) -> None:
-        records = reader.read()
-        if records:
-            self._invoke(function, {"Records": records})
+        invoke = partial(self._invoke, function)
+        deliver_records(reader.read(), invoke, partial(self._record_failure, function))
 
     def _pipe_bus(self) -> str:
         for name, arn in self.resolver.attributes.items():

@@ -4,7 +4,12 @@ in the cloud (moto keeps the stream but moves no records)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
+
+# The cloud tries a failing stream record 1 + MaximumRetryAttempts times, with backoff;
+# the local run tries it a few times at once.
+STREAM_TRIES = 3
 
 
 class StreamReader:
@@ -37,3 +42,24 @@ def wire_record(record: dict, stream_arn: str = "") -> dict:
     if stream_arn:
         plain.setdefault("eventSourceARN", stream_arn)
     return plain
+
+
+def deliver_records(
+    records: list[dict],
+    invoke: Callable[[dict], Any],
+    give_up: Callable[[Any, Exception], None],
+) -> None:
+    """As a stream's event source mapping: the records a function's partial batch
+    response reports failed are tried again, then handed to its on-failure destination."""
+    for _ in range(STREAM_TRIES):
+        if not records:
+            return
+        failed = _failed_items(invoke({"Records": records}))
+        records = [record for record in records if record["dynamodb"]["SequenceNumber"] in failed]
+    for record in records:
+        give_up(record, RuntimeError(f"still failing after {STREAM_TRIES} tries; see its log"))
+
+
+def _failed_items(result: Any) -> set[str]:
+    failures = result.get("batchItemFailures") if isinstance(result, dict) else None
+    return {str(failure["itemIdentifier"]) for failure in failures or []}

@@ -16,11 +16,12 @@ from bedtime.catalog import DEFAULT_CATALOG, CatalogError
 from bedtime.clients import new_client
 from bedtime.families import Family
 from bedtime.family_file import load_families
-from bedtime.readers import HOME, ReaderSecrets
+from bedtime.readers import HOME, NoReaderSecret
+from bedtime.settings import READER_KEYS_SECONDS
 from bedtime.tools.links import story_link
 from bedtime.tools.models import deploy_parameters, model_report, openai_client_here, verdict
 from bedtime.tools.preflight import NotConfigured, check_aws, check_time_zone
-from bedtime.tools.seed import families, read_file, remove, save, seed
+from bedtime.tools.seed import families, read_file, remove, rotate_secrets, save, seed
 from bedtime.tools.smoke import smoke, table
 from bedtime.tools.story import ask_for_story, wait_for_story
 from bedtime.tools.target import NoTarget, Target, local_target, stack_target
@@ -86,10 +87,12 @@ def smoke_command(args: argparse.Namespace) -> int:
 
 def new_secret_command(args: argparse.Namespace) -> int:
     target = stack_target(args.stack) if args.stack_given else chosen_target(args)
-    ReaderSecrets(target.client("dynamodb"), target.names["FamiliesTable"]).rotate(HOME)
+    for family in rotate_secrets(target, args.family, args.all):
+        say(f"New reader secret for family {family} in {target.description}.")
+    when = "now" if target.local else f"within {READER_KEYS_SECONDS // 60} minutes"
     say(
-        f"New reader secret for {target.description}. Every link, feed address and signed-in"
-        " browser stops working within five minutes; tonight's email brings a new link."
+        f"Every link, feed address and signed-in browser of those families stops working {when}."
+        " The next email brings a new link, and the home page a new feed address."
     )
     return 0
 
@@ -120,7 +123,7 @@ def parser() -> argparse.ArgumentParser:
         ("story", story_command, "make a story now and print its link"),
         ("seed", seed_command, "load a catalog into the deployed stack"),
         ("smoke", smoke_command, "prove a stack (or a make run) from outside"),
-        ("new-secret", new_secret_command, "replace the family's reader secret"),
+        ("new-secret", new_secret_command, "replace a family's (--family) or every (--all) secret"),
         ("family", family_command, "list, add (--add file) or remove (--remove id) families"),
         (
             "check-aws",
@@ -138,6 +141,7 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--remove", default=None)
         command.add_argument("--family", default=HOME)
         command.add_argument("--models", action="store_true")
+        command.add_argument("--all", action="store_true")
     return parser
 
 
@@ -150,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     except CatalogError as error:
         print(f"Catalog refused, nothing was written: {error}", file=sys.stderr)
         return 2
-    except (NotConfigured, NoTarget, TimeoutError) as error:
+    except (NotConfigured, NoTarget, NoReaderSecret, TimeoutError) as error:
         print(str(error), file=sys.stderr)
         return 1
     except (BotoCoreError, ClientError) as error:

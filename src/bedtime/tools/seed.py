@@ -9,7 +9,7 @@ from bedtime.canon import CanonStore
 from bedtime.catalog import CatalogStore
 from bedtime.families import Family, FamilyStore, home_from_parameters
 from bedtime.family_file import FamilyCatalog, load_families
-from bedtime.readers import ReaderSecrets
+from bedtime.readers import NoReaderSecret, ReaderSecrets
 from bedtime.tools.target import Target
 
 
@@ -56,3 +56,21 @@ def remove(target: Target, family_id: str) -> None:
         family_id
     )
     CanonStore(dynamodb, target.names["CanonTable"]).remove(family_id)
+
+
+def rotate_secrets(target: Target, family_id: str, every_family: bool) -> list[str]:
+    """A new reader secret for the family, or for every family; the ids rotated."""
+    dynamodb = target.client("dynamodb")
+    chosen = [f.id for f in families(target)] if every_family else [family_id]
+    if not chosen:
+        raise NoReaderSecret(f"There is no family in {target.description} yet.")
+    secrets = ReaderSecrets(dynamodb, target.names["FamiliesTable"])
+    for chosen_id in chosen:
+        try:
+            secrets.rotate(chosen_id)
+        except NoReaderSecret as error:
+            raise NoReaderSecret(
+                f"Family {chosen_id} has no reader secret to replace: it is not in"
+                f" {target.description} (`make family` lists them), or the site is public."
+            ) from error
+    return chosen
