@@ -67,4 +67,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # What run.stop() kept is on disk. Invocations still running are left to die with
+    # the process, as Lambda stops them: finalising the interpreter under them took a
+    # second more, and would meet a daemon thread inside a native engine.
+    os._exit(code)

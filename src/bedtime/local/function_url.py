@@ -80,7 +80,10 @@ class FunctionUrlServer:
     def __init__(self, invoke: Callable[[dict], dict], port: int, host: str = "127.0.0.1"):
         self._invoke = invoke
         self.httpd = _Server((host, port), self._handler_class())
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # Stopping waits for serve_forever's next poll: a short one stops promptly.
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+        )
         self._started = False
 
     @property

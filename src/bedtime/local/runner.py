@@ -54,7 +54,6 @@ LOCAL_SERVICES = (
     "SCHEDULER",
     "SECRETS_MANAGER",
 )
-STOP_SECONDS = 1.5
 # Settings a user may set in the environment to override the template's defaults locally
 USER_SETTINGS = (
     "STORY_MODEL",
@@ -147,7 +146,6 @@ class LocalRun:
         self.ready: list[dict] = []
         self._ready_changed = threading.Condition()
         self._stopping = threading.Event()
-        self._threads: list[threading.Thread] = []
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self.web: FunctionUrlServer | None = None
         self.stack: LocalStack | None = None
@@ -203,13 +201,10 @@ class LocalRun:
             self.say(f"Family {family.id}: bedtime {family.bedtime:%H:%M} ({family.time_zone.key})")
 
     def stop(self) -> None:
-        """Within about a second: the loops see the stop at their next poll (at most a
-        second); invocations still running are left to die with the process, as Lambda
-        would stop them. The tables and media are kept for the next run."""
+        """Within about a second: the loops see the stop at their next poll and are not
+        waited for, and invocations still running are left to die with the process, as
+        Lambda would stop them. The tables and media are kept for the next run."""
         self._stopping.set()
-        deadline = time.monotonic() + STOP_SECONDS
-        for thread in self._threads:
-            thread.join(timeout=max(0.0, deadline - time.monotonic()))
         if self.web:
             self.web.stop()
         if self.stack:
@@ -360,9 +355,7 @@ class LocalRun:
         self._spawn(partial(self._drain, self.outbox_queue, self._show_email), "outbox")
 
     def _spawn(self, target: Callable[[], None], name: str) -> None:
-        thread = threading.Thread(target=target, name=name, daemon=True)
-        thread.start()
-        self._threads.append(thread)
+        threading.Thread(target=target, name=name, daemon=True).start()
 
     def _every(self, seconds: float, work: Callable[[], None]) -> None:
         while not self._stopping.wait(seconds):
