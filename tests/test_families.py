@@ -19,7 +19,7 @@ from bedtime.catalog import CatalogError
 from bedtime.delivery import Letter, deliver
 from bedtime.families import Family, family_from
 from bedtime.family_changes import follow
-from bedtime.family_file import parse_families
+from bedtime.family_file import load_families, parse_families
 from bedtime.handlers import create_story, illustrate, narrate, notify, web
 from bedtime.handlers.queue import backoff_seconds
 from bedtime.local.function_url import function_url_event
@@ -99,6 +99,117 @@ def test_two_families_with_one_id_are_refused() -> None:
     twice = {"families": [FILE["families"][0], {**FILE["families"][1], "id": "nan"}]}
     with pytest.raises(CatalogError, match='the id "nan" appears twice'):
         parse_families(twice, HOME)
+
+
+ROSIE = {
+    "id": "rosie",
+    "timeZone": "America/New_York",
+    "bedtime": "19:30",
+    "emails": ["rosie@example.com"],
+    "characters": PAIR,
+    "scenes": SCENE,
+}
+
+
+def test_one_family_object_is_that_family_not_home() -> None:
+    [rosie] = parse_families(ROSIE, HOME)
+    assert (rosie.family.id, rosie.family.time_zone.key) == ("rosie", "America/New_York")
+    assert rosie.family.emails == ("rosie@example.com",)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({k: v for k, v in ROSIE.items() if k != "id"}, 'without an "id": is this one family?'),
+        ({**FILE, "characters": PAIR}, '"families" must be the only key'),
+        ({**ROSIE, "bedTime": "19:00"}, '"bedTime" is not a family\'s field'),
+    ],
+)
+def test_an_ambiguous_family_file_is_refused_with_what_to_write(data, message) -> None:
+    with pytest.raises(CatalogError) as error:
+        parse_families(data, HOME)
+    assert message in str(error.value)
+    assert '{"id": "rosie"' in str(error.value) or "they are" in str(error.value)
+
+
+@pytest.mark.parametrize("field", ["name", "seriesHero"])
+@pytest.mark.parametrize(("text", "code"), [("\u001b[31mRED\u0007", "001B"), ("Ro\ud800", "D800")])
+def test_every_text_field_of_a_family_refuses_controls_and_lone_surrogates(
+    field, text, code
+) -> None:
+    with pytest.raises(CatalogError, match=f'the family: "{field}" holds .* U\\+{code}'):
+        parse_families({**ROSIE, field: text}, HOME)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"\xef\xbb\xbf" + json.dumps(ROSIE).encode(), "without BOM"),
+        (b'{"id": "rosie", "id": "home"}', 'the key "id" appears twice'),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    ],
+)
+def test_a_family_file_that_json_reads_loosely_is_refused_plainly(tmp_path, raw, message) -> None:
+    path = tmp_path / "family.json"
+    path.write_bytes(raw)
+    with pytest.raises(CatalogError, match=message):
+        load_families(path, HOME)
+
+
+def fake_stack(monkeypatch):
+    """`make family` against the aws fixture's tables, as against a deployed stack."""
+    from bedtime.tools import __main__ as tools
+    from bedtime.tools.target import Target
+
+    names = {
+        table: table for table in ("CharactersTable", "ScenesTable", "FamiliesTable", "CanonTable")
+    }
+    monkeypatch.setattr(tools, "local_target", lambda port: None)
+    monkeypatch.setattr(
+        tools, "stack_target", lambda stack: Target("stack s", boto3.client, names, print, False)
+    )
+    return tools
+
+
+def family_rows() -> dict:
+    table = boto3.client("dynamodb")
+    return {
+        name: table.scan(TableName=name)["Items"]
+        for name in ("CharactersTable", "ScenesTable", "FamiliesTable", "CanonTable")
+    }
+
+
+def test_make_family_add_never_changes_a_family_the_file_does_not_name(
+    aws, monkeypatch, tmp_path, capsys
+) -> None:
+    tools = fake_stack(monkeypatch)
+    assert tools.main(["seed"]) == 0
+    before = family_rows()
+    bare = tmp_path / "rosie.json"
+    bare.write_text(json.dumps({"characters": PAIR, "scenes": SCENE}))
+    assert tools.main(["family", "--add", str(bare)]) == 2
+    assert 'names no family; add its "id"' in capsys.readouterr().err
+    surrogate = tmp_path / "bad.json"
+    surrogate.write_text(json.dumps({**ROSIE, "name": "Ro\ud800"}))
+    assert tools.main(["family", "--add", str(surrogate)]) == 2
+    assert family_rows() == before
+    rosie = tmp_path / "family.json"
+    rosie.write_text(json.dumps(ROSIE))
+    assert tools.main(["family", "--add", str(rosie)]) == 0
+    assert "Saved family rosie" in capsys.readouterr().out
+    assert len(services.catalog_store().load("home").characters) == 6
+
+
+@pytest.mark.parametrize("wrong", ["nobody", "HOME"])
+def test_make_family_remove_of_an_unknown_id_names_the_ids_and_writes_nothing(
+    aws, monkeypatch, capsys, wrong
+) -> None:
+    tools = fake_stack(monkeypatch)
+    assert tools.main(["seed"]) == 0
+    before = family_rows()
+    assert tools.main(["family", "--remove", wrong]) == 1
+    assert f'There is no family "{wrong}"; the families are: home' in capsys.readouterr().err
+    assert family_rows() == before
 
 
 def test_saving_a_family_keeps_its_reader_secret(aws) -> None:

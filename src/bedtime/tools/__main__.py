@@ -16,7 +16,7 @@ from bedtime.family_file import load_families
 from bedtime.readers import HOME, ReaderSecrets
 from bedtime.tools.links import story_link
 from bedtime.tools.preflight import NotConfigured, check_aws
-from bedtime.tools.seed import families, read_file, remove, save, seed
+from bedtime.tools.seed import UnknownFamily, families, read_file, remove, save, seed
 from bedtime.tools.smoke import smoke, table
 from bedtime.tools.story import ask_for_story, wait_for_story
 from bedtime.tools.target import NoTarget, Target, local_target, stack_target
@@ -57,13 +57,13 @@ def seed_command(args: argparse.Namespace) -> int:
 
 def family_command(args: argparse.Namespace) -> int:
     target = chosen_target(args)
-    if args.add:
-        for entry in read_file(target, args.add):
-            save(target, entry)
-            say(f"Saved family {entry.family.id} in {target.description}.")
+    adding = read_file(target, args.add, bare_is_home=False) if args.add else ()
     if args.remove:
         remove(target, args.remove)
         say(f"Removed family {args.remove} from {target.description}.")
+    for entry in adding:
+        save(target, entry)
+        say(f"Saved family {entry.family.id} in {target.description}.")
     for family in families(target):
         emails = ", ".join(family.emails) or "no email"
         say(
@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     except CatalogError as error:
         print(f"Catalog refused, nothing was written: {error}", file=sys.stderr)
         return 2
-    except (NotConfigured, NoTarget, TimeoutError) as error:
+    except (NotConfigured, NoTarget, TimeoutError, UnknownFamily) as error:
         print(str(error), file=sys.stderr)
         return 1
     except (BotoCoreError, ClientError) as error:
