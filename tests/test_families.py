@@ -655,3 +655,13 @@ def test_a_family_from_its_table_item() -> None:
     }
     family = family_from(item)
     assert (family.id, family.bedtime.hour, family.emails) == ("nan", 20, ("nan@example.com",))
+
+
+def test_make_story_for_an_unknown_family_fails_at_once_naming_the_families(
+    aws, monkeypatch, capsys
+) -> None:
+    tools = fake_stack(monkeypatch)
+    assert tools.main(["seed"]) == 0
+    capsys.readouterr()
+    assert tools.main(["story", "--family", "nobody", "--timeout", "1"]) == 1
+    assert 'There is no family "nobody"; the families are: home' in capsys.readouterr().err

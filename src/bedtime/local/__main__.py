@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import signal
 import sys
@@ -10,13 +9,14 @@ import threading
 from pathlib import Path
 
 from bedtime.catalog import DEFAULT_CATALOG, CatalogError
+from bedtime.local.arguments import Arguments, port_number
 from bedtime.local.runner import LocalRun
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="make run", description=__doc__)
+    parser = Arguments(prog="make run", description=__doc__)
     parser.add_argument("--catalog", type=Path, default=DEFAULT_CATALOG)
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    parser.add_argument("--port", type=port_number, default=os.environ.get("PORT", "3000"))
     args = parser.parse_args(argv)
     parameters = {
         name: os.environ[variable]

@@ -13,6 +13,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from bedtime.catalog import DEFAULT_CATALOG, CatalogError
 from bedtime.families import Family
 from bedtime.family_file import load_families
+from bedtime.local.arguments import Arguments, port_number
 from bedtime.readers import HOME, ReaderSecrets
 from bedtime.tools.links import story_link
 from bedtime.tools.preflight import NotConfigured, check_aws
@@ -34,14 +35,20 @@ def chosen_target(args: argparse.Namespace) -> Target:
     try:
         return stack_target(args.stack)
     except NotConfigured as error:
-        raise NoTarget(
-            f"No `make run` is up on port {args.port} (start one, or set PORT to its port), "
-            f"and stack {args.stack} cannot be reached: {error}"
-        ) from error
+        if not args.stack_given:  # someone with no AWS set up wants their `make run`
+            raise NoTarget(
+                f"No `make run` is up on port {args.port}. Start one with `make run` in "
+                "another terminal, or set PORT to the port it prints. (For a deployed stack, "
+                "`make deploy` first: it says what AWS needs.)"
+            ) from error
+        raise NoTarget(f"Stack {args.stack} cannot be reached: {error}") from error
 
 
 def story_command(args: argparse.Namespace) -> int:
     target = chosen_target(args)
+    known = [family.id for family in families(target)]
+    if args.family not in known:
+        raise UnknownFamily(args.family, known)
     say(f"Asking {target.description} for a story...")
     story_id = ask_for_story(target, args.family)
     wait_for_story(target, story_id, args.timeout, say)
@@ -95,7 +102,7 @@ def check_aws_command(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bedtime.tools")
+    parser = Arguments(prog="make")
     commands = parser.add_subparsers(dest="command", required=True)
     for name, run, help_text in (
         ("story", story_command, "make a story now and print its link"),
@@ -108,7 +115,7 @@ def parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=help_text)
         command.set_defaults(run=run)
         command.add_argument("--stack", default=None)
-        command.add_argument("--port", type=int, default=3000)
+        command.add_argument("--port", type=port_number, default=3000)
         command.add_argument("--timeout", type=float, default=600)
         command.add_argument("--catalog", type=Path, default=DEFAULT_CATALOG)
         command.add_argument("--add", type=Path, default=None)
