@@ -461,7 +461,10 @@ class LocalRun:
             ).get("Messages", [])
             for message in messages:
                 sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
-                handle(message)
+                try:
+                    handle(message)
+                except Exception as error:  # one bad message must not end the loop
+                    self._loop_error(error)
 
     # --- the families' emails -------------------------------------------------
     def _show_email(self, message: dict) -> None:

@@ -9,6 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from bedtime.local.state import write_private
+
 
 def save(state: Path, dynamodb: Any, s3: Any, tables: list[str], bucket: str) -> None:
     """Every table, and each object not already kept as it is now (its ETag), fetched
@@ -18,7 +20,7 @@ def save(state: Path, dynamodb: Any, s3: Any, tables: list[str], bucket: str) ->
         items = []
         for page in dynamodb.get_paginator("scan").paginate(TableName=table):
             items += page["Items"]
-        _write_private(state / f"{table}.json", json.dumps(items))
+        write_private(state / f"{table}.json", json.dumps(items))
     files = state / "bucket"
     changed = [
         found
@@ -42,13 +44,6 @@ def _keep_object(s3: Any, bucket: str, files: Path, found: dict) -> None:
     target.write_bytes(got["Body"].read())
     target.with_name(target.name + ".type").write_text(got["ContentType"])
     target.with_name(target.name + ".etag").write_text(got["ETag"])
-
-
-def _write_private(path: Path, text: str) -> None:
-    """Only this user may read it: the Families table holds every family's reader secret."""
-    path.touch(mode=0o600, exist_ok=True)
-    path.chmod(0o600)
-    path.write_text(text)
 
 
 def restore(state: Path, dynamodb: Any, s3: Any, tables: list[str], bucket: str) -> int:
