@@ -665,3 +665,47 @@ def test_make_story_for_an_unknown_family_fails_at_once_naming_the_families(
     capsys.readouterr()
     assert tools.main(["story", "--family", "nobody", "--timeout", "1"]) == 1
     assert 'There is no family "nobody"; the families are: home' in capsys.readouterr().err
+
+
+# --- families told apart ----------------------------------------------------------
+def test_the_email_names_the_family_and_shows_the_title_as_written() -> None:
+    from bedtime.delivery import letter
+
+    story = replace(story_record("TmFuU3RvcnlPZlRvbmlnaHQx"), title="Tom & Jerry <3")
+    sent = letter(story, "https://site/stories/x", late=False, family_name="Nan's house")
+    assert sent.subject == "Tonight's bedtime story for Nan's house is ready"
+    assert sent.body.startswith("Tonight's bedtime story for Nan's house is ready: Tom & Jerry <3")
+    assert "&amp;" not in sent.body and "&lt;" not in sent.body
+
+
+def test_at_bedtime_the_email_greets_the_family_by_its_name(aws, lambda_context, monkeypatch):
+    services.family_store().save(parse_families(FILE, HOME)[0].family)  # nan, "Nan's"
+    bedtime = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
+    made_for_bedtime(bedtime, ready=True)
+    monkeypatch.setattr(clock, "now", lambda: bedtime)
+    assert notify.handler(AT_BEDTIME, lambda_context)["emailed"] is True
+    [email] = emails()
+    assert email.body.startswith("Tonight's bedtime story for Nan's is ready: ")
+
+
+def test_the_home_page_and_the_feed_name_the_readers_family(aws, lambda_context) -> None:
+    services.family_store().save(parse_families(FILE, HOME)[0].family)  # nan, "Nan's"
+    nan = cookie_for("nan")
+    home = get("/", nan, lambda_context)["body"]
+    assert "<title>Bedtime Stories for Nan&#39;s</title>" in home
+    feed = get("/feed.xml", nan, lambda_context)["body"]
+    assert "<title>Bedtime Stories for Nan&#39;s</title>" in feed
+
+
+def test_a_family_is_summed_up_in_plain_words() -> None:
+    nan, _ = parse_families(FILE, HOME)
+    assert nan.summary == "nan (2 characters, 1 scene)"
+
+
+def test_make_story_shows_the_steps_in_the_order_they_happen() -> None:
+    from bedtime.tools.story import _steps
+
+    story = story_record("TmFuU3RvcnlPZlRvbmlnaHQx")
+    painted = replace(story, image=Medium("done", key="k"), audio=Medium("done", key="a"))
+    steps = _steps(painted)
+    assert steps[0].startswith("written: ") and steps[1:] == ["picture done", "narration done"]

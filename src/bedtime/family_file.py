@@ -29,6 +29,15 @@ class FamilyCatalog:
     family: Family
     catalog: Catalog
 
+    @property
+    def summary(self) -> str:
+        """ "nan (2 characters, 1 scene)"."""
+        characters, scenes = len(self.catalog.characters), len(self.catalog.scenes)
+        return (
+            f"{self.family.id} ({characters} character{'s' * (characters != 1)},"
+            f" {scenes} scene{'s' * (scenes != 1)})"
+        )
+
 
 CATALOG_FIELDS = frozenset({"characters", "scenes"})
 FAMILY_FIELDS = CATALOG_FIELDS | {

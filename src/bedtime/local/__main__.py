@@ -12,6 +12,16 @@ from bedtime.catalog import DEFAULT_CATALOG, CatalogError
 from bedtime.local.arguments import Arguments, port_number
 from bedtime.local.runner import LocalRun
 
+_SAYING = threading.Lock()
+
+
+def say(line: str) -> None:
+    """One line, whole: many threads say things at once, and print() writes the text
+    and its newline apart."""
+    with _SAYING:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = Arguments(prog="make run", description=__doc__)
@@ -32,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
             catalog=args.catalog,
             port=args.port,
             parameters=parameters,
-            say=lambda line: print(line, flush=True),
+            say=say,
             clock_speed=float(os.environ.get("CLOCK_SPEED") or 1),
         )
     except CatalogError as error:
@@ -51,17 +61,14 @@ def main(argv: list[str] | None = None) -> int:
         )
         run.stop()
         return 1
-    print(
-        "Writing tonight's story now; each family's schedule keeps going. Ctrl-C stops.",
-        flush=True,
-    )
+    say("Writing tonight's story now; each family's schedule keeps going. Ctrl-C stops.")
     for entry in run.families:
         threading.Thread(
             target=run.request_story, kwargs={"family": entry.family.id}, daemon=True
         ).start()
     run.keep_schedule()
     stop.wait()
-    print("Stopping...", flush=True)
+    say("Stopping...")
     run.stop()
     return 0
 

@@ -295,14 +295,7 @@ class LocalRun:
         target = self.target()
         for entry in self.families:
             save(target, entry)
-        self.say(
-            "Families seeded: "
-            + ", ".join(
-                f"{e.family.id} ({len(e.catalog.characters)} characters,"
-                f" {len(e.catalog.scenes)} scenes)"
-                for e in self.families
-            )
-        )
+        self.say("Families seeded: " + ", ".join(entry.summary for entry in self.families))
 
     def _write_state(self) -> None:
         """What `make story` and `make smoke` need to find this run (by its port)."""
@@ -472,7 +465,7 @@ class LocalRun:
         addresses = {family.id: family.emails for family in families.all()}
         email = read_email(message, addresses)
         file_email(self.outbox, email)
-        to = ", ".join(email.to) or "(no address set)"
+        to = ", ".join(email.to) or "no address set"
         self.say(f"\n--- email to family {email.family} ({to}) " + "-" * 20)
         self.say(email.body.strip() + "\n" + "-" * 64)
         self.say(f"Story ready: {email.link}")

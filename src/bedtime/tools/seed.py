@@ -23,10 +23,7 @@ def seed(target: Target, path: Path) -> str:
     entries = read_file(target, path)
     for entry in entries:
         save(target, entry)
-    counted = ", ".join(
-        f"{e.family.id} ({len(e.catalog.characters)} characters, {len(e.catalog.scenes)} scenes)"
-        for e in entries
-    )
+    counted = ", ".join(entry.summary for entry in entries)
     return f"Seeded {target.description} from {path}: {counted}."
 
 
