@@ -74,6 +74,8 @@ def test_voice_speaks_every_line_into_an_mp3_with_line_marks() -> None:
     assert [mark["value"] for mark in narration.line_marks] == texts
     times = [mark["time"] for mark in narration.line_marks]
     assert times == sorted(times) and times[0] == 0 and times[-1] > 1000
+    # the page's minutes and the feed's itunes:duration come from it
+    assert narration.duration_ms is not None and narration.duration_ms > times[-1]
 
 
 FIRST_VOICES_AT_ONCE = """

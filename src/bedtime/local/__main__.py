@@ -62,10 +62,8 @@ def main(argv: list[str] | None = None) -> int:
         run.stop()
         return 1
     say("Writing tonight's story now; each family's schedule keeps going. Ctrl-C stops.")
-    for entry in run.families:
-        threading.Thread(
-            target=run.request_story, kwargs={"family": entry.family.id}, daemon=True
-        ).start()
+    for family in run.family_ids():
+        threading.Thread(target=run.request_story, kwargs={"family": family}, daemon=True).start()
     run.keep_schedule()
     stop.wait()
     say("Stopping...")

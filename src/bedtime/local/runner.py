@@ -236,6 +236,11 @@ class LocalRun:
         event = event or {"trigger": "manual", "family": family, "requestId": str(uuid.uuid4())}
         return self._invoke("CreateStoryFunction", event)
 
+    def family_ids(self) -> list[str]:
+        """Every family this run serves: the catalog's, and those kept from the last run."""
+        families = FamilyStore(self._client("dynamodb"), self.resolver.names["FamiliesTable"])
+        return [family.id for family in families.all()]
+
     def wait_for_ready(self, count: int = 1, timeout: float = 120) -> list[dict]:
         """The emails sent so far, once there are `count` of them."""
         with self._ready_changed:

@@ -115,4 +115,6 @@ class OfflineVoice:
     def speak(self, title: str, paragraphs: tuple[str, ...], language: str) -> Narration:
         recording = record(list(spoken_lines(title, paragraphs)), language)
         mp3 = mp3_from_pcm(recording.pcm, recording.sample_rate)
-        return Narration(mp3=mp3, line_marks=recording.marks)
+        return Narration(
+            mp3=mp3, line_marks=recording.marks, duration_ms=round(recording.seconds * 1000)
+        )
