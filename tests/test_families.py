@@ -709,3 +709,32 @@ def test_make_story_shows_the_steps_in_the_order_they_happen() -> None:
     painted = replace(story, image=Medium("done", key="k"), audio=Medium("done", key="a"))
     steps = _steps(painted)
     assert steps[0].startswith("written: ") and steps[1:] == ["picture done", "narration done"]
+
+
+def test_one_browser_reads_two_families_stories_by_their_email_links(
+    aws, lambda_context, monkeypatch
+):
+    """A grandparent opens Nan's link, then Leo's a minute later, on one phone: both stay
+    readable, and the home page is the family of the link opened last."""
+    now = [time.time()]
+    monkeypatch.setattr(services.reading_site(), "_clock", lambda: now[0])
+    nan_story = replace(story_record("TmFuc1N0b3J5MTIzNDU2Nzg"), family="nan")
+    leo_story = replace(story_record("TGVvc1N0b3J5MTIzNDU2Nzg"), family="leo")
+    jar: dict[str, str] = {}
+    for story in (nan_story, leo_story):
+        services.client("dynamodb").put_item(
+            TableName=services.settings().stories_table, Item=story_item(story)
+        )
+        keys = services.reader_secrets().ensure(story.family)
+        link = f"/stories/{story.id}{keys.story_query(story.id, story.expires_at)}"
+        opened = get(link, {}, lambda_context)
+        assert opened["statusCode"] == 303
+        for set_cookie in opened["cookies"]:
+            name, _, value = set_cookie.split(";")[0].partition("=")
+            jar[name] = value
+        now[0] += 60
+    browser = {"cookie": "; ".join(f"{name}={value}" for name, value in jar.items())}
+    for story in (nan_story, leo_story):
+        assert get(f"/stories/{story.id}", browser, lambda_context)["statusCode"] == 200
+    home = get("/", browser, lambda_context)["body"]
+    assert leo_story.id in home and nan_story.id not in home
