@@ -121,7 +121,7 @@ def test_one_family_object_is_that_family_not_home() -> None:
     ("data", "message"),
     [
         ({k: v for k, v in ROSIE.items() if k != "id"}, 'without an "id": is this one family?'),
-        ({**FILE, "characters": PAIR}, '"families" must be the only key'),
+        ({**FILE, "characters": PAIR}, 'a file with "families" holds nothing else'),
         ({**ROSIE, "bedTime": "19:00"}, '"bedTime" is not a family\'s field'),
     ],
 )

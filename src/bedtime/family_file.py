@@ -31,7 +31,7 @@ class FamilyCatalog:
 
     @property
     def summary(self) -> str:
-        """ "nan (2 characters, 1 scene)"."""
+        """As `make family` and `make run` print it: "nan (2 characters, 1 scene)"."""
         characters, scenes = len(self.catalog.characters), len(self.catalog.scenes)
         return (
             f"{self.family.id} ({characters} character{'s' * (characters != 1)},"
@@ -66,7 +66,7 @@ def parse_families(data: Any, home: Family, bare_is_home: bool = True) -> tuple[
         raise CatalogError('the catalog must be a JSON object with "characters" and "scenes"')
     if "families" in data:
         if set(data) != {"families"}:
-            raise CatalogError(f'"families" must be the only key beside it; {ONE_FAMILY}')
+            raise CatalogError(f'a file with "families" holds nothing else; {ONE_FAMILY}')
         return _family_list(data["families"], home)
     if "id" in data:
         return (_family_catalog(data, "the family", home),)
