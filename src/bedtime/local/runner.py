@@ -454,9 +454,14 @@ class LocalRun:
         """Take each message off a queue of the local run's own, and handle it."""
         sqs = self._client("sqs")
         while not self._stopping.is_set():
-            messages = sqs.receive_message(
-                QueueUrl=queue_url, WaitTimeSeconds=1, MaxNumberOfMessages=10
-            ).get("Messages", [])
+            try:
+                messages = sqs.receive_message(
+                    QueueUrl=queue_url, WaitTimeSeconds=1, MaxNumberOfMessages=10
+                ).get("Messages", [])
+            except Exception as error:  # the endpoint stopping under the long poll
+                self._loop_error(error)
+                self._stopping.wait(1)
+                continue
             for message in messages:
                 sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
                 try:
