@@ -6,6 +6,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 
 from bedtime.catalog import DEFAULT_CATALOG, CatalogError
@@ -49,9 +50,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Cannot use that catalog: {error}", file=sys.stderr)
         return 2
 
-    stop = threading.Event()
+    # A plain flag, not a threading.Event: the handler runs between the main thread's
+    # bytecodes, and Event.set() there can wait forever on the lock Event.wait() holds.
+    asked_to_stop: list[int] = []
     for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
+        signal.signal(signum, lambda signum, _: asked_to_stop.append(signum))
     try:
         run.start()
     except OSError as error:
@@ -65,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     for family in run.family_ids():
         threading.Thread(target=run.request_story, kwargs={"family": family}, daemon=True).start()
     run.keep_schedule()
-    stop.wait()
+    while not asked_to_stop:
+        time.sleep(0.1)
     say("Stopping...")
     run.stop()
     return 0
