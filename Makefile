@@ -19,12 +19,26 @@ help: ## List the targets and the variables they read
 	grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
 	  awk -v on="$$on" -v off="$$off" 'BEGIN {FS = ":.*?## "}; {printf "  %s%-10s%s %s\n", on, $$1, off, $$2}'; \
 	echo; echo "Variables:"; \
-	echo "  PORT=3000     the local site's port (make run, story, smoke)"; \
-	echo "  CATALOG=path  your own catalog file (make run, seed)"; \
-	echo "  STACK=name    a deployed stack (make story, seed, smoke, logs); default bedtime-stories"; \
-	echo "  GUIDED=1      make deploy asks for every parameter"; \
-	echo "  ALL=1         make new-secret replaces every family's secret (FAMILY=id: one family's)"; \
-	echo "  FAMILIES=n    families in make simulate's night; default 10000"
+	echo "  PORT=3000             the local site's port (make run, story, family, smoke)"; \
+	echo "  CATALOG=path          your own catalog file (make run, seed)"; \
+	echo "  FAMILY=id             the family (make story, new-secret); default home"; \
+	echo "  ADD=file.json         make family: add or change the families the file names"; \
+	echo "  REMOVE=id             make family: remove that family"; \
+	echo "  STACK=name            a deployed stack (make story, seed, family, smoke, logs); default bedtime-stories"; \
+	echo "  GUIDED=1              make deploy asks for every parameter"; \
+	echo "  ALL=1                 make new-secret replaces every family's secret (FAMILY=id: one)"; \
+	echo "  FAMILIES=n            families in make simulate's night; default 10000"; \
+	echo "  FN, EVENT, PARAMS     make invoke: the function, its event file, parameter overrides"; \
+	echo "make run also reads:"; \
+	echo "  STORY_TIME=19:15      the home family's bedtime (HH:MM)"; \
+	echo "  STORY_TIME_ZONE=zone  its IANA time zone, e.g. Europe/London"; \
+	echo "  PRIVACY=public        a site that needs no link (default private)"; \
+	echo "  CLOCK_SPEED=600       a clock that many times fast (default 1)"; \
+	echo "  LOG_LEVEL=INFO        the functions' log level (default WARNING)"; \
+	echo "  OPENAI_API_KEY=sk-... OpenAI writes and paints (without it: offline)"; \
+	echo "  STORY_PROVIDER, IMAGE_PROVIDER, SPEECH_PROVIDER, OPENAI_BASE_URL, STORY_MODEL,"; \
+	echo "  IMAGE_MODEL, IMAGE_QUALITY, SPEECH_VOICE, STORY_LANGUAGE, BEDROCK_TEXT_MODEL,"; \
+	echo "  BEDROCK_IMAGE_MODEL   the template's settings of the same names (README, Configuration)"
 
 # --- Set-up (first call only) -------------------------------------------------
 $(VENV)/.local: requirements/*.txt

@@ -19,7 +19,7 @@ from bedtime.catalog import CatalogError
 from bedtime.delivery import Letter, deliver
 from bedtime.families import Family, family_from
 from bedtime.family_changes import follow
-from bedtime.family_file import parse_families
+from bedtime.family_file import load_families, parse_families
 from bedtime.handlers import create_story, illustrate, narrate, notify, web
 from bedtime.handlers.queue import backoff_seconds
 from bedtime.local.function_url import function_url_event
@@ -99,6 +99,117 @@ def test_two_families_with_one_id_are_refused() -> None:
     twice = {"families": [FILE["families"][0], {**FILE["families"][1], "id": "nan"}]}
     with pytest.raises(CatalogError, match='the id "nan" appears twice'):
         parse_families(twice, HOME)
+
+
+ROSIE = {
+    "id": "rosie",
+    "timeZone": "America/New_York",
+    "bedtime": "19:30",
+    "emails": ["rosie@example.com"],
+    "characters": PAIR,
+    "scenes": SCENE,
+}
+
+
+def test_one_family_object_is_that_family_not_home() -> None:
+    [rosie] = parse_families(ROSIE, HOME)
+    assert (rosie.family.id, rosie.family.time_zone.key) == ("rosie", "America/New_York")
+    assert rosie.family.emails == ("rosie@example.com",)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({k: v for k, v in ROSIE.items() if k != "id"}, 'without an "id": is this one family?'),
+        ({**FILE, "characters": PAIR}, 'a file with "families" holds nothing else'),
+        ({**ROSIE, "bedTime": "19:00"}, '"bedTime" is not a family\'s field'),
+    ],
+)
+def test_an_ambiguous_family_file_is_refused_with_what_to_write(data, message) -> None:
+    with pytest.raises(CatalogError) as error:
+        parse_families(data, HOME)
+    assert message in str(error.value)
+    assert '{"id": "rosie"' in str(error.value) or "they are" in str(error.value)
+
+
+@pytest.mark.parametrize("field", ["name", "seriesHero"])
+@pytest.mark.parametrize(("text", "code"), [("\u001b[31mRED\u0007", "001B"), ("Ro\ud800", "D800")])
+def test_every_text_field_of_a_family_refuses_controls_and_lone_surrogates(
+    field, text, code
+) -> None:
+    with pytest.raises(CatalogError, match=f'the family: "{field}" holds .* U\\+{code}'):
+        parse_families({**ROSIE, field: text}, HOME)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"\xef\xbb\xbf" + json.dumps(ROSIE).encode(), "without BOM"),
+        (b'{"id": "rosie", "id": "home"}', 'the key "id" appears twice'),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    ],
+)
+def test_a_family_file_that_json_reads_loosely_is_refused_plainly(tmp_path, raw, message) -> None:
+    path = tmp_path / "family.json"
+    path.write_bytes(raw)
+    with pytest.raises(CatalogError, match=message):
+        load_families(path, HOME)
+
+
+def fake_stack(monkeypatch):
+    """`make family` against the aws fixture's tables, as against a deployed stack."""
+    from bedtime.tools import __main__ as tools
+    from bedtime.tools.target import Target
+
+    names = {
+        table: table for table in ("CharactersTable", "ScenesTable", "FamiliesTable", "CanonTable")
+    }
+    monkeypatch.setattr(tools, "local_target", lambda port: None)
+    monkeypatch.setattr(
+        tools, "stack_target", lambda stack: Target("stack s", boto3.client, names, print, False)
+    )
+    return tools
+
+
+def family_rows() -> dict:
+    table = boto3.client("dynamodb")
+    return {
+        name: table.scan(TableName=name)["Items"]
+        for name in ("CharactersTable", "ScenesTable", "FamiliesTable", "CanonTable")
+    }
+
+
+def test_make_family_add_never_changes_a_family_the_file_does_not_name(
+    aws, monkeypatch, tmp_path, capsys
+) -> None:
+    tools = fake_stack(monkeypatch)
+    assert tools.main(["seed"]) == 0
+    before = family_rows()
+    bare = tmp_path / "rosie.json"
+    bare.write_text(json.dumps({"characters": PAIR, "scenes": SCENE}))
+    assert tools.main(["family", "--add", str(bare)]) == 2
+    assert 'names no family; add its "id"' in capsys.readouterr().err
+    surrogate = tmp_path / "bad.json"
+    surrogate.write_text(json.dumps({**ROSIE, "name": "Ro\ud800"}))
+    assert tools.main(["family", "--add", str(surrogate)]) == 2
+    assert family_rows() == before
+    rosie = tmp_path / "family.json"
+    rosie.write_text(json.dumps(ROSIE))
+    assert tools.main(["family", "--add", str(rosie)]) == 0
+    assert "Saved family rosie" in capsys.readouterr().out
+    assert len(services.catalog_store().load("home").characters) == 6
+
+
+@pytest.mark.parametrize("wrong", ["nobody", "HOME"])
+def test_make_family_remove_of_an_unknown_id_names_the_ids_and_writes_nothing(
+    aws, monkeypatch, capsys, wrong
+) -> None:
+    tools = fake_stack(monkeypatch)
+    assert tools.main(["seed"]) == 0
+    before = family_rows()
+    assert tools.main(["family", "--remove", wrong]) == 1
+    assert f'There is no family "{wrong}"; the families are: home' in capsys.readouterr().err
+    assert family_rows() == before
 
 
 def test_saving_a_family_keeps_its_reader_secret(aws) -> None:
@@ -556,3 +667,86 @@ def test_a_family_from_its_table_item() -> None:
     }
     family = family_from(item)
     assert (family.id, family.bedtime.hour, family.emails) == ("nan", 20, ("nan@example.com",))
+
+
+def test_make_story_for_an_unknown_family_fails_at_once_naming_the_families(
+    aws, monkeypatch, capsys
+) -> None:
+    tools = fake_stack(monkeypatch)
+    assert tools.main(["seed"]) == 0
+    capsys.readouterr()
+    assert tools.main(["story", "--family", "nobody", "--timeout", "1"]) == 1
+    assert 'There is no family "nobody"; the families are: home' in capsys.readouterr().err
+
+
+# --- families told apart ----------------------------------------------------------
+def test_the_email_names_the_family_and_shows_the_title_as_written() -> None:
+    from bedtime.delivery import letter
+
+    story = replace(story_record("TmFuU3RvcnlPZlRvbmlnaHQx"), title="Tom & Jerry <3")
+    sent = letter(story, "https://site/stories/x", late=False, family_name="Nan's house")
+    assert sent.subject == "Tonight's bedtime story for Nan's house is ready"
+    assert sent.body.startswith("Tonight's bedtime story for Nan's house is ready: Tom & Jerry <3")
+    assert "&amp;" not in sent.body and "&lt;" not in sent.body
+
+
+def test_at_bedtime_the_email_greets_the_family_by_its_name(aws, lambda_context, monkeypatch):
+    services.family_store().save(parse_families(FILE, HOME)[0].family)  # nan, "Nan's"
+    bedtime = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
+    made_for_bedtime(bedtime, ready=True)
+    monkeypatch.setattr(clock, "now", lambda: bedtime)
+    assert notify.handler(AT_BEDTIME, lambda_context)["emailed"] is True
+    [email] = emails()
+    assert email.body.startswith("Tonight's bedtime story for Nan's is ready: ")
+
+
+def test_the_home_page_and_the_feed_name_the_readers_family(aws, lambda_context) -> None:
+    services.family_store().save(parse_families(FILE, HOME)[0].family)  # nan, "Nan's"
+    nan = cookie_for("nan")
+    home = get("/", nan, lambda_context)["body"]
+    assert "<title>Bedtime Stories for Nan&#39;s</title>" in home
+    feed = get("/feed.xml", nan, lambda_context)["body"]
+    assert "<title>Bedtime Stories for Nan&#39;s</title>" in feed
+
+
+def test_a_family_is_summed_up_in_plain_words() -> None:
+    nan, _ = parse_families(FILE, HOME)
+    assert nan.summary == "nan (2 characters, 1 scene)"
+
+
+def test_make_story_shows_the_steps_in_the_order_they_happen() -> None:
+    from bedtime.tools.story import _steps
+
+    story = story_record("TmFuU3RvcnlPZlRvbmlnaHQx")
+    painted = replace(story, image=Medium("done", key="k"), audio=Medium("done", key="a"))
+    steps = _steps(painted)
+    assert steps[0].startswith("written: ") and steps[1:] == ["picture done", "narration done"]
+
+
+def test_one_browser_reads_two_families_stories_by_their_email_links(
+    aws, lambda_context, monkeypatch
+):
+    """A grandparent opens Nan's link, then Leo's a minute later, on one phone: both stay
+    readable, and the home page is the family of the link opened last."""
+    now = [time.time()]
+    monkeypatch.setattr(services.reading_site(), "_clock", lambda: now[0])
+    nan_story = replace(story_record("TmFuc1N0b3J5MTIzNDU2Nzg"), family="nan")
+    leo_story = replace(story_record("TGVvc1N0b3J5MTIzNDU2Nzg"), family="leo")
+    jar: dict[str, str] = {}
+    for story in (nan_story, leo_story):
+        services.client("dynamodb").put_item(
+            TableName=services.settings().stories_table, Item=story_item(story)
+        )
+        keys = services.reader_secrets().ensure(story.family)
+        link = f"/stories/{story.id}{keys.story_query(story.id, story.expires_at)}"
+        opened = get(link, {}, lambda_context)
+        assert opened["statusCode"] == 303
+        for set_cookie in opened["cookies"]:
+            name, _, value = set_cookie.split(";")[0].partition("=")
+            jar[name] = value
+        now[0] += 60
+    browser = {"cookie": "; ".join(f"{name}={value}" for name, value in jar.items())}
+    for story in (nan_story, leo_story):
+        assert get(f"/stories/{story.id}", browser, lambda_context)["statusCode"] == 200
+    home = get("/", browser, lambda_context)["body"]
+    assert leo_story.id in home and nan_story.id not in home

@@ -151,3 +151,17 @@ def test_stories_and_families_survive_a_restart(tmp_path) -> None:
             assert page.status == 200 and str(escape(story["title"])) in page.read().decode()
     finally:
         second.stop()
+
+
+def test_a_restart_without_the_catalog_still_serves_every_kept_family(tmp_path) -> None:
+    """`make run` writes tonight's story for each of run.family_ids() at start."""
+    catalog = families_file(tmp_path / "families.json", 1, timedelta(hours=9), timedelta(0))
+    first = fast_run(tmp_path, catalog)
+    first.start()
+    first.stop()
+    second = LocalRun(port=0, state_dir=tmp_path / ".local", say=lambda _: None)
+    second.start()
+    try:
+        assert second.family_ids() == ["family-0", "home"]
+    finally:
+        second.stop()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from array import array
 
 import pytest
@@ -12,8 +15,9 @@ from bedtime.briefs import PictureBrief, StoryBrief
 from bedtime.catalog import Entry
 from bedtime.providers.offline.picture import OfflinePainter
 from bedtime.providers.offline.story import OfflineStoryWriter, rhymes
-from bedtime.providers.offline.voice import OfflineVoice, _engine
+from bedtime.providers.offline.voice import _ENGINE_LOCK, OfflineVoice, _engine
 from bedtime.speech import spoken_lines
+from helpers import ROOT
 
 
 def brief(seed: int, first: str = "Pip", second: str = "Luna") -> StoryBrief:
@@ -70,9 +74,42 @@ def test_voice_speaks_every_line_into_an_mp3_with_line_marks() -> None:
     assert [mark["value"] for mark in narration.line_marks] == texts
     times = [mark["time"] for mark in narration.line_marks]
     assert times == sorted(times) and times[0] == 0 and times[-1] > 1000
+    # the page's minutes and the feed's itunes:duration come from it
+    assert narration.duration_ms is not None and narration.duration_ms > times[-1]
+
+
+FIRST_VOICES_AT_ONCE = """
+import threading
+from bedtime.providers.offline.voice import OfflineVoice
+lines = ("Pip the hedgehog walked along the moonlit bay and hummed a little song.",) * 3
+threads = [
+    threading.Thread(target=OfflineVoice().speak, args=("A title", lines, "en"))
+    for _ in range(3)
+]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+"""
+
+
+def test_three_first_narrations_at_once_do_not_corrupt_the_process() -> None:
+    """Three families' first narrations overlap in `make run`. Before the engine's lock
+    covered its creation, about half of these processes aborted or segfaulted."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    for attempt in range(6):
+        done = subprocess.run(
+            [sys.executable, "-c", FIRST_VOICES_AT_ONCE],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, f"attempt {attempt}: {done.returncode} {done.stderr[-500:]}"
 
 
 def test_speech_is_not_silence() -> None:
-    samples: array = _engine().say("Goodnight, little one.", "en")
-    assert len(samples) > _engine().sample_rate // 2
+    with _ENGINE_LOCK:
+        samples: array = _engine().say("Goodnight, little one.", "en")
+        assert len(samples) > _engine().sample_rate // 2
     assert max(abs(s) for s in samples) > 1000

@@ -3,7 +3,10 @@ network call, and the smoke test's reading of a page."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 
@@ -64,9 +67,59 @@ def test_commands_without_aws_or_a_local_run_say_exactly_what_to_set(tmp_path, c
         timeout=60,
     )
     assert result.returncode == 1
-    assert "AWS_REGION" in result.stderr and "Traceback" not in result.stderr
-    if command != "seed":
-        assert "No `make run` is up on port 3999" in result.stderr
+    assert "Traceback" not in result.stderr
+    # someone with no AWS account is told about `make run`, not about AWS regions
+    assert "No `make run` is up on port 3999. Start one with `make run`" in result.stderr
+    assert "AWS_REGION" not in result.stderr and "region" not in result.stderr
+
+
+def test_a_named_stack_without_aws_says_what_aws_needs(tmp_path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bedtime.tools", "story", "--stack", "s", "--port", "3999"],
+        cwd=tmp_path,
+        env=without_aws(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1 and "AWS_REGION" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["bedtime.tools", "story"], ["bedtime.local"]])
+@pytest.mark.parametrize("port", ["abc", "0", "70000", "\uff13\uff10\uff10\uff10"])
+def test_a_port_that_is_not_a_number_is_one_line_naming_the_fix(tmp_path, command, port):
+    result = subprocess.run(
+        [sys.executable, "-m", *command, "--port", port],
+        cwd=tmp_path,
+        env=without_aws(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert f"PORT={port} is not a port number; use one from 1 to 65535" in result.stderr
+    assert "usage:" not in result.stderr and not list(tmp_path.iterdir())
+
+
+def test_a_run_state_left_by_a_killed_run_is_seen_at_once_without_asking_its_endpoint(
+    tmp_path, monkeypatch
+) -> None:
+    from bedtime.tools import target
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        text=True,
+        capture_output=True,
+        check=True,
+    )
+    state = {"pid": int(dead.stdout), "endpoint": "http://127.0.0.1:9", "controlQueue": "q"}
+    (tmp_path / "run-3999.json").write_text(json.dumps(state))
+
+    def no_endpoint(*args, **kwargs):
+        raise AssertionError("the stale run's endpoint was asked (and retried for seconds)")
+
+    monkeypatch.setattr(target, "local_client", no_endpoint)
+    assert target.local_target(3999, tmp_path) is None
 
 
 def test_the_smoke_test_finds_the_media_and_reads_the_csp() -> None:
@@ -234,3 +287,24 @@ def test_a_deployed_function_stops_using_a_rotated_secret_within_its_cache(aws) 
     assert warm.keys("alpha").feed_token() == old
     now[0] = READER_KEYS_SECONDS
     assert warm.keys("alpha").feed_token() != old
+
+
+def test_make_help_names_every_variable_the_readme_uses() -> None:
+    readme = (ROOT / "README.md").read_text()
+    assigned = set(re.findall(r"\b([A-Z][A-Z0-9_]{2,})=", readme))
+    quoted = set(re.findall(r"`([A-Z][A-Z0-9_]{2,})`", readme)) - {
+        "DRAFT",
+        "GET",
+        "HEAD",
+        "WARNING",
+    }
+    shown = subprocess.run(
+        [shutil.which("make") or "/usr/bin/make", "--no-print-directory", "help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    missing = sorted(name for name in assigned | quoted if not re.search(rf"\b{name}\b", shown))
+    assert not missing, f"make help does not mention {missing}"

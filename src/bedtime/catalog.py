@@ -69,10 +69,28 @@ def read_catalog_file(path: Path) -> Any:
         raise CatalogError(
             f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8"
         ) from error
+    if text.startswith("\ufeff"):
+        raise CatalogError(
+            f"{path}: starts with a byte order mark (BOM); save it as UTF-8 without BOM"
+        )
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as error:
         raise CatalogError(f"{path}: not valid JSON: {error}") from error
+    except RecursionError as error:
+        raise CatalogError(f"{path}: nested too deeply to be a catalog") from error
+    except CatalogError as error:
+        raise CatalogError(f"{path}: {error}") from error
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refused when it names a key twice (JSON would keep the last)."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise CatalogError(f'the key "{key}" appears twice in one object; keep one')
+        found[key] = value
+    return found
 
 
 def load_catalog(path: Path = DEFAULT_CATALOG) -> Catalog:
@@ -110,15 +128,21 @@ def _text(item: dict, field: str, where: str, limit: int) -> str:
     value = item.get(field)
     if not isinstance(value, str) or not value.strip():
         raise CatalogError(f'{where} needs a non-empty "{field}"')
+    return clean_text(value, f'{where}: "{field}"', limit)
+
+
+def clean_text(value: str, what: str, limit: int) -> str:
+    """The text with its runs of spaces made one, once it holds nothing unprintable and
+    fits within `limit` characters; `what` names it in the error."""
     value = " ".join(value.split())
     bad = next((c for c in value if _unprintable(c)), None)
     if bad is not None:
         raise CatalogError(
-            f'{where}: "{field}" holds the control or non-character U+{ord(bad):04X}; '
+            f"{what} holds the control or non-character U+{ord(bad):04X}; "
             "remove it (it would break the podcast feed)"
         )
     if len(value) > limit:
-        raise CatalogError(f'{where}: "{field}" is {len(value)} characters; keep it under {limit}')
+        raise CatalogError(f"{what} is {len(value)} characters; keep it under {limit}")
     return value
 
 

@@ -9,12 +9,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bedtime.access import Keys
-from bedtime.events import without_markup
 from bedtime.observability import logger
 from bedtime.stories import Story
 from bedtime.story_store import StoryStore
 
-SUBJECT = "Tonight's bedtime story is ready"  # SNS: one line, under 100 characters
+SUBJECT = "Tonight's bedtime story for {family} is ready"  # SNS: one line, < 100 characters
 LATE_AFTER = timedelta(minutes=5)
 BEDTIME_WINDOW = timedelta(hours=12)  # a bedtime delivers the story made for it
 
@@ -26,8 +25,17 @@ class Letter:
     body: str
 
 
-def letter(story: Story, link: str, late: bool) -> Letter:
-    lines = [f"Tonight's bedtime story is ready: {without_markup(story.title)}", ""]
+def subject(family_name: str) -> str:
+    """The email's subject, naming the family: SNS takes one line of printable text,
+    under 100 characters (a family's name is at most 60, and checked for controls)."""
+    printable = "".join(c for c in family_name if c.isprintable())
+    return SUBJECT.format(family=printable[:60])
+
+
+def letter(story: Story, link: str, late: bool, family_name: str) -> Letter:
+    """A plain-text email: the title as the family wrote or the model gave it, unescaped
+    (an email client shows text/plain as text)."""
+    lines = [f"{subject(family_name)}: {story.title}", ""]
     if late:
         lines += ["It is a little late tonight, sorry. Sleep tight all the same.", ""]
     lines += [
@@ -35,7 +43,7 @@ def letter(story: Story, link: str, late: bool) -> Letter:
         "",
         "Sleep well. The story fades away after two days.",
     ]
-    return Letter(story.family, SUBJECT, "\n".join(lines) + "\n")
+    return Letter(story.family, subject(family_name), "\n".join(lines) + "\n")
 
 
 class Postbox:
@@ -62,6 +70,7 @@ def deliver(
     store: StoryStore,
     postbox: Postbox,
     now: datetime,
+    family_name: Callable[[str], str] = str,
 ) -> bool:
     """Send the story's email if it is due; True when this call sent it."""
     if not is_due(story, now):
@@ -73,7 +82,7 @@ def deliver(
         link += keys(story.family).story_query(story.id, story.expires_at)
     late = is_late(story)
     try:
-        postbox.send(letter(story, link, late))
+        postbox.send(letter(story, link, late, family_name(story.family)))
     except Exception:
         store.release_email(story.id)
         raise

@@ -11,7 +11,14 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bedtime.addresses import is_email_address
-from bedtime.catalog import Catalog, CatalogError, parse_catalog, read_catalog_file
+from bedtime.catalog import (
+    MAX_NAME_LENGTH,
+    Catalog,
+    CatalogError,
+    clean_text,
+    parse_catalog,
+    read_catalog_file,
+)
 from bedtime.families import FAMILY_ID, Family
 
 LANGUAGES = ("en", "es", "fr", "de", "it")
@@ -23,13 +30,61 @@ class FamilyCatalog:
     family: Family
     catalog: Catalog
 
+    @property
+    def summary(self) -> str:
+        """As `make family` and `make run` print it: "nan (2 characters, 1 scene)"."""
+        characters, scenes = len(self.catalog.characters), len(self.catalog.scenes)
+        return (
+            f"{self.family.id} ({characters} character{'s' * (characters != 1)},"
+            f" {scenes} scene{'s' * (scenes != 1)})"
+        )
 
-def parse_families(data: Any, home: Family) -> tuple[FamilyCatalog, ...]:
+
+CATALOG_FIELDS = frozenset({"characters", "scenes"})
+FAMILY_FIELDS = CATALOG_FIELDS | {
+    "id",
+    "name",
+    "timeZone",
+    "bedtime",
+    "language",
+    "listenerAge",
+    "storyMinutes",
+    "seriesHero",
+    "emails",
+}
+ONE_FAMILY = (
+    'write {"id": "rosie", "characters": [...], "scenes": [...], ...} for one family, '
+    '{"families": [{"id": "rosie", ...}, ...]} for several, or only "characters" and '
+    '"scenes" for the family home'
+)
+
+
+def parse_families(data: Any, home: Family, bare_is_home: bool = True) -> tuple[FamilyCatalog, ...]:
+    """A `families` list; one family object (it has an "id"); or a bare catalog, which is
+    the family `home` (unless not `bare_is_home`: a file that must name its family).
+    Anything in between is refused, with what to write instead."""
     if not isinstance(data, dict):
         raise CatalogError('the catalog must be a JSON object with "characters" and "scenes"')
-    if "families" not in data:
-        return (FamilyCatalog(home, parse_catalog(data)),)
-    items = data["families"]
+    if "families" in data:
+        if set(data) != {"families"}:
+            raise CatalogError(f'a file with "families" holds nothing else; {ONE_FAMILY}')
+        return _family_list(data["families"], home)
+    if "id" in data:
+        return (_family_catalog(data, "the family", home),)
+    settings = sorted(set(data) - CATALOG_FIELDS)
+    if settings:
+        raise CatalogError(
+            f'{", ".join(settings)} without an "id": is this one family? {ONE_FAMILY}'
+        )
+    if not bare_is_home:
+        raise CatalogError(
+            f'the file names no family; add its "id" ("id": "{home.id}" for '
+            f"the family {home.id}): {ONE_FAMILY}"
+        )
+    return (FamilyCatalog(home, parse_catalog(data)),)
+
+
+def _family_list(items: Any, home: Family) -> tuple[FamilyCatalog, ...]:
     if not isinstance(items, list) or not items:
         raise CatalogError('"families" must be a list of at least one family')
     found = tuple(_family_catalog(item, f"families[{i}]", home) for i, item in enumerate(items))
@@ -40,10 +95,10 @@ def parse_families(data: Any, home: Family) -> tuple[FamilyCatalog, ...]:
     return found
 
 
-def load_families(path: Path, home: Family) -> tuple[FamilyCatalog, ...]:
+def load_families(path: Path, home: Family, bare_is_home: bool = True) -> tuple[FamilyCatalog, ...]:
     data = read_catalog_file(path)
     try:
-        return parse_families(data, home)
+        return parse_families(data, home, bare_is_home)
     except CatalogError as error:
         raise CatalogError(f"{path}: {error}") from error
 
@@ -58,6 +113,11 @@ def _family_catalog(item: Any, where: str, home: Family) -> FamilyCatalog:
 
 
 def _family(item: dict, home: Family) -> Family:
+    unknown = sorted(set(item) - FAMILY_FIELDS)
+    if unknown:
+        raise CatalogError(
+            f'"{unknown[0]}" is not a family\'s field; they are {", ".join(sorted(FAMILY_FIELDS))}'
+        )
     family_id = item.get("id")
     if not isinstance(family_id, str) or not FAMILY_ID.fullmatch(family_id):
         raise CatalogError('"id" must be 1 to 40 lowercase letters, digits or dashes')
@@ -77,9 +137,9 @@ def _family(item: dict, home: Family) -> Family:
 
 def _text(item: dict, field: str, default: str) -> str:
     value = item.get(field, default)
-    if not isinstance(value, str) or len(value) > 60:
-        raise CatalogError(f'"{field}" must be text of at most 60 characters')
-    return " ".join(value.split())
+    if not isinstance(value, str):
+        raise CatalogError(f'"{field}" must be text of at most {MAX_NAME_LENGTH} characters')
+    return clean_text(value, f'"{field}"', MAX_NAME_LENGTH)
 
 
 def _zone(name: Any) -> ZoneInfo:

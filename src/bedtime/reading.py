@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bedtime.access import SESSION_COOKIE, Keys, session_family
+from bedtime.access import SESSION_COOKIE, Keys, Session, session_family
 from bedtime.families import FAMILY_ID
 from bedtime.http import BadRequest, Request, Response, cookie
 from bedtime.readers import HOME, ReaderSecrets
@@ -27,6 +27,7 @@ from bedtime.stories import Story, StoryExpired, StoryNotFound
 _ID = r"(?P<story_id>[A-Za-z0-9_-]{16,64})"
 READ = ("GET", "HEAD")
 PRIVATE = "private, no-store"
+MAX_SESSIONS = 8  # session cookies read from one request: one per family a browser reads
 STATIC_CACHE = "public, max-age=3600"
 
 
@@ -132,7 +133,8 @@ class ReadingSite:
         if reader.new_session:
             value, expires = reader.new_session
             max_age = max(0, expires - int(self._clock()))
-            session = cookie(SESSION_COOKIE, value, max_age, secure=request.scheme == "https")
+            name = session_cookie_name(story.family)
+            session = cookie(name, value, max_age, secure=request.scheme == "https")
             return Response(303, headers={"Location": f"/stories/{story.id}"}, cookies=[session])
         return Response(200, self._site.story_page(story))
 
@@ -176,24 +178,41 @@ class ReadingSite:
         return self._secrets.keys(family) if self._secrets else None
 
     def _session_reader(self, request: Request) -> Reader:
+        """The family of the browser's newest session: the last email link it opened."""
         if not self.private:
             return Reader(HOME)
-        value = request.cookies.get(SESSION_COOKIE, "")
-        family = session_family(value)
-        keys = self._keys(family) if family else None
-        if keys is None or keys.session(value, self._clock()) is None:
+        sessions = self._sessions(request)
+        if not sessions:
             raise NotAllowed()
-        return Reader(keys.family)
+        return Reader(max(sessions, key=lambda session: session.issued).family)
+
+    def _sessions(self, request: Request) -> list[Session]:
+        """The browser's valid sessions, one cookie per family it has opened a link of."""
+        values = [
+            value
+            for name, value in request.cookies.items()
+            if name == SESSION_COOKIE or name.startswith(f"{SESSION_COOKIE}_")
+        ]
+        found = []
+        for value in values[:MAX_SESSIONS]:
+            family = session_family(value)
+            keys = self._keys(family) if family else None
+            session = keys.session(value, self._clock()) if keys else None
+            if session is not None:
+                found.append(session)
+        return found
 
     def _session_story(self, request: Request, story_id: str) -> tuple[Story, Reader]:
-        """The story, for a signed-in reader of its own family (another family's story
+        """The story, for a browser signed in to its own family (another family's story
         is not found, as a story that never was, whether live or expired)."""
-        reader = self._session_reader(request)
+        families = {s.family for s in self._sessions(request)} if self.private else {HOME}
+        if not families:
+            raise NotAllowed()
         story = self._site.stored_story(story_id)
-        if story.family != reader.family:
+        if story.family not in families:
             raise StoryNotFound(story_id)
         self._site.check_live(story, self._clock())
-        return story, reader
+        return story, Reader(story.family)
 
     def _story_reader(self, request: Request, story_id: str) -> tuple[Story, Reader]:
         """The story and who reads it; a reader let in by the story's own token gets a
@@ -243,6 +262,12 @@ class ReadingSite:
         if self.private and response.headers["Cache-Control"] == PRIVATE:
             response.headers["Vary"] = "Cookie"
         return response
+
+
+def session_cookie_name(family: str) -> str:
+    """One cookie per family, so one browser reads several families' stories (a
+    grandparent's phone); `home` keeps the name every session had before."""
+    return SESSION_COOKIE if family == HOME else f"{SESSION_COOKIE}_{family}"
 
 
 def _route(request: Request) -> tuple[Route, dict[str, Any]]:

@@ -64,6 +64,16 @@ def family_store() -> FamilyStore:
     return FamilyStore(client("dynamodb"), settings().families_table)
 
 
+def family_name(family_id: str) -> str:
+    """What a person calls the family (its "name"), or its id when it has gone."""
+    from bedtime.families import FamilyNotFound
+
+    try:
+        return family_store().get(family_id).name
+    except FamilyNotFound:
+        return family_id
+
+
 @cache
 def tick_state() -> TickState:
     from bedtime.tick import TickState
@@ -114,7 +124,9 @@ def site() -> Site:
     from bedtime.site import Site
 
     s = settings()
-    return Site(story_store(), media_store(), canon_store, s.time_zone, s.story_language)
+    return Site(
+        story_store(), media_store(), canon_store, s.time_zone, s.story_language, family_name
+    )
 
 
 @cache

@@ -94,9 +94,11 @@ class Site:
         canon: Callable[[], CanonStore],
         zone: ZoneInfo,
         language: str = "en",
+        family_name: Callable[[str], str] = str,
         web_root: Path = WEB_ROOT,
     ) -> None:
         self._store = store
+        self._family_name = family_name
         self._media = media
         self._canon = canon
         self._zone = zone
@@ -158,6 +160,7 @@ class Site:
             tonight=self._view(tonight) if tonight else None,
             others=others,
             feed_url=feed_url,
+            family_name=self._family_name(family),
             loved=loved,
             not_for_us=not_for_us,
         )
@@ -199,6 +202,7 @@ class Site:
             "feed.xml",
             site_url=site_url.rstrip("/"),
             stories=narrated,
+            family_name=self._family_name(family),
             built=format_datetime(datetime.fromtimestamp(now, UTC)),
             rfc822=format_datetime,
             token=token,

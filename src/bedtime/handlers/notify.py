@@ -30,7 +30,15 @@ def send_if_due(story_id: str, now: datetime | None = None) -> dict:
     except StoryNotFound:
         return {"storyId": story_id, "emailed": False}
     keys = services.reader_secrets().ensure if s.private else None
-    sent = deliver(story, s.site_url, keys, store, services.postbox(), now or clock.now())
+    sent = deliver(
+        story,
+        s.site_url,
+        keys,
+        store,
+        services.postbox(),
+        now or clock.now(),
+        services.family_name,
+    )
     return {"storyId": story_id, "emailed": sent}
 
 

@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 
 from bedtime.catalog import DEFAULT_CATALOG, CatalogError
+from bedtime.local.arguments import Arguments, port_number
 from bedtime.local.runner import LocalRun
+
+_SAYING = threading.Lock()
+
+
+def say(line: str) -> None:
+    """One line, whole: many threads say things at once, and print() writes the text
+    and its newline apart."""
+    with _SAYING:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="make run", description=__doc__)
+    parser = Arguments(prog="make run", description=__doc__)
     parser.add_argument("--catalog", type=Path, default=DEFAULT_CATALOG)
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    parser.add_argument("--port", type=port_number, default=os.environ.get("PORT", "3000"))
     args = parser.parse_args(argv)
     parameters = {
         name: os.environ[variable]
@@ -32,16 +43,18 @@ def main(argv: list[str] | None = None) -> int:
             catalog=args.catalog,
             port=args.port,
             parameters=parameters,
-            say=lambda line: print(line, flush=True),
+            say=say,
             clock_speed=float(os.environ.get("CLOCK_SPEED") or 1),
         )
     except CatalogError as error:
         print(f"Cannot use that catalog: {error}", file=sys.stderr)
         return 2
 
-    stop = threading.Event()
+    # A plain flag, not a threading.Event: the handler runs between the main thread's
+    # bytecodes, and Event.set() there can wait forever on the lock Event.wait() holds.
+    asked_to_stop: list[int] = []
     for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
+        signal.signal(signum, lambda signum, _: asked_to_stop.append(signum))
     try:
         run.start()
     except OSError as error:
@@ -51,20 +64,22 @@ def main(argv: list[str] | None = None) -> int:
         )
         run.stop()
         return 1
-    print(
-        "Writing tonight's story now; each family's schedule keeps going. Ctrl-C stops.",
-        flush=True,
-    )
-    for entry in run.families:
-        threading.Thread(
-            target=run.request_story, kwargs={"family": entry.family.id}, daemon=True
-        ).start()
+    say("Writing tonight's story now; each family's schedule keeps going. Ctrl-C stops.")
+    for family in run.family_ids():
+        threading.Thread(target=run.request_story, kwargs={"family": family}, daemon=True).start()
     run.keep_schedule()
-    stop.wait()
-    print("Stopping...", flush=True)
+    while not asked_to_stop:
+        time.sleep(0.1)
+    say("Stopping...")
     run.stop()
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # What run.stop() kept is on disk. Invocations still running are left to die with
+    # the process, as Lambda stops them: finalising the interpreter under them took a
+    # second more, and would meet a daemon thread inside a native engine.
+    os._exit(code)

@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bedtime import services
+from bedtime.local.bench_stop import stop_times
 from bedtime.local.bench_stories import storyteller_rows
 from bedtime.local.coldstart import cold_first_page, python313
 from bedtime.local.function_url import function_url_event
@@ -414,6 +415,17 @@ def main() -> int:
     _say("Telling ten nights of offline stories at 3, 6 and 10 minutes...")
     rows += storyteller_rows(
         lambda measure, value, goal, met: Row("storyteller", measure, value, goal, met)
+    )
+    _say("Starting three families and stopping them, three times...")
+    median, longest, failed = stop_times(Path(tempfile.mkdtemp()))
+    rows.append(
+        Row(
+            "local flow",
+            "Ctrl-C with three families (median, longest of 3)",
+            f"{median:.2f} s, {longest:.2f} s; {failed} failed",
+            "< 2 s, 0 failed",
+            longest < 2 and failed == 0,
+        )
     )
     _say("Starting the local stack...")
     run = LocalRun(port=0, state_dir=Path(tempfile.mkdtemp()), say=lambda _: None)

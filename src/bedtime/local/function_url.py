@@ -65,6 +65,11 @@ def _query(query: str) -> dict[str, str]:
     return values
 
 
+# A function URL's request payload quota (Lambda's "Quotas" page: 6 MB, synchronous)
+MAX_REQUEST_BYTES = 6 * 1024 * 1024
+BODY_WAIT_SECONDS = 10
+
+
 class _Server(ThreadingHTTPServer):
     # Many browsers and load clients at once: the socket's default backlog of 5 drops
     # connections long before the function is busy.
@@ -80,7 +85,10 @@ class FunctionUrlServer:
     def __init__(self, invoke: Callable[[dict], dict], port: int, host: str = "127.0.0.1"):
         self._invoke = invoke
         self.httpd = _Server((host, port), self._handler_class())
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # Stopping waits for serve_forever's next poll: a short one stops promptly.
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+        )
         self._started = False
 
     @property
@@ -98,44 +106,79 @@ class FunctionUrlServer:
         self.httpd.server_close()
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
-        invoke = self._invoke
+        return type("Handler", (_Handler,), {"invoke": staticmethod(self._invoke)})
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
 
-            def _serve(self) -> None:
-                length = int(self.headers.get("content-length") or 0)
-                body = self.rfile.read(length) if length else b""
-                host = self.headers.get("host", "127.0.0.1")
-                # As a function URL does: its own X-Forwarded-Proto, never the client's
-                headers = {
-                    name: value
-                    for name, value in self.headers.items()
-                    if name.lower() != "x-forwarded-proto"
-                } | {"x-forwarded-proto": "http"}
-                event = function_url_event(
-                    self.command, self.path, headers, body, host, self.client_address[0]
-                )
-                self._reply(invoke(event))
+class _Handler(BaseHTTPRequestHandler):
+    """One request, one invocation of `invoke` (set by FunctionUrlServer)."""
 
-            def _reply(self, response: dict) -> None:
-                body = response.get("body") or ""
-                payload = (
-                    base64.b64decode(body) if response.get("isBase64Encoded") else body.encode()
-                )
-                self.send_response(int(response.get("statusCode", 200)))
-                for name, value in (response.get("headers") or {}).items():
-                    self.send_header(name, value)
-                for cookie in response.get("cookies") or []:
-                    self.send_header("Set-Cookie", cookie)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(payload)
+    invoke: Callable[[dict], dict]
+    protocol_version = "HTTP/1.1"
+    # A client that promises more body than it sends is answered, not waited on.
+    timeout = BODY_WAIT_SECONDS
 
-            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _serve
+    def _serve(self) -> None:
+        body = self._body()
+        if body is None:
+            return
+        host = self.headers.get("host", "127.0.0.1")
+        # As a function URL does: its own X-Forwarded-Proto, never the client's
+        headers = {
+            name: value
+            for name, value in self.headers.items()
+            if name.lower() != "x-forwarded-proto"
+        } | {"x-forwarded-proto": "http"}
+        event = function_url_event(
+            self.command, self.path, headers, body, host, self.client_address[0]
+        )
+        self._reply(self.invoke(event))
 
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
+    def _body(self) -> bytes | None:
+        """The request's body; None once a plain error has been sent for it."""
+        declared = self.headers.get("content-length") or "0"
+        if not (declared.isascii() and declared.isdigit()):
+            self._refuse(400, "Content-Length is not a number")
+            return None
+        if int(declared) > MAX_REQUEST_BYTES:
+            self._refuse(413, "the body is larger than a function URL accepts")
+            return None
+        try:
+            body = self.rfile.read(int(declared))
+        except TimeoutError:
+            body = b""
+        if len(body) < int(declared):
+            self._refuse(400, "the body is shorter than its Content-Length")
+            return None
+        return body
 
-        return Handler
+    def _refuse(self, status: int, reason: str) -> None:
+        """What the function URL's front end answers before Lambda is invoked."""
+        self.close_connection = True
+        self._reply({"statusCode": status, "body": reason + "\n"})
+
+    def _reply(self, response: dict) -> None:
+        body = response.get("body") or ""
+        payload = base64.b64decode(body) if response.get("isBase64Encoded") else body.encode()
+        headers = response.get("headers") or {}
+        self.send_response(int(response.get("statusCode", 200)))
+        for name, value in headers.items():
+            if name.lower() != "content-length":  # ours, once, below
+                self.send_header(name, value)
+        for cookie in response.get("cookies") or []:
+            self.send_header("Set-Cookie", cookie)
+        given = {name.lower(): value for name, value in headers.items()}
+        length = given.get("content-length") if self.command == "HEAD" else None
+        self.send_header("Content-Length", length or str(len(payload)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(payload)
+
+    def __getattr__(self, name: str) -> Any:
+        """Every method, TRACE, CONNECT and made-up ones too, goes to the function,
+        as a function URL sends it: the function answers 405 with its headers."""
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass

@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bedtime.local.state import write_private
+
 LINK = re.compile(r"here: (\S+)")
 
 
@@ -54,8 +56,7 @@ def read_email(message: dict, addresses: dict[str, tuple[str, ...]]) -> Email:
 
 def file_email(outbox: Path, email: Email) -> Path:
     folder = outbox / (email.family or "unknown")
-    folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     path = folder / f"{stamp}-{email.story_id or 'email'}.txt"
-    path.write_text(f"To: {', '.join(email.to) or '(no address)'}\n\n{email.body}")
+    write_private(path, f"To: {', '.join(email.to) or '(no address)'}\n\n{email.body}")
     return path

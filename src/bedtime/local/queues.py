@@ -32,17 +32,25 @@ class QueueConsumer:
         while not stopping.is_set():
             if not self._slots.acquire(timeout=0.5):
                 continue
-            messages = self._sqs.receive_message(
-                QueueUrl=self._url,
-                MaxNumberOfMessages=self._batch,
-                WaitTimeSeconds=1,
-                AttributeNames=["All"],
-                MessageAttributeNames=["All"],
-            ).get("Messages", [])
+            try:
+                messages = self._receive()
+            except Exception as error:  # the endpoint stopping under the long poll
+                self._on_error(error)
+                messages = []
+                stopping.wait(1)
             if not messages:
                 self._slots.release()
                 continue
             threading.Thread(target=self._run, args=(messages,), daemon=True).start()
+
+    def _receive(self) -> list[dict]:
+        return self._sqs.receive_message(
+            QueueUrl=self._url,
+            MaxNumberOfMessages=self._batch,
+            WaitTimeSeconds=1,
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        ).get("Messages", [])
 
     def _run(self, messages: list[dict]) -> None:
         try:

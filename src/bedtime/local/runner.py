@@ -53,7 +53,6 @@ LOCAL_SERVICES = (
     "EVENTBRIDGE",
     "SECRETS_MANAGER",
 )
-STOP_SECONDS = 1.5
 # Settings a user may set in the environment to override the template's defaults locally
 USER_SETTINGS = (
     "STORY_MODEL",
@@ -148,7 +147,6 @@ class LocalRun:
         self.ready: list[dict] = []
         self._ready_changed = threading.Condition()
         self._stopping = threading.Event()
-        self._threads: list[threading.Thread] = []
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self.web: FunctionUrlServer | None = None
         self.stack: LocalStack | None = None
@@ -198,13 +196,10 @@ class LocalRun:
             self.say(f"Family {family.id}: bedtime {family.bedtime:%H:%M} ({family.time_zone.key})")
 
     def stop(self) -> None:
-        """Within about a second: the loops see the stop at their next poll (at most a
-        second); invocations still running are left to die with the process, as Lambda
-        would stop them. The tables and media are kept for the next run."""
+        """Within about a second: the loops see the stop at their next poll and are not
+        waited for, and invocations still running are left to die with the process, as
+        Lambda would stop them. The tables and media are kept for the next run."""
         self._stopping.set()
-        deadline = time.monotonic() + STOP_SECONDS
-        for thread in self._threads:
-            thread.join(timeout=max(0.0, deadline - time.monotonic()))
         if self.web:
             self.web.stop()
         if self.stack:
@@ -235,6 +230,11 @@ class LocalRun:
         """A story now (as `make story` asks), made in this thread."""
         event = event or {"trigger": "manual", "family": family, "requestId": str(uuid.uuid4())}
         return self._invoke("CreateStoryFunction", event)
+
+    def family_ids(self) -> list[str]:
+        """Every family this run serves: the catalog's, and those kept from the last run."""
+        families = FamilyStore(self._client("dynamodb"), self.resolver.names["FamiliesTable"])
+        return [family.id for family in families.all()]
 
     def wait_for_ready(self, count: int = 1, timeout: float = 120) -> list[dict]:
         """The emails sent so far, once there are `count` of them."""
@@ -306,14 +306,7 @@ class LocalRun:
         target = self.target()
         for entry in self.families:
             save(target, entry)
-        self.say(
-            "Families seeded: "
-            + ", ".join(
-                f"{e.family.id} ({len(e.catalog.characters)} characters,"
-                f" {len(e.catalog.scenes)} scenes)"
-                for e in self.families
-            )
-        )
+        self.say("Families seeded: " + ", ".join(entry.summary for entry in self.families))
 
     def _write_state(self) -> None:
         """What `make story` and `make smoke` need to find this run (by its port)."""
@@ -366,9 +359,7 @@ class LocalRun:
         self._spawn(partial(self._drain, self.outbox_queue, self._show_email), "outbox")
 
     def _spawn(self, target: Callable[[], None], name: str) -> None:
-        thread = threading.Thread(target=target, name=name, daemon=True)
-        thread.start()
-        self._threads.append(thread)
+        threading.Thread(target=target, name=name, daemon=True).start()
 
     def _every(self, seconds: float, work: Callable[[], None]) -> None:
         while not self._stopping.wait(seconds):
@@ -470,12 +461,20 @@ class LocalRun:
         """Take each message off a queue of the local run's own, and handle it."""
         sqs = self._client("sqs")
         while not self._stopping.is_set():
-            messages = sqs.receive_message(
-                QueueUrl=queue_url, WaitTimeSeconds=1, MaxNumberOfMessages=10
-            ).get("Messages", [])
+            try:
+                messages = sqs.receive_message(
+                    QueueUrl=queue_url, WaitTimeSeconds=1, MaxNumberOfMessages=10
+                ).get("Messages", [])
+            except Exception as error:  # the endpoint stopping under the long poll
+                self._loop_error(error)
+                self._stopping.wait(1)
+                continue
             for message in messages:
                 sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
-                handle(message)
+                try:
+                    handle(message)
+                except Exception as error:  # one bad message must not end the loop
+                    self._loop_error(error)
 
     # --- the families' emails -------------------------------------------------
     def _show_email(self, message: dict) -> None:
@@ -483,7 +482,7 @@ class LocalRun:
         addresses = {family.id: family.emails for family in families.all()}
         email = read_email(message, addresses)
         file_email(self.outbox, email)
-        to = ", ".join(email.to) or "(no address set)"
+        to = ", ".join(email.to) or "no address set"
         self.say(f"\n--- email to family {email.family} ({to}) " + "-" * 20)
         self.say(email.body.strip() + "\n" + "-" * 64)
         self.say(f"Story ready: {email.link}")

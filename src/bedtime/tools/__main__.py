@@ -16,12 +16,21 @@ from bedtime.catalog import DEFAULT_CATALOG, CatalogError
 from bedtime.clients import new_client
 from bedtime.families import Family
 from bedtime.family_file import load_families
+from bedtime.local.arguments import Arguments, port_number
 from bedtime.readers import HOME, NoReaderSecret
 from bedtime.settings import READER_KEYS_SECONDS
 from bedtime.tools.links import story_link
 from bedtime.tools.models import deploy_parameters, model_report, openai_client_here, verdict
 from bedtime.tools.preflight import NotConfigured, check_aws, check_time_zone
-from bedtime.tools.seed import families, read_file, remove, rotate_secrets, save, seed
+from bedtime.tools.seed import (
+    UnknownFamily,
+    families,
+    read_file,
+    remove,
+    rotate_secrets,
+    save,
+    seed,
+)
 from bedtime.tools.smoke import smoke, table
 from bedtime.tools.story import ask_for_story, wait_for_story
 from bedtime.tools.target import NoTarget, Target, local_target, stack_target
@@ -39,14 +48,20 @@ def chosen_target(args: argparse.Namespace) -> Target:
     try:
         return stack_target(args.stack)
     except NotConfigured as error:
-        raise NoTarget(
-            f"No `make run` is up on port {args.port} (start one, or set PORT to its port), "
-            f"and stack {args.stack} cannot be reached: {error}"
-        ) from error
+        if not args.stack_given:  # someone with no AWS set up wants their `make run`
+            raise NoTarget(
+                f"No `make run` is up on port {args.port}. Start one with `make run` in "
+                "another terminal, or set PORT to the port it prints. (For a deployed stack, "
+                "`make deploy` first: it says what AWS needs.)"
+            ) from error
+        raise NoTarget(f"Stack {args.stack} cannot be reached: {error}") from error
 
 
 def story_command(args: argparse.Namespace) -> int:
     target = chosen_target(args)
+    known = [family.id for family in families(target)]
+    if args.family not in known:
+        raise UnknownFamily(args.family, known)
     say(f"Asking {target.description} for a story...")
     story_id = ask_for_story(target, args.family)
     wait_for_story(target, story_id, args.timeout, say)
@@ -62,13 +77,13 @@ def seed_command(args: argparse.Namespace) -> int:
 
 def family_command(args: argparse.Namespace) -> int:
     target = chosen_target(args)
-    if args.add:
-        for entry in read_file(target, args.add):
-            save(target, entry)
-            say(f"Saved family {entry.family.id} in {target.description}.")
+    adding = read_file(target, args.add, bare_is_home=False) if args.add else ()
     if args.remove:
         remove(target, args.remove)
         say(f"Removed family {args.remove} from {target.description}.")
+    for entry in adding:
+        save(target, entry)
+        say(f"Saved family {entry.family.id} in {target.description}.")
     for family in families(target):
         emails = ", ".join(family.emails) or "no email"
         say(
@@ -117,7 +132,7 @@ def check_aws_command(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bedtime.tools")
+    parser = Arguments(prog="make")
     commands = parser.add_subparsers(dest="command", required=True)
     for name, run, help_text in (
         ("story", story_command, "make a story now and print its link"),
@@ -134,7 +149,7 @@ def parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=help_text)
         command.set_defaults(run=run)
         command.add_argument("--stack", default=None)
-        command.add_argument("--port", type=int, default=3000)
+        command.add_argument("--port", type=port_number, default=3000)
         command.add_argument("--timeout", type=float, default=600)
         command.add_argument("--catalog", type=Path, default=DEFAULT_CATALOG)
         command.add_argument("--add", type=Path, default=None)
@@ -154,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     except CatalogError as error:
         print(f"Catalog refused, nothing was written: {error}", file=sys.stderr)
         return 2
-    except (NotConfigured, NoTarget, NoReaderSecret, TimeoutError) as error:
+    except (NotConfigured, NoTarget, NoReaderSecret, TimeoutError, UnknownFamily) as error:
         print(str(error), file=sys.stderr)
         return 1
     except (BotoCoreError, ClientError) as error:

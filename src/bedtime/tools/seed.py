@@ -13,20 +13,17 @@ from bedtime.readers import NoReaderSecret, ReaderSecrets
 from bedtime.tools.target import Target
 
 
-def read_file(target: Target, path: Path) -> tuple[FamilyCatalog, ...]:
-    """The file's families; a one-family file is the family `home`, set up as the
-    target's template parameters say (time zone, bedtime, email...)."""
-    return load_families(path, home_from_parameters(target.parameters))
+def read_file(target: Target, path: Path, bare_is_home: bool = True) -> tuple[FamilyCatalog, ...]:
+    """The file's families; a bare catalog is the family `home`, set up as the target's
+    template parameters say (time zone, bedtime, email...), unless not `bare_is_home`."""
+    return load_families(path, home_from_parameters(target.parameters), bare_is_home)
 
 
 def seed(target: Target, path: Path) -> str:
     entries = read_file(target, path)
     for entry in entries:
         save(target, entry)
-    counted = ", ".join(
-        f"{e.family.id} ({len(e.catalog.characters)} characters, {len(e.catalog.scenes)} scenes)"
-        for e in entries
-    )
+    counted = ", ".join(entry.summary for entry in entries)
     return f"Seeded {target.description} from {path}: {counted}."
 
 
@@ -42,6 +39,14 @@ def save(target: Target, entry: FamilyCatalog) -> None:
     FamilyStore(dynamodb, target.names["FamiliesTable"]).save(entry.family)
 
 
+class UnknownFamily(LookupError):
+    def __init__(self, family_id: str, known: list[str]) -> None:
+        super().__init__(
+            f'There is no family "{family_id}"; the families are: {", ".join(known) or "none"}'
+            " (ids are lowercase)"
+        )
+
+
 def families(target: Target) -> list[Family]:
     return FamilyStore(target.client("dynamodb"), target.names["FamiliesTable"]).all()
 
@@ -49,8 +54,11 @@ def families(target: Target) -> list[Family]:
 def remove(target: Target, family_id: str) -> None:
     """The family, its catalog and its story book; its email subscriptions follow
     (through the Families stream), the tick finds it no more, and its stories fade within
-    two days."""
+    two days. An id that is not a family's is refused, naming the ids there are."""
     dynamodb = target.client("dynamodb")
+    known = [family.id for family in families(target)]
+    if family_id not in known:
+        raise UnknownFamily(family_id, known)
     FamilyStore(dynamodb, target.names["FamiliesTable"]).remove(family_id)
     CatalogStore(dynamodb, target.names["CharactersTable"], target.names["ScenesTable"]).remove(
         family_id

@@ -36,23 +36,24 @@ def wait_for_story(
             story = store.get(story_id)
         except StoryNotFound:
             story = None
-        for step in _steps(story) - seen:
-            say(f"  {step}")
-            seen.add(step)
+        for step in _steps(story):
+            if step not in seen:
+                say(f"  {step}")
+                seen.add(step)
         if story is not None and story.ready_at:
             return story
         time.sleep(POLL_SECONDS)
     raise TimeoutError(f"story {story_id} was not ready within {timeout:.0f} s")
 
 
-def _steps(story: Story | None) -> set[str]:
+def _steps(story: Story | None) -> list[str]:
+    """What has happened to the story so far, in the order it happens."""
     if story is None:
-        return set()
-    steps = {f"written: {story.title!r} ({story.provider})"}
+        return []
+    steps = [f"written: {story.title!r} ({story.provider})"]
     for medium, label in ((story.image, "picture"), (story.audio, "narration")):
-        status = medium.status
-        if status != "pending":
-            steps.add(f"{label} {status}")
+        if medium.status != "pending":
+            steps.append(f"{label} {medium.status}")
     if story.ready_at:
-        steps.add("announced (StoryReady)")
+        steps.append("announced (StoryReady)")
     return steps

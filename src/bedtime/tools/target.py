@@ -4,6 +4,7 @@ deployed stack STACK (its resources read from the stack's outputs)."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,8 @@ def local_target(port: int, state_dir: Path = STATE_DIR) -> Target | None:
     if not path.exists():
         return None
     state = json.loads(path.read_text())
+    if not _alive(state["pid"]):
+        return None  # a run that was killed before it could remove its file
     endpoint = state["endpoint"]
     sqs = local_client("sqs", endpoint)
     try:
@@ -74,6 +77,16 @@ def local_target(port: int, state_dir: Path = STATE_DIR) -> Target | None:
         private=state["private"],
         parameters=state["parameters"],
     )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
 
 
 def stack_target(stack: str) -> Target:

@@ -33,8 +33,14 @@ _CALLBACK = ctypes.CFUNCTYPE(
 )
 
 
+# eSpeak NG is one global engine per process, and ctypes lets go of the GIL in each
+# call: one lock, held from the engine's creation to the end of each recording, or two
+# threads initialise or speak at once and corrupt the heap (docs/decisions.md).
+_ENGINE_LOCK = threading.Lock()
+
+
 class _Engine:
-    """eSpeak NG is one global engine per process: one caller at a time."""
+    """The process's eSpeak NG; use it only while holding _ENGINE_LOCK."""
 
     def __init__(self) -> None:
         self._lib = espeakng_loader.load_library()
@@ -45,7 +51,6 @@ class _Engine:
         self._samples = array("h")
         self._callback = _CALLBACK(self._collect)  # kept alive: eSpeak holds the pointer
         self._lib.espeak_SetSynthCallback(self._callback)
-        self.lock = threading.Lock()
 
     def _collect(self, wav, count, _events) -> int:
         if count > 0:
@@ -65,6 +70,7 @@ class _Engine:
 
 @cache
 def _engine() -> _Engine:
+    """Called only under _ENGINE_LOCK, so the engine is made once."""
     return _Engine()
 
 
@@ -92,10 +98,10 @@ class Recording:
 
 
 def record(lines: list[SpokenLine], language: str) -> Recording:
-    engine = _engine()
-    rate = engine.sample_rate
     pcm, marks = bytearray(), []
-    with engine.lock:
+    with _ENGINE_LOCK:
+        engine = _engine()
+        rate = engine.sample_rate
         for line in lines:
             marks.append({"time": len(pcm) * 500 // rate, "type": "line", "value": line.text})
             pcm += engine.say(line.text, language, pace(line)).tobytes()
@@ -109,4 +115,6 @@ class OfflineVoice:
     def speak(self, title: str, paragraphs: tuple[str, ...], language: str) -> Narration:
         recording = record(list(spoken_lines(title, paragraphs)), language)
         mp3 = mp3_from_pcm(recording.pcm, recording.sample_rate)
-        return Narration(mp3=mp3, line_marks=recording.marks)
+        return Narration(
+            mp3=mp3, line_marks=recording.marks, duration_ms=round(recording.seconds * 1000)
+        )
