@@ -35,10 +35,12 @@ help: ## List the targets and the variables they read
 	echo "  PRIVACY=public        a site that needs no link (default private)"; \
 	echo "  CLOCK_SPEED=600       a clock that many times fast (default 1)"; \
 	echo "  LOG_LEVEL=INFO        the functions' log level (default WARNING)"; \
+	echo "  SITE_SCHEME=http      set by make run itself: the site's scheme (the cloud: https)"; \
 	echo "  OPENAI_API_KEY=sk-... OpenAI writes and paints (without it: offline)"; \
 	echo "  STORY_PROVIDER, IMAGE_PROVIDER, SPEECH_PROVIDER, OPENAI_BASE_URL, STORY_MODEL,"; \
-	echo "  IMAGE_MODEL, IMAGE_QUALITY, SPEECH_VOICE, STORY_LANGUAGE, BEDROCK_TEXT_MODEL,"; \
-	echo "  BEDROCK_IMAGE_MODEL   the template's settings of the same names (README, Configuration)"
+	echo "  IMAGE_MODEL, IMAGE_QUALITY, SPEECH_MODEL, SPEECH_VOICE, STORY_LANGUAGE,"; \
+	echo "  BEDROCK_TEXT_MODEL, BEDROCK_IMAGE_MODEL, ALLOW_MODEL_SUCCESSOR"; \
+	echo "                        the template's settings of the same names (README, Configuration)"
 
 # --- Set-up (first call only) -------------------------------------------------
 $(VENV)/.local: requirements/*.txt
