@@ -106,8 +106,15 @@ deploy: $(VENV)/.local ## sam build + sam deploy (samconfig.toml's defaults); GU
 	@$(MAKE) build
 	@$(BIN)/sam deploy $(if $(GUIDED),--guided) $(if $(STACK),--stack-name $(STACK))
 
-invoke: build ## sam local invoke FN=WebFunction EVENT=events/web-home.json [PARAMS=Privacy=public] (needs Docker)
-	@$(BIN)/sam local invoke $(FN) --event $(EVENT) $(if $(PARAMS),--parameter-overrides $(PARAMS))
+# For this machine's architecture (no emulator), in a build directory of its own
+LOCAL_ARCH  := $(if $(filter aarch64 arm64,$(shell uname -m)),arm64,x86_64)
+LOCAL_BUILD := $(ROOT).aws-sam/local-$(LOCAL_ARCH)
+
+invoke: $(VENV)/.dev ## sam local invoke FN=WebFunction EVENT=events/web-home.json in Docker, on the `make run` on PORT (or STACK)
+	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "Usage: make invoke FN=WebFunction EVENT=events/web-home.json" >&2; exit 2; }
+	@tools/lambda-image $(PYTHON)
+	@LAMBDA_ARCH=$(LOCAL_ARCH) $(BIN)/sam build $(FN) --build-in-source --build-dir $(LOCAL_BUILD)
+	@$(PYTHON) -m bedtime.tools.invoke $(FN) $(EVENT) --build-dir $(LOCAL_BUILD) --port $(PORT) $(if $(STACK),--stack $(STACK))
 
 logs: $(VENV)/.dev ## Follow the deployed STACK's function logs
 	@$(PYTHON) -m bedtime.tools check-aws
