@@ -70,7 +70,7 @@ test: $(VENV)/.dev ## The whole gate: lint, types, validate, scan, build, then e
 check: $(VENV)/.dev ## The fast inner loop: ruff, mypy, and the tests that need no browser, build or full local run
 	@$(MAKE) lint
 	@$(BIN)/mypy
-	@$(BIN)/pytest -q -n 2 -m "not browser and not slow and not build"
+	@$(BIN)/pytest -q -n 2 -m "not browser and not slow and not build and not docker"
 
 lint: $(VENV)/.dev ## ruff lint and format check
 	@$(BIN)/ruff check src tests
