@@ -11,6 +11,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -97,7 +98,7 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The functions built for this machine's architecture, and the local image."""
     if not docker_runs():
         pytest.skip("no Docker daemon here (.ci/run installs and starts one)")
-    python = Path(os.environ.get("VIRTUAL_ENV", ROOT / ".venv")) / "bin" / "python"
+    python = Path(sys.executable)
     subprocess.run([str(ROOT / "tools" / "lambda-image"), str(python)], check=True)
     build_dir = tmp_path_factory.mktemp("sam-local") / "build"
     places = ["--build-dir", str(build_dir), "--cache-dir", str(build_dir.with_name("cache"))]
