@@ -15,7 +15,7 @@ import platform
 import shutil
 import socket
 import socketserver
-import subprocess  # nosec B404 - runs sam and docker, nothing from input
+import subprocess
 import sys
 import tempfile
 import threading
@@ -81,7 +81,7 @@ def stack_values(stack: str, function: str) -> dict[str, str]:
 def docker_gateway() -> str:
     """The host's address on Docker's default bridge, where a container finds the host
     (the bridge's gateway; Docker leaves it unnamed when it is the subnet's first host)."""
-    found = subprocess.run(  # noqa: S603
+    found = subprocess.run(
         [docker(), "network", "inspect", "bridge", "--format", "{{json .IPAM.Config}}"],
         capture_output=True,
         text=True,
@@ -180,7 +180,7 @@ def invoke(function: str, event: Path, build_dir: Path, port: int, stack: str | 
         env_vars = env_vars_file(values, Path(scratch))
         region = check_aws() if stack else REGION
         command = sam_local("invoke", template, env_vars, region, function, "--event", str(event))
-        return subprocess.call(command)  # noqa: S603
+        return subprocess.call(command)
 
 
 def main(argv: list[str] | None = None) -> int:
