@@ -3,7 +3,9 @@ SHELL := bash
 .DEFAULT_GOAL := help
 MAKEFLAGS += --no-print-directory
 
-VENV   ?= .venv
+# sam build runs the build-* rules below from its own working directory: paths start here
+ROOT   := $(dir $(abspath $(lastword $(MAKEFILE_LIST))))
+VENV   ?= $(ROOT).venv
 PYTHON := $(VENV)/bin/python
 BIN    := $(VENV)/bin
 PORT   ?= 3000
@@ -85,7 +87,7 @@ test: $(VENV)/.dev ## The whole gate: lint, types, validate, scan, build, then e
 check: $(VENV)/.dev ## The fast inner loop: ruff, mypy, and the tests that need no browser, build or full local run
 	@$(MAKE) lint
 	@$(BIN)/mypy
-	@$(BIN)/pytest -q -n 2 -m "not browser and not slow and not build"
+	@$(BIN)/pytest -q -n 2 -m "not browser and not slow and not build and not docker"
 
 lint: $(VENV)/.dev ## ruff lint and format check
 	@$(BIN)/ruff check src tests
@@ -121,8 +123,15 @@ deploy: $(VENV)/.local ## sam build + sam deploy (samconfig.toml's defaults); GU
 	@$(MAKE) build
 	@$(BIN)/sam deploy $(if $(GUIDED),--guided) $(if $(STACK),--stack-name $(STACK))
 
-invoke: build ## sam local invoke FN=WebFunction EVENT=events/web-home.json [PARAMS=Privacy=public] (needs Docker)
-	@$(BIN)/sam local invoke $(FN) --event $(EVENT) $(if $(PARAMS),--parameter-overrides $(PARAMS))
+# For this machine's architecture (no emulator), in a build directory of its own
+LOCAL_ARCH  := $(if $(filter aarch64 arm64,$(shell uname -m)),arm64,x86_64)
+LOCAL_BUILD := $(ROOT).aws-sam/local-$(LOCAL_ARCH)
+
+invoke: $(VENV)/.dev ## sam local invoke FN=WebFunction EVENT=events/web-home.json in Docker, on the `make run` on PORT (or STACK)
+	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "Usage: make invoke FN=WebFunction EVENT=events/web-home.json" >&2; exit 2; }
+	@tools/lambda-image $(PYTHON)
+	@LAMBDA_ARCH=$(LOCAL_ARCH) $(BIN)/sam build $(FN) --build-in-source --build-dir $(LOCAL_BUILD)
+	@$(PYTHON) -m bedtime.tools.invoke $(FN) $(EVENT) --build-dir $(LOCAL_BUILD) --port $(PORT) $(if $(STACK),--stack $(STACK))
 
 logs: $(VENV)/.dev ## Follow the deployed STACK's function logs
 	@$(PYTHON) -m bedtime.tools check-aws
@@ -132,15 +141,25 @@ clean: ## Remove build output and local run state
 	rm -rf .aws-sam .local
 
 # --- Lambda artifacts (called by sam build, one target per function) ----------
-LAMBDA_PIP := python3 -m pip install --quiet --disable-pip-version-check \
-  --platform manylinux2014_aarch64 --implementation cp --python-version 3.13 \
-  --only-binary=:all: --upgrade --target
+# Every step runs the project's virtualenv, never the machine's python3 (which may have
+# neither pip nor boto3). sam build runs one make per function at once: the first makes the
+# virtualenv if there is none yet, the others wait for it (a lock from the standard library).
+define lambda_venv
+	@python3 -c 'import fcntl, subprocess, sys; lock = open(sys.argv[1], "w"); fcntl.flock(lock, fcntl.LOCK_EX); sys.exit(subprocess.call(sys.argv[2:]))' \
+	  "$(VENV).lock" $(MAKE) -C "$(ROOT)" "$(VENV)/.local"
+endef
+# arm64 as deployed; make invoke builds for this machine's architecture (LAMBDA_ARCH=x86_64)
+LAMBDA_ARCH ?= arm64
+LAMBDA_PIP = $(PYTHON) -m pip install --quiet --disable-pip-version-check \
+  --platform manylinux2014_$(if $(filter x86_64,$(LAMBDA_ARCH)),x86_64,aarch64) \
+  --implementation cp --python-version 3.13 --only-binary=:all: --upgrade --target
 # Bytecode for the Lambda runtime (/var/task is read-only, so Python would compile every
 # module at every cold start). .pyc files do not depend on the CPU, only on the version.
 PYTHON313 ?= $(or $(firstword $(wildcard $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions/3.13*/bin/python3.13)),$(shell python3.13 -c 'import sys; print(sys.executable)' 2>/dev/null))
 
 # textstat declares setuptools but only imports it on Python < 3.9: 7 MB never loaded.
 define lambda_artifact
+	$(call lambda_venv)
 	$(LAMBDA_PIP) "$(ARTIFACTS_DIR)" -r requirements/$(1).txt
 	rm -rf "$(ARTIFACTS_DIR)"/setuptools* "$(ARTIFACTS_DIR)"/pkg_resources "$(ARTIFACTS_DIR)"/_distutils_hack "$(ARTIFACTS_DIR)"/distutils-precedence.pth
 	cp -r src/bedtime "$(ARTIFACTS_DIR)/"
@@ -152,7 +171,7 @@ define compile_bytecode
 	@if [ -n "$(PYTHON313)" ]; then \
 	  "$(PYTHON313)" -m compileall -q -j 0 --invalidation-mode unchecked-hash "$(ARTIFACTS_DIR)" >/dev/null; \
 	else \
-	  echo "warning: no Python 3.13 here (set PYTHON313=path): $(notdir $(ARTIFACTS_DIR)) ships without bytecode, so each cold start compiles it" >&2; \
+	  echo "warning: no Python 3.13 here (set PYTHON313=path): $(notdir $(ARTIFACTS_DIR)) ships without bytecode, so each cold start compiles it"; \
 	fi
 endef
 
@@ -187,7 +206,7 @@ build-ModelCheckFunction:
 build-WebFunction:
 	$(call lambda_artifact,web)
 	cp -r web "$(ARTIFACTS_DIR)/"
-	PYTHONPATH="$(ARTIFACTS_DIR)" python3 -c 'import sys; from bedtime.site import compile_templates; compile_templates(sys.argv[1])' "$(ARTIFACTS_DIR)/web"
+	PYTHONPATH="$(ARTIFACTS_DIR)" $(PYTHON) -c 'import sys; from bedtime.site import compile_templates; compile_templates(sys.argv[1])' "$(ARTIFACTS_DIR)/web"
 	$(call compile_bytecode)
 
 .PHONY: help run story seed family smoke new-secret test check lint validate security bench simulate build deploy invoke logs clean \

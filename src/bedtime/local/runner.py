@@ -324,6 +324,10 @@ class LocalRun:
             "names": names,
             "private": self.resolver.parameters["Privacy"] == "private",
             "parameters": dict(self.resolver.parameters),
+            # what this run's functions see, for `make invoke` (sam local invoke)
+            "environment": {
+                key: os.environ.get(key, "") for key in environment(self.template, self.resolver)
+            },
         }
         run_state_file(self.port, self.state_dir).write_text(json.dumps(state))
 
