@@ -1,5 +1,5 @@
-"""What starts the work: a family's schedule (make tonight's story ahead of bedtime, or
-deliver it at bedtime), or someone asking for a story now (`make story`)."""
+"""What starts the work: the tick, at a family's make time (make tonight's story ahead
+of bedtime) or its bedtime (deliver it), or someone asking for a story now (`make story`)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ class BadRequest(ValueError):
 
 @dataclass(frozen=True)
 class StoryRequest:
-    """A story wanted: made ahead by the family's schedule (delivered `lead` later, at
+    """A story wanted: made ahead at the family's make time (delivered `lead` later, at
     bedtime), or asked for now (delivered as soon as it is ready)."""
 
     trigger: str

@@ -1,5 +1,5 @@
 """CreateStoryFunction: a family's story is wanted, from the writing queue (fed by the
-family's schedule, ahead of bedtime) or asked for now (`make story`)."""
+family's make time, sent by the tick ahead of bedtime) or asked for now (`make story`)."""
 
 from __future__ import annotations
 

@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         run.stop()
         return 1
-    say("Writing tonight's story now; each family's schedule keeps going. Ctrl-C stops.")
+    say("Writing tonight's story now; the tick keeps each family's bedtime. Ctrl-C stops.")
     for family in run.family_ids():
         threading.Thread(target=run.request_story, kwargs={"family": family}, daemon=True).start()
     run.keep_schedule()
