@@ -1,13 +1,14 @@
 """The stores and bus the handlers use, built once per container from settings.
 
 Each factory imports what it builds when first called, so a function loads only the
-modules its own requests need (the web function's cold start, above all)."""
+modules its own requests need (the web function's cold start, above all). The web
+function's site reads through light_aws's clients, never boto3's."""
 
 from __future__ import annotations
 
 import os
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bedtime.clients import client, provider_client
 from bedtime.settings import settings
@@ -104,11 +105,28 @@ def reader_secrets() -> ReaderSecrets:
 
 
 @cache
+def web_client(service: str) -> Any:
+    """The web function's client for a service, without botocore (see light_aws)."""
+    from bedtime.light_aws import light_client
+
+    return light_client(service)
+
+
+@cache
 def site() -> Site:
+    from bedtime.canon import CanonStore
+    from bedtime.media import MediaStore
     from bedtime.site import Site
 
     s = settings()
-    return Site(story_store(), media_store(), canon_store, s.time_zone, s.story_language)
+    stories = StoryStore(web_client("dynamodb"), s.stories_table)
+    media = MediaStore(web_client("s3"), s.media_bucket)
+
+    @cache
+    def canon() -> CanonStore:
+        return CanonStore(web_client("dynamodb"), s.canon_table)
+
+    return Site(stories, media, canon, s.time_zone, s.story_language)
 
 
 @cache
@@ -132,9 +150,12 @@ def static_files() -> dict[str, tuple[bytes, str]]:
 
 @cache
 def reading_site() -> ReadingSite:
+    from bedtime.readers import ReaderSecrets
     from bedtime.reading import ReadingSite
 
-    return ReadingSite(site(), reader_secrets() if settings().private else None, static_files)
+    s = settings()
+    secrets = ReaderSecrets(web_client("dynamodb"), s.families_table) if s.private else None
+    return ReadingSite(site(), secrets, static_files)
 
 
 def clear() -> None:
@@ -151,6 +172,7 @@ def clear() -> None:
         email_subscriptions,
         postbox,
         canon_store,
+        web_client,
         site,
         static_files,
         reading_site,
