@@ -24,7 +24,7 @@ from bedtime.dynamodb_values import from_attribute, to_attribute
 from bedtime.local.function_url import function_url_event
 from bedtime.sigv4 import Credentials, Scope, object_path, presigned_query, signed_headers
 from bedtime.story_store import story_item
-from helpers import ROOT, reader_cookie, story_record
+from helpers import ROOT, reader_cookie, story_record, translated_template
 from iam_audit import Call, arn_of
 
 SUITE = Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
@@ -263,3 +263,10 @@ def test_a_cold_story_page_never_imports_botocore(aws, moto_server) -> None:
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     assert done.stdout.split(maxsplit=1) == ["200", "[]\n"]
+
+
+def test_one_request_ends_before_the_web_function_times_out() -> None:
+    """Lambda developer guide, "Configure Lambda function timeout": the function is
+    stopped at its timeout, so a slow answer must be given up on, and logged, before it."""
+    web = translated_template()["Resources"]["WebFunction"]["Properties"]
+    assert web["Timeout"] > light_aws.TIMEOUT_SECONDS
