@@ -138,14 +138,19 @@ def canon_store() -> CanonStore:
 
 @cache
 def static_files() -> dict[str, tuple[bytes, str]]:
-    """The site's static files, read once per container: name -> (body, content type)."""
+    """The site's static files, read once per container, by plain and by content-hashed
+    name: name -> (body, content type)."""
     import mimetypes
 
-    return {
-        path.name: (path.read_bytes(), mimetypes.guess_type(path.name)[0] or "text/plain")
-        for path in site().static_root.iterdir()
-        if path.is_file()
-    }
+    from bedtime.site import hashed_name
+
+    files = {}
+    for path in site().static_root.iterdir():
+        if path.is_file():
+            body = path.read_bytes()
+            served = (body, mimetypes.guess_type(path.name)[0] or "text/plain")
+            files[path.name] = files[hashed_name(path.name, body)] = served
+    return files
 
 
 @cache
