@@ -179,6 +179,27 @@ def test_throttling_gives_up_after_the_last_attempt(fake) -> None:
     assert len(server.sent) == light_aws.MAX_ATTEMPTS
 
 
+def test_a_lost_connection_is_retried_and_the_last_loss_raised(fake, monkeypatch) -> None:
+    sent = []
+
+    def unreachable(url: str, headers: dict, body: bytes) -> tuple[int, bytes]:
+        sent.append(headers)
+        raise ConnectionResetError("reset by peer")
+
+    monkeypatch.setattr(light_aws, "send", unreachable)
+    with pytest.raises(ConnectionResetError):
+        light_aws.DynamoDB("us-east-1").get_item(TableName="t", Key={})
+    assert len(sent) == light_aws.MAX_ATTEMPTS
+
+
+def test_retries_stop_at_the_budget(fake, monkeypatch) -> None:
+    server = fake(*[THROTTLED] * light_aws.MAX_ATTEMPTS)
+    monkeypatch.setattr(light_aws, "RETRY_BUDGET_SECONDS", 0.0)
+    with pytest.raises(light_aws.ClientError):
+        light_aws.DynamoDB("us-east-1").get_item(TableName="t", Key={})
+    assert len(server.sent) == 1
+
+
 def test_a_failed_condition_is_the_exception_the_stores_catch_with_its_item(fake) -> None:
     """DynamoDB API reference, UpdateItem: ReturnValuesOnConditionCheckFailure=ALL_OLD
     returns the item with the ConditionalCheckFailedException."""

@@ -177,9 +177,9 @@ class DynamoDB:
             try:
                 status, data = send(self._url, headers, body)
             except (OSError, http.client.HTTPException):
-                if not _wait_before(attempt, deadline):
-                    raise
-                continue
+                if _wait_before(attempt + 1, deadline):
+                    continue
+                raise
             if status == 200:
                 result: dict[str, Any] = json.loads(data)
                 return result
