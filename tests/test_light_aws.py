@@ -137,14 +137,14 @@ def test_media_urls_use_the_regional_virtual_host_or_the_local_endpoint(monkeypa
 class FakeDynamoDB:
     """Answers each request with the next (status, body) and counts them."""
 
-    def __init__(self, *answers: tuple[int, dict]) -> None:
+    def __init__(self, *answers: tuple[int, dict | bytes]) -> None:
         self.answers = list(answers)
         self.sent: list[dict] = []
 
     def __call__(self, url: str, headers: dict, body: bytes) -> tuple[int, bytes]:
         self.sent.append(headers)
         status, answer = self.answers.pop(0)
-        return status, json.dumps(answer).encode()
+        return status, answer if isinstance(answer, bytes) else json.dumps(answer).encode()
 
 
 @pytest.fixture
@@ -153,7 +153,7 @@ def fake(monkeypatch):
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
     monkeypatch.setattr(light_aws.time, "sleep", lambda seconds: None)
 
-    def install(*answers: tuple[int, dict]) -> FakeDynamoDB:
+    def install(*answers: tuple[int, dict | bytes]) -> FakeDynamoDB:
         server = FakeDynamoDB(*answers)
         monkeypatch.setattr(light_aws, "send", server)
         return server
@@ -165,7 +165,7 @@ THROTTLED = (400, {"__type": "com.amazonaws.dynamodb.v20120810#ThrottlingExcepti
 
 
 def test_throttling_is_retried_then_answered(fake) -> None:
-    server = fake(THROTTLED, (500, {}), (200, {"Item": {"id": {"S": "a"}}}))
+    server = fake(THROTTLED, (503, b"<html>busy</html>"), (200, {"Item": {"id": {"S": "a"}}}))
     dynamodb = light_aws.DynamoDB("us-east-1")
     assert dynamodb.get_item(TableName="t", Key={"id": {"S": "a"}}) == {"Item": {"id": {"S": "a"}}}
     assert len(server.sent) == 3

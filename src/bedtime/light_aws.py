@@ -121,6 +121,8 @@ def _error(operation: str, status: int, body: bytes) -> ClientError:
     try:
         data = json.loads(body)
     except ValueError:
+        data = None
+    if not isinstance(data, dict):  # a proxy's HTML page, or nothing
         data = {}
     code = str(data.pop("__type", "") or f"HTTP{status}").rsplit("#", 1)[-1]
     message = str(data.pop("message", data.pop("Message", "")))
