@@ -12,8 +12,9 @@ from collections.abc import Iterator
 import boto3
 import pytest
 from moto import mock_aws
+from moto.server import ThreadedMotoServer
 
-from bedtime import services
+from bedtime import light_aws, services
 from bedtime.local.functions import LambdaContext, environment
 from bedtime.local.outbox import subscribe_outbox
 from bedtime.local.stack import LocalStack, create_stack
@@ -35,11 +36,23 @@ def fresh_caches() -> Iterator[None]:
     services.clear()
 
 
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[str]:
+    """moto's server in this process, sharing mock_aws's accounts: the web function's
+    clients (light_aws) speak HTTP on the standard library, which mock_aws cannot see."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}/"
+    server.stop()
+
+
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch, template: dict) -> Iterator[LocalStack]:
+def aws(monkeypatch: pytest.MonkeyPatch, template: dict, moto_server: str) -> Iterator[LocalStack]:
     """A moto account holding the template's tables, bucket, topic, bus and rules,
     with the functions' environment set as the template sets it (offline providers).
-    Every call a handler makes must be allowed by its function's role (iam_audit)."""
+    Every call a handler makes must be allowed by its function's role (iam_audit).
+    The web function's requests, signed for AWS's own hosts, are sent to moto's server."""
     for name in list(os.environ):
         if name.startswith("AWS_ENDPOINT_URL") or name in ("OPENAI_API_KEY", "AWS_PROFILE"):
             monkeypatch.delenv(name)
@@ -63,6 +76,11 @@ def aws(monkeypatch: pytest.MonkeyPatch, template: dict) -> Iterator[LocalStack]
         recorder = recorder_for(stack.resolver)
         events = boto3._get_default_session().events
         events.register("before-parameter-build", recorder, unique_id="iam-audit")
+        monkeypatch.setattr(light_aws, "call_hooks", [recorder.record])
+        send = light_aws.send
+        monkeypatch.setattr(
+            light_aws, "send", lambda url, headers, body: send(moto_server, headers, body)
+        )
         try:
             yield stack
         finally:

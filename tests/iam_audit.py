@@ -149,7 +149,8 @@ def _canonical(resource: str) -> str:
 @dataclass
 class Recorder:
     """Hooked to botocore's before-parameter-build, which API calls and presigned URLs
-    both pass through; attributes each call to the template function whose handler
+    both pass through, and to light_aws's call hooks (the web function's clients);
+    attributes each call to the template function whose handler
     made it (calls that the test or the local emulator make are not judged)."""
 
     names: dict[str, str]  # physical name -> logical id
@@ -157,11 +158,14 @@ class Recorder:
     calls: list[Call] = field(default_factory=list)
 
     def __call__(self, params: dict, model: Any, **_: Any) -> None:
+        service = model.service_model.metadata
+        self.record(service.get("signingName", service["endpointPrefix"]), model.name, params)
+
+    def record(self, prefix: str, operation: str, params: dict) -> None:
+        """A call by its signing name and operation (light_aws's hook calls this)."""
         function = self._caller()
         if function:
-            service = model.service_model.metadata
-            prefix = service.get("signingName", service["endpointPrefix"])
-            for action, resource in self._judged(prefix, model.name, params):
+            for action, resource in self._judged(prefix, operation, params):
                 self.calls.append(Call(f"{function}Role", action, resource))
 
     def _caller(self) -> str | None:

@@ -9,7 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import boto3
 import pytest
 
 from bedtime.local.coldstart import python313
@@ -34,7 +33,7 @@ FUNCTIONS = {
         "bedtime.providers.offline.picture",
     ],
     "narrate": ["bedtime.handlers.narrate", "bedtime.providers.polly", "bedtime.providers.openai"],
-    "web": ["bedtime.handlers.web", "bedtime.reading", "bedtime.site"],
+    "web": ["bedtime.handlers.web", "bedtime.reading", "bedtime.site", "bedtime.light_aws"],
     "families": ["bedtime.handlers.families"],
     "notify": ["bedtime.handlers.notify", "bedtime.providers.offline.picture"],
     "tick": ["bedtime.handlers.tick"],
@@ -100,8 +99,9 @@ def test_every_function_that_reads_a_time_zone_ships_the_iana_database(function)
         assert "tzdata" in requirements(function)
 
 
-def test_the_web_function_needs_no_model_clients_and_no_powertools() -> None:
+def test_the_web_function_needs_no_model_clients_no_powertools_and_no_botocore() -> None:
     heavy = {"openai", "PIL", "pronouncing", "lameenc", "aws_lambda_powertools", "pydantic"}
+    heavy |= {"boto3", "botocore"}  # the web function signs its own calls (light_aws)
     assert not third_party(FUNCTIONS["web"]) & heavy
 
 
@@ -151,9 +151,9 @@ def test_every_module_in_the_artifact_ships_python_313_bytecode(function) -> Non
 
 @pytest.mark.build
 def test_the_web_artifact_imports_only_compiled_modules_and_no_heavy_libraries() -> None:
-    """Import the web handler from the artifact (with the runtime's boto3): every module
-    that comes from the artifact has its bytecode, the templates come precompiled, and
-    neither Powertools nor a model client is loaded."""
+    """Import the web handler from the artifact alone (without the runtime's boto3): every
+    module that comes from the artifact has its bytecode, the templates come precompiled,
+    and neither botocore, Powertools nor a model client is loaded."""
     artifact = built("WebFunction")
     code = (
         "import sys, json, bedtime.handlers.web, bedtime.reading, bedtime.site;"
@@ -161,10 +161,9 @@ def test_the_web_artifact_imports_only_compiled_modules_and_no_heavy_libraries()
         "modules = {n: getattr(m, '__file__', None) for n, m in sys.modules.items()};"
         "print(json.dumps({'loader': type(env.loader).__name__, 'modules': modules}))"
     )
-    runtime = Path(boto3.__file__).parents[1]
     result = subprocess.run(
         [sys.executable, "-S", "-c", code],
-        env={"PYTHONPATH": f"{artifact}{os.pathsep}{runtime}", "PATH": os.environ["PATH"]},
+        env={"PYTHONPATH": str(artifact), "PATH": os.environ["PATH"]},
         capture_output=True,
         text=True,
         check=True,
@@ -174,6 +173,8 @@ def test_the_web_artifact_imports_only_compiled_modules_and_no_heavy_libraries()
     modules = found["modules"]
     assert not {name.split(".")[0] for name in modules} & {
         "aws_lambda_powertools",
+        "boto3",
+        "botocore",
         "openai",
         "pydantic",
         "PIL",

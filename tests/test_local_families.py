@@ -67,14 +67,14 @@ def families_file(path: Path, count: int, after: timedelta, spread: timedelta) -
     return path
 
 
-def fast_run(tmp_path: Path, catalog: Path) -> LocalRun:
+def fast_run(tmp_path: Path, catalog: Path, clock_speed: float = SPEED) -> LocalRun:
     return LocalRun(
         catalog=catalog,
         port=0,
         state_dir=tmp_path / ".local",
         parameters={"LeadHours": "1", "StoryMinutes": "2"},
         say=lambda _: None,
-        clock_speed=SPEED,
+        clock_speed=clock_speed,
     )
 
 
@@ -135,14 +135,14 @@ def finished(story_ids: list[str], store: StoryStore, timeout: float) -> list[St
 
 def test_stories_and_families_survive_a_restart(tmp_path) -> None:
     catalog = families_file(tmp_path / "families.json", 1, timedelta(hours=9), timedelta(0))
-    first = fast_run(tmp_path, catalog)
+    first = fast_run(tmp_path, catalog, clock_speed=1)  # a fast clock's run keeps nothing
     first.start()
     try:
         story = first.request_story(family="family-0")
         first.wait_for_ready(1, timeout=60)
     finally:
         first.stop()
-    second = fast_run(tmp_path, catalog)
+    second = fast_run(tmp_path, catalog, clock_speed=1)
     second.start()
     try:
         link = story_link(second.target(), story["storyId"])
@@ -156,7 +156,7 @@ def test_stories_and_families_survive_a_restart(tmp_path) -> None:
 def test_a_restart_without_the_catalog_still_serves_every_kept_family(tmp_path) -> None:
     """`make run` writes tonight's story for each of run.family_ids() at start."""
     catalog = families_file(tmp_path / "families.json", 1, timedelta(hours=9), timedelta(0))
-    first = fast_run(tmp_path, catalog)
+    first = fast_run(tmp_path, catalog, clock_speed=1)
     first.start()
     first.stop()
     second = LocalRun(port=0, state_dir=tmp_path / ".local", say=lambda _: None)

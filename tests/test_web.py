@@ -6,6 +6,7 @@ import base64
 import gzip
 import json
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -17,6 +18,7 @@ import pytest
 from bedtime import services
 from bedtime.handlers import web
 from bedtime.local.function_url import function_url_event
+from bedtime.site import hashed_name
 from bedtime.stories import Medium
 from helpers import ROOT, reader_cookie, sample_event, story_record
 
@@ -62,7 +64,7 @@ def test_story_page_shows_title_picture_player_and_text(aws, lambda_context) -> 
     assert '<audio id="narration" controls' in body
     assert "X-Amz-Signature=" in body or "Signature=" in body  # presigned at render time
     assert body.count('class="line"') == 5 and 'data-start="4500"' in body
-    assert '<script src="/static/read-along.js" defer>' in body
+    assert re.search(r'<script src="/static/read-along\.[0-9a-f]{12}\.js" defer>', body)
     assert_valid_html(body)
 
 
@@ -166,6 +168,23 @@ def test_static_assets_are_served_with_long_caching(aws, lambda_context) -> None
         assert response["statusCode"] == 200
         assert response["headers"]["Content-Type"] == kind
         assert "max-age=3600" in response["headers"]["Cache-Control"]
+
+
+def test_static_files_have_content_hashed_names_cached_for_good(aws, lambda_context) -> None:
+    """RFC 8246, "HTTP Immutable Responses": a fresh immutable response is not revalidated,
+    so a second night's page fetches only its HTML; new content gets a new name."""
+    add(**done_media())
+    body = get(f"/stories/{STORY_ID}", lambda_context)["body"]
+    names = re.findall(r'"/static/([^"]+)"', body)
+    assert {name.split(".")[0] for name in names} == {"site", "moon", "read-along"}
+    for name in names:
+        response = get(f"/static/{name}", lambda_context)
+        plain = get(f"/static/{name.split('.')[0]}.{name.rsplit('.', 1)[1]}", lambda_context)
+        assert response["statusCode"] == 200 and response["body"] == plain["body"]
+        assert response["headers"]["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert "immutable" not in plain["headers"]["Cache-Control"]
+    assert hashed_name("site.css", b"a") != hashed_name("site.css", b"b")
+    assert get("/static/site.000000000000.css", lambda_context)["statusCode"] == 404
 
 
 def test_feed_is_rss_2_with_an_enclosure_per_narrated_story(aws, lambda_context) -> None:

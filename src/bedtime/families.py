@@ -91,6 +91,13 @@ class FamilyStore:
             raise FamilyNotFound(family_id)
         return family_from(item)
 
+    def name_of(self, family_id: str) -> str:
+        """What a person calls the family (its "name"), or its id when it has gone."""
+        try:
+            return self.get(family_id).name
+        except FamilyNotFound:
+            return family_id
+
     def all(self) -> list[Family]:
         found = []
         for page in self._dynamodb.get_paginator("scan").paginate(TableName=self._table):

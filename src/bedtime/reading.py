@@ -21,7 +21,7 @@ from bedtime.access import SESSION_COOKIE, Keys, Session, session_family
 from bedtime.families import FAMILY_ID
 from bedtime.http import BadRequest, Request, Response, cookie
 from bedtime.readers import HOME, ReaderSecrets
-from bedtime.site import Site
+from bedtime.site import HASHED_STATIC_NAME, Site
 from bedtime.stories import Story, StoryExpired, StoryNotFound
 
 _ID = r"(?P<story_id>[A-Za-z0-9_-]{16,64})"
@@ -29,6 +29,8 @@ READ = ("GET", "HEAD")
 PRIVATE = "private, no-store"
 MAX_SESSIONS = 8  # session cookies read from one request: one per family a browser reads
 STATIC_CACHE = "public, max-age=3600"
+# A content-hashed name never changes its content: a second night fetches only the HTML.
+HASHED_STATIC_CACHE = "public, max-age=31536000, immutable"
 
 
 @dataclass(frozen=True)
@@ -171,7 +173,8 @@ class ReadingSite:
         if found is None:
             raise NotHere(name)
         body, content_type = found
-        return Response(200, body, content_type, headers={"Cache-Control": STATIC_CACHE})
+        cache = HASHED_STATIC_CACHE if HASHED_STATIC_NAME.fullmatch(name) else STATIC_CACHE
+        return Response(200, body, content_type, headers={"Cache-Control": cache})
 
     # --- who may read ---------------------------------------------------------------
     def _keys(self, family: str) -> Keys | None:

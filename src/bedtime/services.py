@@ -1,13 +1,14 @@
 """The stores and bus the handlers use, built once per container from settings.
 
 Each factory imports what it builds when first called, so a function loads only the
-modules its own requests need (the web function's cold start, above all)."""
+modules its own requests need (the web function's cold start, above all). The web
+function's site reads through light_aws's clients, never boto3's."""
 
 from __future__ import annotations
 
 import os
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bedtime.clients import client, provider_client
 from bedtime.settings import settings
@@ -64,16 +65,6 @@ def family_store() -> FamilyStore:
     return FamilyStore(client("dynamodb"), settings().families_table)
 
 
-def family_name(family_id: str) -> str:
-    """What a person calls the family (its "name"), or its id when it has gone."""
-    from bedtime.families import FamilyNotFound
-
-    try:
-        return family_store().get(family_id).name
-    except FamilyNotFound:
-        return family_id
-
-
 @cache
 def tick_state() -> TickState:
     from bedtime.tick import TickState
@@ -120,13 +111,30 @@ def reader_secrets() -> ReaderSecrets:
 
 
 @cache
+def web_client(service: str) -> Any:
+    """The web function's client for a service, without botocore (see light_aws)."""
+    from bedtime.light_aws import light_client
+
+    return light_client(service)
+
+
+@cache
 def site() -> Site:
+    from bedtime.canon import CanonStore
+    from bedtime.families import FamilyStore
+    from bedtime.media import MediaStore
     from bedtime.site import Site
 
     s = settings()
-    return Site(
-        story_store(), media_store(), canon_store, s.time_zone, s.story_language, family_name
-    )
+    stories = StoryStore(web_client("dynamodb"), s.stories_table)
+    media = MediaStore(web_client("s3"), s.media_bucket)
+    families = FamilyStore(web_client("dynamodb"), s.families_table)
+
+    @cache
+    def canon() -> CanonStore:
+        return CanonStore(web_client("dynamodb"), s.canon_table)
+
+    return Site(stories, media, canon, s.time_zone, s.story_language, families.name_of)
 
 
 @cache
@@ -138,21 +146,29 @@ def canon_store() -> CanonStore:
 
 @cache
 def static_files() -> dict[str, tuple[bytes, str]]:
-    """The site's static files, read once per container: name -> (body, content type)."""
+    """The site's static files, read once per container, by plain and by content-hashed
+    name: name -> (body, content type)."""
     import mimetypes
 
-    return {
-        path.name: (path.read_bytes(), mimetypes.guess_type(path.name)[0] or "text/plain")
-        for path in site().static_root.iterdir()
-        if path.is_file()
-    }
+    from bedtime.site import hashed_name
+
+    files = {}
+    for path in site().static_root.iterdir():
+        if path.is_file():
+            body = path.read_bytes()
+            served = (body, mimetypes.guess_type(path.name)[0] or "text/plain")
+            files[path.name] = files[hashed_name(path.name, body)] = served
+    return files
 
 
 @cache
 def reading_site() -> ReadingSite:
+    from bedtime.readers import ReaderSecrets
     from bedtime.reading import ReadingSite
 
-    return ReadingSite(site(), reader_secrets() if settings().private else None, static_files)
+    s = settings()
+    secrets = ReaderSecrets(web_client("dynamodb"), s.families_table) if s.private else None
+    return ReadingSite(site(), secrets, static_files)
 
 
 @cache
@@ -188,6 +204,7 @@ def clear() -> None:
         email_subscriptions,
         postbox,
         canon_store,
+        web_client,
         site,
         static_files,
         reading_site,

@@ -3,6 +3,7 @@ in web/ (precompiled into web/compiled/ by the build, so a cold start compiles n
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +34,14 @@ WEB_ROOT = next(
 )
 STORY_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 FEED_SIZE = 50
+HASHED_STATIC_NAME = re.compile(r"[A-Za-z0-9_-]+\.[0-9a-f]{12}\.[a-z0-9]+")
+
+
+def hashed_name(name: str, body: bytes) -> str:
+    """`site.css` as `site.<12 hex digits of its SHA-256>.css`: new content, a new name,
+    so a browser may keep each name for good."""
+    stem, _, extension = name.rpartition(".")
+    return f"{stem}.{hashlib.sha256(body).hexdigest()[:12]}.{extension}"
 
 
 @dataclass(frozen=True)
@@ -104,7 +113,20 @@ class Site:
         self._zone = zone
         self._env = template_environment(web_root)
         self._env.globals["lang"] = language
+        self._env.globals["static"] = self.static_url
         self.static_root = web_root / "static"
+
+    @cached_property
+    def _static_names(self) -> dict[str, str]:
+        return {
+            path.name: hashed_name(path.name, path.read_bytes())
+            for path in self.static_root.iterdir()
+            if path.is_file()
+        }
+
+    def static_url(self, name: str) -> str:
+        """The address of a static file under its content-hashed name."""
+        return f"/static/{self._static_names[name]}"
 
     @cached_property
     def media_origin(self) -> str:

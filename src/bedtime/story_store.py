@@ -7,13 +7,9 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-
 from bedtime.catalog import Entry
+from bedtime.dynamodb_values import from_attribute, to_attribute
 from bedtime.stories import HOME, MEDIA, Medium, MediumName, Story, StoryNotFound
-
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
 
 
 def medium_attributes(name: MediumName, medium: Medium) -> dict[str, Any]:
@@ -59,11 +55,11 @@ def story_item(story: Story) -> dict[str, Any]:
         plain["deliver_at"] = story.deliver_at.isoformat()
     for name in MEDIA:
         plain.update(medium_attributes(name, story.medium(name)))
-    return {key: _serializer.serialize(value) for key, value in plain.items()}
+    return {key: to_attribute(value) for key, value in plain.items()}
 
 
 def story_from(item: dict[str, Any]) -> Story:
-    plain = {key: _deserializer.deserialize(value) for key, value in item.items()}
+    plain = {key: from_attribute(value) for key, value in item.items()}
     return Story(
         id=plain["id"],
         night=date.fromisoformat(plain["night"]),
@@ -155,9 +151,7 @@ class StoryStore:
         """Record a finished medium once; a repeat leaves the first result in place."""
         attributes = medium_attributes(name, medium)
         names = {f"#a{i}": attribute for i, attribute in enumerate(attributes)}
-        values = {
-            f":v{i}": _serializer.serialize(value) for i, value in enumerate(attributes.values())
-        }
+        values = {f":v{i}": to_attribute(value) for i, value in enumerate(attributes.values())}
         names["#status"] = f"{name}_status"
         values[":pending"] = {"S": "pending"}
         assignments = [f"#a{i} = :v{i}" for i in range(len(attributes))]

@@ -37,7 +37,7 @@ def send_if_due(story_id: str, now: datetime | None = None) -> dict:
         store,
         services.postbox(),
         now or clock.now(),
-        services.family_name,
+        services.family_store().name_of,
     )
     return {"storyId": story_id, "emailed": sent}
 

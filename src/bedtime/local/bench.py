@@ -30,6 +30,7 @@ from bedtime.local.coldstart import cold_first_page, python313
 from bedtime.local.function_url import function_url_event
 from bedtime.local.functions import LambdaContext
 from bedtime.local.runner import LocalRun, Stage
+from bedtime.story_store import StoryStore
 from bedtime.tools.links import story_link
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -42,7 +43,7 @@ FUNCTIONS = {
     "NarrateFunction": ("bedtime.handlers.narrate", "narrate"),
 }
 COLD_GOALS = {"WebFunction": 1.4}
-COLD_PAGE_GOAL = 1.15
+COLD_PAGE_GOAL = 0.5
 RENDERS = 300
 LOAD_CLIENTS = 50
 LOAD_REQUESTS = 3000
@@ -227,7 +228,7 @@ def warm_render(run: LocalRun, story_id: str) -> list[Row]:
     cookie = {"cookie": _signed_in(run, story_id)}
     event = function_url_event("GET", f"/stories/{story_id}", cookie, b"", "127.0.0.1", "127.0.0.1")
     context = LambdaContext("WebFunction")
-    store = services.story_store()
+    store = StoryStore(services.web_client("dynamodb"), services.settings().stories_table)
 
     def render() -> None:
         assert handler(event, context)["statusCode"] == 200
@@ -243,7 +244,9 @@ def warm_render(run: LocalRun, story_id: str) -> list[Row]:
     return [
         Row("warm render", "story page (median / p99)", f"{page_median:.2f} / {page_p99:.2f} ms"),
         Row(
-            "warm render", "bare get_item (median / p99)", f"{bare_median:.2f} / {bare_p99:.2f} ms"
+            "warm render",
+            "bare get_item, web's client (median / p99)",
+            f"{bare_median:.2f} / {bare_p99:.2f} ms",
         ),
         Row("warm render", "rendering adds (median)", f"{added:.2f} ms", "< 2 ms", added < 2),
         Row(
@@ -270,15 +273,28 @@ def cold_page(run: LocalRun, story_id: str) -> list[Row]:
     return [
         Row(
             "cold page",
-            "floor: import boto3, GetItem, 2 presigns",
+            "boto3 floor: import boto3, GetItem, 2 presigns",
             f"{measured.floor_ms:.0f} ms",
         ),
         Row(
             "cold page",
+            "stdlib floor: light_aws, GetItem, 2 presigns",
+            f"{measured.stdlib_floor_ms:.0f} ms",
+        ),
+        Row(
+            "cold page",
             "first story page, as shipped (artifact)",
-            f"{measured.shipped_ms:.0f} ms ({measured.ratio:.2f}x)",
-            f"<= {COLD_PAGE_GOAL}x floor",
+            f"{measured.shipped_ms:.0f} ms ({measured.ratio:.2f}x boto3 floor, "
+            f"{measured.stdlib_ratio:.2f}x stdlib floor)",
+            f"<= {COLD_PAGE_GOAL}x boto3 floor",
             measured.ratio <= COLD_PAGE_GOAL,
+        ),
+        Row(
+            "cold page",
+            "packages the first page loads",
+            " ".join(measured.packages),
+            "no botocore",
+            "botocore" not in measured.packages and "boto3" not in measured.packages,
         ),
         Row(
             "cold page",
