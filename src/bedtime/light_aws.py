@@ -59,6 +59,10 @@ class ConditionalCheckFailedException(ClientError):
     pass
 
 
+class TransactionCanceledException(ClientError):
+    pass
+
+
 class ResourceNotFoundException(ClientError):
     pass
 
@@ -66,6 +70,7 @@ class ResourceNotFoundException(ClientError):
 class Exceptions:
     ClientError = ClientError
     ConditionalCheckFailedException = ConditionalCheckFailedException
+    TransactionCanceledException = TransactionCanceledException
     ResourceNotFoundException = ResourceNotFoundException
 
 
@@ -133,6 +138,7 @@ def _error(operation: str, status: int, body: bytes) -> ClientError:
     }
     kind = {
         "ConditionalCheckFailedException": ConditionalCheckFailedException,
+        "TransactionCanceledException": TransactionCanceledException,
         "ResourceNotFoundException": ResourceNotFoundException,
     }.get(code, ClientError)
     return kind(operation, response)
@@ -156,6 +162,9 @@ class DynamoDB:
 
     def update_item(self, **params: Any) -> dict[str, Any]:
         return self._call("UpdateItem", params)
+
+    def transact_write_items(self, **params: Any) -> dict[str, Any]:
+        return self._call("TransactWriteItems", params)
 
     def get_paginator(self, operation: str) -> QueryPaginator:
         if operation != "query":

@@ -167,7 +167,13 @@ def reading_site() -> ReadingSite:
     from bedtime.reading import ReadingSite
 
     s = settings()
-    secrets = ReaderSecrets(web_client("dynamodb"), s.families_table) if s.private else None
+    secrets = (
+        ReaderSecrets(
+            web_client("dynamodb"), s.families_table, remember_seconds=s.reader_keys_seconds
+        )
+        if s.private
+        else None
+    )
     return ReadingSite(site(), secrets, static_files)
 
 
