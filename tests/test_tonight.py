@@ -165,6 +165,44 @@ def test_a_summary_outlives_its_story_and_reaches_the_next_prompt(
     assert past.summary == "Pip and Luna found a silver shell."
 
 
+def just_short_and_a_little_hard() -> list[str]:
+    """A safe story of 299 words at reading grade 5.5: short of 6 minutes (690 words) and
+    over the grade a child of 5 follows (3.0), as a real model's story may be."""
+    walk = (
+        "Pip and Luna wandered slowly along the quiet beach "
+        "while the silver moon rose over the sleeping water."
+    )
+    stars = ["beautiful"] * 7 + ["bright"] * 2
+    stanzas = [
+        f"{walk}\nThe sea was calm.\nLuna told Pip a gentle story about the {s} stars."
+        for s in stars
+    ]
+    return [*stanzas, "Then Pip and Luna fell asleep.\nThey slept by the sea."]
+
+
+def test_a_safe_story_that_misses_the_length_and_grade_is_rewritten_then_kept(
+    openai_stack, lambda_context
+) -> None:
+    services.catalog_store().replace("home", TWO)
+    paragraphs = just_short_and_a_little_hard()
+    body = {"title": "The Quiet Beach", "paragraphs": paragraphs, "summary": "A walk."}
+    reply = Reply(body=completion(json.dumps(body)))
+    openai_stack.reply("/chat/completions", reply, reply)
+    openai_stack.reply("/moderations", CLEAN, CLEAN)
+    made = create_story.handler(sample_event("make-story.json"), lambda_context)
+    story = services.story_store().get(made["storyId"])
+    assert (story.provider, story.title, story.paragraphs) == (
+        "openai",
+        "The Quiet Beach",
+        tuple(paragraphs),
+    )
+    first, rewrite = chat(openai_stack, 1)
+    assert "Write the story again" not in first
+    assert "It had 299 words; write about 690, never fewer than 483." in rewrite
+    assert "reading grade (Flesch-Kincaid) was 5.5; a child of 5 follows grade 3.0" in rewrite
+    assert 'too long (keep to about 8 words): "Pip and Luna wandered slowly' in rewrite
+
+
 def test_a_character_is_described_once_and_painted_that_way_every_night(
     openai_stack, monkeypatch, lambda_context
 ) -> None:

@@ -36,6 +36,7 @@ class StoryBrief:
     listener_age: int = 5
     canon: tuple[PastNight, ...] = ()  # the last few nights, newest first
     returning_hero: bool = False  # the first character is a series' hero, back every night
+    rewrite: tuple[str, ...] = ()  # what was measured in the last draft, when asked again
 
     @property
     def words_wanted(self) -> int:

@@ -47,6 +47,7 @@ def story_prompt(brief: StoryBrief) -> str:
         "and shorter, and the story ends with the characters asleep.\n"
         f"Use both names, {first.name} and {second.name}, more than once.\n"
         f"{_past_nights(brief)}"
+        f"{_rewrite(brief)}"
         "Also give a one-sentence summary for the family's story book: who did what, where."
     )
 
@@ -58,6 +59,17 @@ def _past_nights(brief: StoryBrief) -> str:
     return (
         "Earlier nights (do not repeat their plots or titles; you may gently recall one):\n"
         f"{nights}"
+    )
+
+
+def _rewrite(brief: StoryBrief) -> str:
+    if not brief.rewrite:
+        return ""
+    measured = "".join(f"- {note}\n" for note in brief.rewrite)
+    return (
+        "Write the story again. Your last draft was measured:\n"
+        f"{measured}"
+        "Keep what was good in it and fix these.\n"
     )
 
 

@@ -10,38 +10,22 @@ from datetime import datetime
 from bedtime.briefs import Draft, StoryBrief
 from bedtime.canon import RECALLED_NIGHTS, CanonStore
 from bedtime.catalog import Catalog, Entry
+from bedtime.drafts import Measures, faults, flaws, measure, rewrite_notes
 from bedtime.families import Family
 from bedtime.observability import logger
 from bedtime.preferences import weights
 from bedtime.providers import KeyMissing, Moderator, ProviderError, StoryWriter
 from bedtime.providers.budget import OutOfTime
-from bedtime.readability import reading_grade, too_hard
 from bedtime.speech import MIN_STORY_WORDS, words_for_minutes
 from bedtime.stories import LIFETIME, Story, story_id_for
 from bedtime.story_store import StoryStore
 from bedtime.triggers import StoryRequest
 
-SHORTEST_SHARE = 0.7  # a draft may fall this far short of the words wanted, no further
-
 
 def problems(draft: Draft, brief: StoryBrief) -> list[str]:
     """What is wrong with a draft; empty when it is good enough for tonight."""
-    found = []
-    text = " ".join(draft.paragraphs)
-    words = len(text.split())
-    shortest = max(brief.min_words, round(brief.words_wanted * SHORTEST_SHARE))
-    if not draft.title.strip():
-        found.append("no title")
-    if words < shortest:
-        found.append(f"{words} words, fewer than {shortest}")
-    for character in brief.characters:
-        if character.name.casefold() not in text.casefold():
-            found.append(f"{character.name} never appears")
-    if too_hard(text, brief.listener_age):
-        found.append(
-            f"reading grade {reading_grade(text):.1f}, too hard for age {brief.listener_age}"
-        )
-    return found
+    measures = measure(draft, brief)
+    return faults(draft, brief, measures) + flaws(measures, brief.listener_age)
 
 
 def write_checked(
@@ -50,36 +34,66 @@ def write_checked(
     moderator: Moderator | None = None,
     requeue_throttled: bool = False,
 ) -> tuple[Draft, StoryWriter]:
-    """The first good, unflagged draft from the writers, tried in order. The last one,
-    the offline storyteller whose verses we wrote ourselves, must not fail. With
-    `requeue_throttled` (a story made from the queue), a throttled writer's error is
-    raised, so the request goes back to the queue for later instead of being written
-    offline tonight."""
+    """A model's draft that needs no rewrite, or else the model's draft nearest the length
+    and grade wanted, from the writers tried in order; each rewrite is told what was
+    measured. Only when no model draft is usable (the provider failed, moderation flagged
+    it, a character is missing, it is far too short) does the last writer, the offline
+    storyteller whose verses we wrote ourselves and which must not fail, tell tonight's
+    story. With `requeue_throttled` (a story made from the queue), a throttled writer's
+    error is raised when no draft is kept yet, so the request goes back to the queue for
+    later instead of being written offline tonight."""
+    kept: list[tuple[Draft, StoryWriter, Measures]] = []
+    asked = brief
     for writer in writers[:-1]:
         try:
-            draft = writer.write(brief)
+            draft = writer.write(asked)
         except (KeyMissing, OutOfTime) as error:
             _log_no_time_or_key(error, writer)
             break
         except ProviderError as error:
-            if error.throttled and requeue_throttled:
+            if error.throttled and requeue_throttled and not kept:
                 raise
-            logger.warning(
-                "writer failed",
-                provider=writer.name,
-                error=str(error),
-                request_id=error.request_id,
-                retryable=error.retryable,
-            )
+            _log_writer_failed(error, writer)
             continue
-        issues = problems(draft, brief)
-        if not issues and moderator and moderator.flagged(_full_text(draft)):
-            issues = ["flagged by moderation"]
-        if not issues:
+        measures = measure(draft, brief)
+        unusable = _unusable(draft, brief, measures, moderator)
+        to_fix = unusable + flaws(measures, brief.listener_age)
+        if not to_fix:
             return draft, writer
-        logger.warning("draft rejected", provider=writer.name, problems=issues)
+        logger.warning(
+            "draft rejected" if unusable else "draft to improve",
+            provider=writer.name,
+            problems=to_fix,
+            extra=measures.log_fields(),
+        )
+        if not unusable:
+            kept.append((draft, writer, measures))
+        asked = replace(brief, rewrite=rewrite_notes(measures, to_fix, brief.listener_age))
+    if kept:
+        draft, writer, measures = min(kept, key=lambda k: k[2].miss)
+        logger.info("model draft kept", provider=writer.name, extra=measures.log_fields())
+        return draft, writer
     last = writers[-1]
     return last.write(brief), last
+
+
+def _unusable(
+    draft: Draft, brief: StoryBrief, measures: Measures, moderator: Moderator | None
+) -> list[str]:
+    found = faults(draft, brief, measures)
+    if not found and moderator and moderator.flagged(_full_text(draft)):
+        found = ["flagged by moderation"]
+    return found
+
+
+def _log_writer_failed(error: ProviderError, writer: StoryWriter) -> None:
+    logger.warning(
+        "writer failed",
+        provider=writer.name,
+        error=str(error),
+        request_id=error.request_id,
+        retryable=error.retryable,
+    )
 
 
 def _log_no_time_or_key(error: ProviderError, writer: StoryWriter) -> None:
@@ -163,6 +177,15 @@ def make_story(
         story_id=story.id,
         night=str(story.night),
         provider=used.name,
-        words=len(story.text.split()),
+        source=_source(used, writer, fallback),
+        extra=measure(draft, brief).log_fields(),
     )
     return story
+
+
+def _source(used: StoryWriter, writer: StoryWriter, fallback: StoryWriter) -> str:
+    """Whose story the family got: "offline-fallback" counts the nights a model's was not
+    used (README, "Which story a child hears")."""
+    if used is fallback and writer is not fallback:
+        return "offline-fallback"
+    return "offline" if used.name == "offline" else "model"
