@@ -15,8 +15,14 @@ from bedtime.briefs import Draft, StoryBrief
 from bedtime.catalog import Entry
 from bedtime.providers.offline import quality
 from bedtime.providers.offline import vocabulary as vocab
-from bedtime.providers.offline.scenes import KINDS, scene_kind
-from bedtime.providers.offline.story import LEVELS, OfflineStoryWriter, rhymes, syllables
+from bedtime.providers.offline.scenes import KINDS, own_things, scene_kind
+from bedtime.providers.offline.story import (
+    LEVELS,
+    OfflineStoryWriter,
+    happens_in,
+    rhymes,
+    syllables,
+)
 from bedtime.providers.offline.vocabulary import SCENES
 from bedtime.readability import MAX_GRADE, reading_grade, too_hard
 from bedtime.speech import wind_down_stanzas, words_for_minutes
@@ -31,6 +37,7 @@ PLACES = {
     "bedroom": Entry("the Cosy Bedroom", "a warm little room with a big bed"),
 }
 GARDEN = PLACES["garden"]
+PLACE_NAMES = [entry.name for entry in PLACES.values()]
 EVERY_KIND = {
     **PLACES,
     "lighthouse": Entry("the Old Lighthouse", "a lighthouse on the rocks"),
@@ -332,3 +339,69 @@ def test_measures_compare_lines_with_names_set_aside() -> None:
     b = Draft("B", ("Luna saw the sea.\nPip ate a pie.",))
     assert quality.shared_line_ratio(a, b, ["Pip", "Luna"]) == 0.5
     assert quality.max_line_reuse([a, b, a], ["Pip", "Luna"]) == 3
+
+
+# --- casts the code has never seen -----------------------------------------------------
+FOX = Entry("Ember", "a clever fox with a green scarf")
+ROBOT = Entry("Bolt", "a friendly robot with a blinking blue light")
+HOUSEBOAT = Entry("the Willow Houseboat", "a houseboat on a slow river")
+GRANNY = Entry("Granny Tortoise", "a grandmother tortoise who loves carrots")
+MISO = Entry("Ana-María's cat Miso", "a sleepy grey cat")
+VEGETABLES = Entry("the Kitchen Plot", "a vegetable garden with carrots, beans and sunflowers")
+
+
+@cache
+def houseboat_week() -> list[Draft]:
+    return quality.nights([FOX, ROBOT], HOUSEBOAT, count=5, minutes=6, age=7)
+
+
+def test_a_scene_names_its_own_things_as_its_description_does() -> None:
+    assert own_things(HOUSEBOAT) == ("houseboat", "river")
+    assert own_things(VEGETABLES) == ("vegetable garden", "carrots", "beans", "sunflowers")
+    assert own_things(GARDEN) == ("garden",)  # "where flowers open" is what happens there
+
+
+def test_five_houseboat_nights_tell_the_boat_or_the_river_and_both_friends_every_night() -> None:
+    for draft in houseboat_week():
+        text = " ".join(draft.paragraphs)
+        assert re.search(r"\b(houseboat|river)\b", text), draft.paragraphs
+        assert quality.tells_scene(draft, HOUSEBOAT)
+        assert quality.own_lines(draft, FOX, ROBOT) >= 10
+        assert quality.own_lines(draft, ROBOT, FOX) >= 10
+    assert quality.titles_told(houseboat_week(), ["Ember", "Bolt", HOUSEBOAT.name])
+
+
+def test_a_long_name_is_said_in_full_once_then_by_its_handle_and_never_with_its_kind() -> None:
+    draft = write(scene=VEGETABLES, cast=(GRANNY, MISO), age=4, minutes=6)
+    text = "\n".join(draft.paragraphs)
+    assert "Granny Tortoise the" not in text and "Miso the" not in text
+    assert "Granny Tortoise" in text and "Ana-María's cat Miso" in text
+    assert quality.own_lines(draft, MISO, GRANNY) >= 10
+    assert quality.own_lines(draft, GRANNY, MISO) >= 10
+    assert text.count("Ana-María") <= 2  # the handle after the first mention
+    assert re.search(r"\b(carrots|beans|sunflowers|vegetable garden)\b", text)
+    assert "Granny Tortoise the tortoise" not in draft.summary
+
+
+def test_a_title_names_only_what_its_story_tells() -> None:
+    told = "Pip found a shell. Luna sang to the moon."
+    names = ["Pip", "Luna"]
+    assert happens_in("A Shell for Pip", told, names)
+    assert happens_in("Luna and the Quiet Moon", told, names)
+    assert not happens_in("A Firefly for Pip", told, names)
+    assert not happens_in("Pip and the Little Bench", told, names)
+    for draft in some_stories():
+        assert happens_in(draft.title, " ".join(draft.paragraphs), ["Pip", "Luna", *PLACE_NAMES])
+
+
+def test_a_kind_the_vocabulary_does_not_know_gets_neutral_lines() -> None:
+    for draft in houseboat_week():
+        bolt = [line for line in lines(draft) if "Bolt" in line and "Ember" not in line]
+        assert not [line for line in bolt if re.search(r"\b(sniff\w*|paws?|tail|fur)\b", line)]
+
+
+def test_near_copies_are_counted_by_meaning_not_by_string() -> None:
+    night = Draft("A", ("The night breeze gently blows.\nPip found a shell.",))
+    other = Draft("B", ("The night breeze softly blows.\nLuna hummed a tune.",))
+    assert quality.near_copy_share(night, [other], ["Pip", "Luna"]) == 0.5
+    assert quality.near_copy_share(night, [night], ["Pip", "Luna"]) == 1.0

@@ -87,6 +87,12 @@ FEATURES = {
 _ITEM_KIND = {item: kind for kind, items in FEATURES.items() for item in items}
 _STOP = {"who", "with", "that", "which", "and", "in", "wearing", "carrying", "from", "of"}
 _ARTICLES = {"a", "an", "the", "one", "some"}
+# A handle keeps these with the word after them: "Mr Bumble", not "Mr".
+_HONORIFICS = {
+    "mr", "mrs", "ms", "miss", "dr", "sir", "lady", "lord", "captain", "uncle", "aunt",
+    "auntie", "professor", "king", "queen", "prince", "princess",
+}  # fmt: skip
+_NOT_A_HANDLE = {"old", "little", "big", "baby", "young", "the"}
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,26 @@ class Character:
     noun: str  # the description's own word: "hedgehog", "fox cub", "girl"
     adjectives: tuple[str, ...]  # as written before the noun, colours included
     features: tuple[Feature, ...]
+
+    @property
+    def handle(self) -> str:
+        """What the story calls them after the first mention: "Granny" for "Granny
+        Tortoise", "Miso" for "Ana-María's cat Miso", "Mr Bumble" as it is."""
+        parts = self.name.split()
+        if len(parts) == 1:
+            return self.name
+        if any(part.endswith(("'s", "\u2019s")) for part in parts[:-1]):
+            return parts[-1]
+        at = next((i for i, p in enumerate(parts) if p.casefold() not in _NOT_A_HANDLE), 0)
+        if parts[at].casefold().rstrip(".") in _HONORIFICS:
+            return " ".join(parts[at : at + 2])
+        return parts[at]
+
+    @property
+    def name_says_kind(self) -> bool:
+        """The name already says what they are: "Granny Tortoise", "Ana-María's cat Miso"."""
+        said = set(words(self.name))
+        return bool(said & {*self.kind.keywords, *self.noun.split(), self.kind.name})
 
     @property
     def colour(self) -> str:

@@ -4,7 +4,12 @@
 - max_line_reuse: the most stories any one line appears in;
 - weeks: every run of five nights, over which a line may come twice at most;
 - nights: consecutive nights told with the canon carried forward, as the app does;
-- narration_minutes: how long the offline voice takes to read a story aloud.
+- narration_minutes: how long the offline voice takes to read a story aloud;
+- near_copy_share: how many of a night's lines the other nights of its week say almost
+  the same way (difflib ratio >= NEAR), so nights differ in meaning, not only in strings;
+- own_lines: the lines about one character alone, so both have their own;
+- tells_scene: whether the story names a thing the scene's description names;
+- titles_told: whether each title names only what its story tells.
 
 Lines are compared with every name (characters and scene) replaced by one placeholder,
 so "Pip found a shell" and "Luna found a shell" count as the same line.
@@ -12,6 +17,7 @@ so "Pip found a shell" and "Luna found a shell" count as the same line.
 
 from __future__ import annotations
 
+import difflib
 import random
 from collections import Counter
 from collections.abc import Sequence
@@ -19,7 +25,14 @@ from datetime import date, timedelta
 
 from bedtime.briefs import Draft, PastNight, StoryBrief
 from bedtime.catalog import Entry
-from bedtime.providers.offline.story import REMEMBERED_NIGHTS, OfflineStoryWriter, plain_line
+from bedtime.providers.offline.characters import read_character
+from bedtime.providers.offline.scenes import own_things
+from bedtime.providers.offline.story import (
+    REMEMBERED_NIGHTS,
+    OfflineStoryWriter,
+    happens_in,
+    plain_line,
+)
 from bedtime.providers.offline.voice import record
 from bedtime.speech import MIN_STORY_WORDS, spoken_lines, words_for_minutes
 
@@ -31,6 +44,8 @@ FIRST_NIGHT = date(2026, 1, 1)
 MAX_SHARED = 0.30
 MAX_REUSE = 2
 WEEK = REMEMBERED_NIGHTS + 1
+NEAR = 0.8  # difflib ratio from which two lines are near-copies
+MAX_NEAR_COPIES = 0.20  # of a night's lines, with a near-copy in the rest of its week
 
 
 def weeks(drafts: Sequence[Draft]) -> list[Sequence[Draft]]:
@@ -100,3 +115,53 @@ def nights(
 def narration_minutes(draft: Draft, language: str = "en") -> float:
     """How long the offline voice reads the story for, pauses included."""
     return record(list(spoken_lines(draft.title, draft.paragraphs)), language).seconds / 60
+
+
+def near_copy_share(night: Draft, others: Sequence[Draft], names: Sequence[str]) -> float:
+    """The share of the night's lines with a near-copy (ratio >= NEAR) in the others."""
+    mine = story_lines(night, names)
+    theirs = [line for other in others for line in story_lines(other, names)]
+    near = sum(1 for line in mine if any(_near(line, other) for other in theirs))
+    return near / len(mine) if mine else 0.0
+
+
+def most_near_copies(drafts: Sequence[Draft], names: Sequence[str]) -> float:
+    """The highest near_copy_share of any night against the other nights of its week."""
+    return max(
+        (
+            near_copy_share(night, [o for o in week if o is not night], names)
+            for week in weeks(drafts)
+            for night in week
+        ),
+        default=0.0,
+    )
+
+
+def _near(a: str, b: str) -> bool:
+    matcher = difflib.SequenceMatcher(None, a, b)
+    return (
+        matcher.real_quick_ratio() >= NEAR
+        and matcher.quick_ratio() >= NEAR
+        and (matcher.ratio() >= NEAR)
+    )
+
+
+def own_lines(draft: Draft, one: Entry, other: Entry) -> int:
+    """How many lines are about `one` alone: named (in full or by handle), `other` not."""
+    mine = {one.name, read_character(one).handle}
+    theirs = {other.name, read_character(other).handle}
+    lines = (line for paragraph in draft.paragraphs for line in paragraph.splitlines())
+    return sum(
+        1 for line in lines if any(n in line for n in mine) and not any(n in line for n in theirs)
+    )
+
+
+def tells_scene(draft: Draft, scene: Entry) -> bool:
+    """Whether the story names one of the things the scene's description names."""
+    text = " ".join(draft.paragraphs).casefold()
+    return any(thing in text for thing in own_things(scene))
+
+
+def titles_told(drafts: Sequence[Draft], names: Sequence[str]) -> bool:
+    """Whether every title names only what its own story tells."""
+    return all(happens_in(d.title, " ".join(d.paragraphs), names) for d in drafts)

@@ -6,6 +6,8 @@ beach is told with waves and shells and painted with sand and sea.
 
 from __future__ import annotations
 
+import re
+
 from bedtime.catalog import Entry
 from bedtime.providers.offline.characters import words
 
@@ -52,6 +54,41 @@ def scene_kind(scene: Entry) -> str:
                 scores[kind] += weight * (word in keys)
     best = max(scores.values())
     return next(kind for kind, score in scores.items() if score == best) if best else NIGHT
+
+
+# What splits a description into the things it names; after a relative word the rest
+# says what happens there ("a garden where flowers open"), not what is there.
+_BETWEEN = {
+    "a", "an", "the", "on", "in", "with", "of", "and", "by", "under", "at", "near", "beside",
+    "full", "for", "to", "from", "over", "its", "their", "some", "lots", "many",
+}  # fmt: skip
+_RELATIVE = {"where", "who", "that", "which", "when", "while"}
+_NOT_A_THING = {
+    "calm", "soft", "quiet", "tall", "old", "little", "big", "warm", "cosy", "cozy", "wide",
+    "slow", "fresh", "sleepy", "small", "deep", "dark", "bright", "gentle", "snowy", "grassy",
+    "sandy", "green", "blue", "red", "white", "golden", "silver", "lovely", "tiny", "huge",
+    "long", "high", "low", "cool", "still", "peaceful", "busy", "night", "evening", "day",
+}  # fmt: skip
+
+
+def own_things(scene: Entry) -> tuple[str, ...]:
+    """The things the scene's description names, as it names them: "a houseboat on a slow
+    river" has ("houseboat", "river"); "a vegetable garden with carrots" has ("vegetable
+    garden", "carrots"). A story says them, so the scene is the family's, not a kind's."""
+    text = scene.description.lower()
+    tokens = re.findall(r"[^\W\d_]+(?:['-][^\W\d_]+)*|,", text)
+    relative = next((i for i, t in enumerate(tokens) if t in _RELATIVE), len(tokens))
+    found: list[str] = []
+    chunk: list[str] = []
+    for part in [*tokens[:relative], ","]:
+        if part != "," and part not in _BETWEEN:
+            chunk.append(part)
+            continue
+        things = [w for w in chunk if w not in _NOT_A_THING]
+        if things:
+            found.append(" ".join(things[-2:]))
+        chunk = []
+    return tuple(dict.fromkeys(found))
 
 
 def mentions(scene: Entry, word: str) -> bool:

@@ -41,7 +41,7 @@ from bedtime.providers.offline.grammar import (
     template,
     words,
 )
-from bedtime.providers.offline.scenes import place, scene_kind
+from bedtime.providers.offline.scenes import own_things, place, scene_kind
 from bedtime.readability import MAX_GRADE, YOUNGEST, listener_age, reading_grade
 from bedtime.speech import wind_down_stanzas
 
@@ -72,7 +72,7 @@ VARIANTS = 4  # at most this many ways to make each template's choices
 _FIRSTS_TRIED = 40  # the cheapest first lines tried for a couplet
 _PER_CHARACTER = {"intro", "kind", "rest"}
 _THEME_NEEDS = {"questions": ["ask"]}
-_SOFT = {"scene", "rest"}  # wanted, but not at the price of last night's lines
+_SOFT = {"scene", "rest", "own"}  # wanted, but not at the price of last night's lines
 _SOFT_BONUS = 30.0
 _SHOWN_AGAIN = {"intr": 30.0, "feat": 8.0}  # a second introduction, a feature shown again
 _STALE = 50.0  # a couplet this costly repeats one of the last nights' lines
@@ -80,6 +80,7 @@ _SAME_TEMPLATE = 40.0  # another filling of a template told tonight: less than l
 _THEME_ORDER = tuple(dict.fromkeys(THEMES))
 _COMMON = {"then", "with", "that", "they", "were", "what", "from", "soft", "softly"}
 _SHARED = {"scene", "sleep", "anywhere", "who:0", "who:1"}
+_TITLE_PLACE_AGAIN = 30.0  # "… in the Willow Houseboat" night after night
 _ANYWHERE = 8.0  # a line any scene may tell: for when the scene's own are told lately
 _SAID = re.compile(r"[\w·']+")  # a line's words, names set aside as "·"
 
@@ -172,6 +173,7 @@ class _Teller:
         self.rng = random.Random(brief.seed)
         lines = _lines_for(brief.characters, brief.scene, level)
         self.cast, self.scene, self.where = lines.cast, lines.scene, lines.where
+        self.own, self.names = lines.own, lines.names
         self.memory = _Memory.of(brief.canon)
         self.told: dict[str, float] = {}
         self.couplet_words: dict[str, float] = {}
@@ -191,7 +193,8 @@ class _Teller:
 
     # --- the story ---------------------------------------------------------------
     def tell(self) -> Draft:
-        stanzas = [self._stanza("dusk", ["named", "scene"]), self._stanza("meet", self._intros())]
+        opening = ["own", "named"] if self.own else ["named", "scene"]
+        stanzas = [self._stanza("dusk", opening), self._stanza("meet", self._intros())]
         stanzas += self._middle(stanzas)
         calm = _wind_down_count(len(stanzas))
         traits = [f"rest:{i}" for i in range(len(self.cast))]
@@ -402,31 +405,55 @@ class _Teller:
     # --- the title and the summary -----------------------------------------------
     def _title(self) -> tuple[str, str]:
         options = [option for option in map(self._title_option, _titles()) if option]
-        text, tpl = min(options, key=lambda o: self.memory.cost(o[1].id) + self.rng.random())
+        options = options or [(f"{self.cast[0].handle} and {self.cast[1].handle}", _titles()[0])]
+        text, tpl = min(options, key=lambda o: self._title_cost(*o))
         return text, tpl.id
 
+    def _title_cost(self, text: str, tpl: Template) -> float:
+        """More for a title of a template told lately, or one naming the place as a title
+        of the last nights did."""
+        place = self.where["place"].casefold()
+        again = place in text.casefold() and any(place in t for t in self.memory.titles)
+        return self.memory.cost(tpl.id) + _TITLE_PLACE_AGAIN * again + self.rng.random()
+
     def _title_option(self, tpl: Template) -> tuple[str, Template] | None:
+        """The title filled from what happened tonight, or None when it would name
+        something the story never tells, or a title of the last nights."""
         first, second = self.cast[0], self.cast[1]
         if "{A}" in tpl.text and first.called == second.called:
             return None
+        if "{Own}" in tpl.text and not self.own:
+            return None
+        told = " ".join(line.text for line in self.lines)
+        names = self.names
+
+        def one_told(options: Sequence[str]) -> str:
+            said = [o for o in options if happens_in(o, told, names)]
+            return self.rng.choice(said or list(options) or [""])
+
         values = {
-            "a": first.name,
-            "b": second.name,
+            "a": first.handle,
+            "b": second.handle,
             "A": first.called.title(),
             "B": second.called.title(),
             "scene": self.brief.scene.name,
             "bare": _bare(self.brief.scene.name),
             "place": self.where["place"],
-            "Things": self.rng.choice(self.scene.things),
-            "Thing": self.rng.choice(self.scene.thing),
+            "Things": one_told(self.scene.things),
+            "Thing": one_told(self.scene.thing),
+            "Own": one_told(self.own).title(),
             "Adj": self.rng.choice(vocab.TITLE_WORDS),
         }
         text = fill(tpl.text, values)
-        return None if text.casefold() in self.memory.titles else (text, tpl)
+        if text.casefold() in self.memory.titles or not happens_in(text, told, names):
+            return None
+        return text, tpl
 
     def _summary(self) -> str:
         deeds = list(dict.fromkeys(line.template.deed for line in self.lines if line.template.deed))
-        who = " and ".join(f"{c.name} the {c.called}" for c in self.cast)
+        who = " and ".join(
+            c.name if c.name_says_kind else f"{c.name} the {c.called}" for c in self.cast
+        )
         did = " and ".join(deeds[:2]) or "watched the stars"
         return f"{who} {did} {self.where['place']}, then fell asleep."
 
@@ -447,18 +474,22 @@ class _Lines:
         self.kind = scene_kind(scene)
         self.scene = vocab.SCENES[self.kind]
         self.where = {"scene": scene.name, "place": place(scene)}
-        names = [*(c.name for c in self.cast), scene.name]
+        self.own = own_things(scene)
+        names = [*(c.name for c in self.cast), *(c.handle for c in self.cast), scene.name]
+        names = list(dict.fromkeys(names))
         self.names = tuple(sorted(names, key=len, reverse=True))  # "Pipkin" before "Pip"
+        # a character is named in full when they come in, by their handle after that
         self.bound = {
-            (x, y): {**self.where, **self._as("x", x), **self._as("y", y)}
+            (x, y, full): {**self.where, **self._as("x", x, full), **self._as("y", y, full)}
             for x, y in ((0, 1), (1, 0))
+            for full in (True, False)
         }
 
     @cached_property
     def pools(self) -> dict[str, tuple[Line, ...]]:
         """Every line each part of the story can tell."""
         return {
-            section: tuple(_partnered(self._render(specs)))
+            section: tuple(_partnered(self._render(specs, full_names=section == "meet")))
             for section, specs in self._sections().items()
         }
 
@@ -477,13 +508,16 @@ class _Lines:
             for t in _templates(f"feature-{kind}", texts)
         ]
         calm = pool("calm", vocab.CALM) + pool(f"{self.kind}-calm", scene.calm, "scene") + rests
+        calm += pool("own-calm", vocab.OWN_CALM, "own")
+        dusk = pool("dusk", vocab.DUSK) + pool(f"{self.kind}-dusk", scene.dusk, "scene")
         return {
-            "dusk": pool("dusk", vocab.DUSK) + pool(f"{self.kind}-dusk", scene.dusk, "scene"),
+            "dusk": dusk + pool("own-dusk", vocab.OWN_DUSK, "own"),
             "meet": pool("meet", vocab.MEET, "intro") + pool("meet", vocab.MEET_PARTNERS),
             "explore": pool(f"{self.kind}-explore", scene.explore, "scene")
             + pool("walk", vocab.NIGHT_HUSH, "anywhere")
             + pool("walk-out", vocab.NIGHT_WALK if scene.outdoors else (), "anywhere")
             + pool("actions", vocab.ACTIONS)
+            + pool("own", vocab.OWN_EXPLORE, "own")
             + characters
             + features,
             "sky": pool("sky", vocab.SKY),
@@ -495,13 +529,13 @@ class _Lines:
             "end": calm + pool("sleep", vocab.SLEEP, "sleep"),
         }
 
-    def _render(self, specs: list[tuple[Template, str]]) -> list[Line]:
+    def _render(self, specs: list[tuple[Template, str]], full_names: bool) -> list[Line]:
         lines: dict[str, Line] = {}
         for order, (tpl, tag) in enumerate(specs):
             if tpl.scenes and self.kind not in tpl.scenes:
                 continue
             rng = random.Random(tpl.id)  # the same ways every night: the canon knows them
-            for values, tags in self._bindings(tpl, tag):
+            for values, tags in self._bindings(tpl, tag, full_names):
                 source = _own_choices(tpl.text, values)
                 for text in skeletons(source, self.level.style, rng, VARIANTS):
                     line = self._line(tpl, text, values, tags, order)
@@ -509,14 +543,30 @@ class _Lines:
                         lines[line.text] = line
         return list(lines.values())
 
-    def _bindings(self, tpl: Template, tag: str) -> Iterable[tuple[dict[str, str], set[str]]]:
-        """The slot values a template can take: each character as {x}, each feature."""
+    def _bindings(
+        self, tpl: Template, tag: str, full_names: bool
+    ) -> Iterable[tuple[dict[str, str], set[str]]]:
+        """The slot values a template can take: each character as {x}, each feature, each
+        of the scene's own things as {own}."""
+        found = self._cast_bindings(tpl, tag, full_names)
+        if "own" not in tpl.slots():
+            yield from found
+            return
+        for values, tags in found:
+            for thing in self.own:
+                yield {**values, "own": thing}, tags
+
+    def _cast_bindings(
+        self, tpl: Template, tag: str, full_names: bool
+    ) -> Iterable[tuple[dict[str, str], set[str]]]:
         slots = tpl.slots()
         named = {"named"} if slots & {"place", "scene"} else set()
         if not any(slot[0] in "xy" for slot in slots):
             yield dict(self.where), {tag, *named} - {""}
             return
-        for (x, y), values in self.bound.items():
+        for (x, y, full), values in self.bound.items():
+            if full != full_names:
+                continue
             who = x if any(s.startswith("x") for s in slots) else y
             if tag == "kind" and self.cast[who].kind.name != tpl.pool:
                 continue
@@ -538,10 +588,11 @@ class _Lines:
                     {f"feature:{who}:{feature.phrase}", f"who:{who}"},
                 )
 
-    def _as(self, role: str, index: int) -> dict[str, str]:
+    def _as(self, role: str, index: int, full: bool) -> dict[str, str]:
         character = self.cast[index]
         return {
-            role: character.name,
+            role: character.name if full else character.handle,
+            f"{role}.kinded": "yes" if character.name_says_kind else "",
             f"{role}.noun": character.called,
             f"{role}.described": character.called if self.level.plain else character.described,
             f"{role}.moved": character.kind.moved,  # "(trundled|scurried)": a choice
@@ -590,6 +641,9 @@ def _own_choices(text: str, values: dict[str, str]) -> str:
     """The template with its characters' own choices in it ("{x.moved}": "(hopped|bounced)"),
     so each way of moving makes its own line."""
     for role in ("x", "y"):
+        if values.get(f"{role}.kinded"):  # "Granny Tortoise", never "Granny Tortoise the tortoise"
+            for said in ("noun", "described"):
+                text = text.replace(f"{{{role}}} the {{{role}.{said}}}", f"{{{role}}}")
         slot = f"{{{role}.moved}}"
         if slot in text:
             text = text.replace(slot, values[f"{role}.moved"])
@@ -659,6 +713,27 @@ def plain_line(text: str, names: Sequence[str]) -> str:
     for name in names:
         text = text.replace(name, "·")
     return " ".join(_SAID.findall(text.casefold()))
+
+
+# Words a title may use whatever the story tells: it is a night, and they are friends.
+_TITLE_FREE = {
+    "a", "an", "and", "the", "of", "for", "in", "on", "at", "by", "to", "under", "two",
+    "friends", "night", "goodnight", "says", "hush", "s",
+    *(word.casefold() for word in vocab.TITLE_WORDS),
+}  # fmt: skip
+
+
+def happens_in(title: str, story: str, names: Sequence[str]) -> bool:
+    """Whether every thing the title names (apart from the names, the scene's among
+    them) is told in the story: "A Firefly for Pip" needs a firefly."""
+    longest_first = sorted(names, key=len, reverse=True)
+    told = {_stem(word) for word in plain_line(story, longest_first).split()}
+    named = plain_line(title, longest_first).split()
+    return all(_stem(word) in told for word in named if "·" not in word and word not in _TITLE_FREE)
+
+
+def _stem(word: str) -> str:
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
 def _said(text: str, names: tuple[str, ...]) -> str:

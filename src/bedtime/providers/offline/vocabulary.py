@@ -62,6 +62,41 @@ DUSK = (
     "The world was as quiet as can be.",
 )
 
+# --- the scene's own things ({own}: "river", "vegetable garden", "carrots") ------------
+# Said of anything a catalog scene names, one thing or many: no "was" or "were".
+OWN_DUSK = (
+    "Dusk came to the {own}.",
+    "The {own} lay still tonight.",
+    "Night fell on the {own}.",
+    "The evening came down on the {own}.",
+    "Dusk lay (soft|still) upon the {own} tonight.",
+    "The {own} (lay|rested) in the fading light.",
+    "Night came (slowly|softly) to the {own}.",
+    "The last light (glowed|shone) on the {own}.",
+    "The moon climbed high above the {own}.",
+    "All was (hushed|quiet) by the {own} at the end of the day.",
+)
+OWN_EXPLORE = (
+    "{x} sat by the {own}.",
+    "{y} (looked|peeked) at the {own}.",
+    "They (walked|went) past the {own}.",
+    "{x} (looked|peeked) (out|across) at the {own} in the night.",
+    "{x} and {y} sat down beside the {own} to rest.",
+    "{x} (loved|liked) the {own} (the|most and) best.",
+    "{y} (walked|went) once round the {own}, nice and slow.",
+    "By the {own}, {x} stood (quite|very) still.",
+    "{x} and {y} (waved|called) goodnight to the {own}, then went on their way.",
+    "{y} showed {x} the {own} in the silver light.",
+    "Down by the {own}, all was (calm|quiet) and deep.",
+    "{x} (counted|spotted) stars above the {own}, one by one.",
+    "The {own} (shone|gleamed) under the moon so bright.",
+)
+OWN_CALM = (
+    "The {own} (lay|rested) still in the night.",
+    "The {own} (slept|dozed) beneath the moon.",
+    "Goodnight to the {own}, (soft|calm) and deep.",
+)
+
 # --- the characters come in: each of the two is introduced by one of these -------
 MEET = (
     "{x} the {x.noun} came (out|along) to play.",
@@ -479,7 +514,7 @@ NIGHT_WALK = (
     "{y} sat down upon the (soft|cool) ground.",
     "{y} (was|felt) (brave|safe) out in the dark.",
     "{x} and {y} (walked|went) on through the dark.",
-    "{y} (sniffed|smelled) the (cool|fresh) and (sleepy|quiet) air.",
+    "{y} (felt|loved) the (cool|fresh) and (sleepy|quiet) air.",
     "They (wandered|walked) here and (wandered|walked) there.",
     "The path (went|wound) on, (so|long and) wide.",
     "They (strolled|wandered) (on|along), side by side.",
@@ -1512,5 +1547,8 @@ TITLES = (
     "The {Adj} {Thing}",
     "Moonlight {place}",
     "Hush, {b}, Hush",
+    "{a}, {b} and the {Own}",
+    "Goodnight, {Own}",
+    "A Night by the {Own}",
 )
 TITLE_WORDS = ("Sleepy", "Silver", "Quiet", "Starry", "Moonlit", "Little", "Gentle")
