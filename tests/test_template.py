@@ -214,3 +214,18 @@ def test_functions_build_for_arm64_python_3_13_with_the_makefile(template) -> No
     for name, resource in template["Resources"].items():
         if resource["Type"] == "AWS::Serverless::Function":
             assert resource["Metadata"]["BuildMethod"] == "makefile", name
+
+
+def test_the_bedtime_queue_feeds_notify_as_the_stage_queues_do(template) -> None:
+    """Lambda developer guide, "Creating and configuring an Amazon SQS event source
+    mapping": the queue's visibility timeout at least six times the function's;
+    "Handling errors for an SQS event source in Lambda": ReportBatchItemFailures."""
+    notify = functions(template)["NotifyFunction"]
+    event = notify["Events"]["Bedtime"]
+    assert event["Properties"]["Queue"] == {"Fn::GetAtt": ["BedtimeQueue", "Arn"]}
+    assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    queued = resources(template, "AWS::SQS::Queue")["BedtimeQueue"]
+    assert queued["VisibilityTimeout"] >= 6 * notify["Timeout"]
+    assert queued["RedrivePolicy"]["deadLetterTargetArn"] == {
+        "Fn::GetAtt": ["FailuresQueue", "Arn"]
+    }

@@ -150,3 +150,22 @@ def test_seeded_half_an_hour_before_bedtime_tonights_story_still_comes(
     assert notify.handler(queued, lambda_context) == {"batchItemFailures": []}
     [email] = emails()
     assert (email.family, email.story_id, email.late) == ("nan", story.id, False)
+
+
+def test_the_tick_sends_at_most_ten_messages_a_batch(aws, lambda_context) -> None:
+    """Amazon SQS API Reference, "SendMessageBatch": at most 10 messages a request (moto
+    takes more). Twenty-three families with one bedtime go in batches of 10, 10 and 3."""
+    batches: list[int] = []
+
+    def count(params, **_):
+        batches.append(len(params["Entries"]))
+
+    events = boto3._get_default_session().events
+    events.register("provide-client-params.sqs.SendMessageBatch", count, unique_id="batches")
+    try:
+        seeded(*(replace(NAN, id=f"nan-{n}") for n in range(23)))
+        assert tick.handler(at(NAN_MAKES), lambda_context)["sent"] == 23
+    finally:
+        events.unregister("provide-client-params.sqs.SendMessageBatch", unique_id="batches")
+    assert batches == [10, 10, 3]
+    assert len(drained(aws, "WritingQueue")) == 23
