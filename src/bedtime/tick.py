@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -117,7 +117,7 @@ class WorkQueues:
         self._sqs = sqs
         self._urls = {"make": writing_queue_url, "bedtime": bedtime_queue_url}
 
-    def send(self, work: Iterable[Work]) -> int:
+    def send(self, work: Sequence[Work]) -> int:
         sent = 0
         for kind, url in self._urls.items():
             batch = [item for item in work if item.kind == kind]
