@@ -24,16 +24,17 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bedtime import services
-from bedtime.local.bench_stop import stop_times
-from bedtime.local.bench_stories import new_cast_rows, storyteller_rows
-from bedtime.local.coldstart import cold_first_page, python313
-from bedtime.local.function_url import function_url_event
-from bedtime.local.functions import LambdaContext
-from bedtime.local.runner import LocalRun, Stage
-from bedtime.story_store import StoryStore
-from bedtime.tools.links import story_link
+from bedtime.records.story_store import StoryStore
+from bedtime_bench.bench_stop import stop_times
+from bedtime_bench.bench_stories import new_cast_rows, storyteller_rows
+from bedtime_bench.coldstart import cold_first_page, python313
+from bedtime_local.function_url import function_url_event
+from bedtime_local.functions import LambdaContext
+from bedtime_local.runner import LocalRun, Stage
+from bedtime_tools.links import story_link
+from bedtime_tools.target import serving_target
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / ".local" / "bench"
 BUILD = ROOT / ".aws-sam" / "build"
 FUNCTIONS = {
@@ -401,7 +402,7 @@ def load(
 
 def _signed_in(run: LocalRun, story_id: str) -> str:
     """A reader's session cookie, from following the story's email link once."""
-    link = urlsplit(story_link(run.target(), story_id))
+    link = urlsplit(story_link(serving_target(run.port, run.state_dir), story_id))
     connection = http.client.HTTPConnection(*run.web_address, timeout=30)
     connection.request("GET", f"{link.path}?{link.query}")
     response = connection.getresponse()

@@ -17,7 +17,7 @@ from pathlib import Path
 FAMILIES = ("ana", "bo", "cy")
 READY_PREFIX = "--- email to family "
 STOP_WAIT_SECONDS = 10  # past this it hangs: the run is killed and the start counts as failed
-SRC = Path(__file__).resolve().parents[2]
+SRC = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def start_and_stop(workdir: Path, catalog: Path) -> Start:
     for name in ("OPENAI_API_KEY", "STORY_PROVIDER", "IMAGE_PROVIDER", "SPEECH_PROVIDER"):
         env.pop(name, None)
     process = subprocess.Popen(  # noqa: S603 - this interpreter, our own module
-        [sys.executable, "-m", "bedtime.local", "--catalog", str(catalog)],
+        [sys.executable, "-m", "bedtime_local", "--catalog", str(catalog)],
         cwd=workdir,
         env={**env, "PORT": str(_free_port())},
         stdout=subprocess.PIPE,

@@ -7,7 +7,6 @@ import statistics
 from collections.abc import Callable
 from itertools import pairwise
 
-from bedtime.catalog import Entry
 from bedtime.providers.offline.characters import read_character
 from bedtime.providers.offline.quality import (
     MAX_NEAR_COPIES,
@@ -24,7 +23,8 @@ from bedtime.providers.offline.quality import (
     titles_told,
     weeks,
 )
-from bedtime.readability import MAX_GRADE, reading_grade
+from bedtime.records.catalog import Entry
+from bedtime.records.readability import MAX_GRADE, reading_grade
 
 CHARACTERS = (Entry("Pip", "a small brave hedgehog"), Entry("Luna", "a wise old owl"))
 SCENE = Entry("Moonlit Bay", "a calm beach with a lighthouse")

@@ -31,7 +31,7 @@ for name in ("picture.png", "narration.mp3"):
 """
 STDLIB_FLOOR = """
 import os
-from bedtime.light_aws import light_client
+from bedtime.site.light_aws import light_client
 dynamodb = light_client("dynamodb")
 s3 = light_client("s3")
 dynamodb.get_item(TableName=os.environ["STORIES_TABLE"], Key={"id": {"S": os.environ["STORY"]}})

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from bedtime.planning import MODEL_PICTURE_TAKES, NightPlan, ProviderLimit
+from bedtime.families.planning import MODEL_PICTURE_TAKES, NightPlan, ProviderLimit
 
 FIRST_STAGE = "writing"
 MEDIA_STAGES = ("painting", "narrating")

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import accumulate
 
-from bedtime.delivery import LATE_AFTER
-from bedtime.local.night import LOST_AFTER, Night, Stage
+from bedtime.delivery.nightly_email import LATE_AFTER
+from bedtime_bench.night import LOST_AFTER, Night, Stage
 
 BUCKET = 300.0  # seconds: make times are counted in 5-minute buckets for the arithmetic
 DAY = 86_400.0

@@ -2,10 +2,10 @@
 
 Families live in real time zones, weighted roughly by where families live, with
 bedtimes between 18:30 and 20:30 local time. Each night is planned with
-bedtime.planning, the lead and the stage caps are template.yaml's parameter defaults, and
+bedtime.families.planning, the lead and the stage caps are template.yaml's parameter defaults, and
 the providers' rate limits and typical durations are planning.PROVIDER_LIMITS.
 
-    python -m bedtime.local.simulate --families 10000 [--seed 1] [--lead-hours 3]
+    python -m bedtime_bench.simulate --families 10000 [--seed 1] [--lead-hours 3]
         [--rate painting=20/min] [--cap painting=13] [--night 2026-12-01]
 
 Prints one report; exits 0 when no story is late or lost, else 1.
@@ -22,10 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bedtime.local.night import Night, StageSpec
-from bedtime.local.night_report import Outcome, render, summarise
-from bedtime.local.template import load_template
-from bedtime.planning import (
+from bedtime.families.planning import (
     PROVIDER_LIMITS,
     NightPlan,
     ProviderLimit,
@@ -34,6 +31,9 @@ from bedtime.planning import (
     stage_concurrency,
     story_characters,
 )
+from bedtime_bench.night import Night, StageSpec
+from bedtime_bench.night_report import Outcome, render, summarise
+from bedtime_local.template import load_template
 
 NIGHT = date(2026, 12, 1)
 BEDTIMES = (18 * 60 + 30, 20 * 60 + 30)  # minutes after local midnight, both included

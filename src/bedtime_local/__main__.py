@@ -1,4 +1,4 @@
-"""python -m bedtime.local [--catalog PATH] [--port N]: what `make run` runs."""
+"""python -m bedtime_local [--catalog PATH] [--port N]: what `make run` runs."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import threading
 import time
 from pathlib import Path
 
-from bedtime.catalog import DEFAULT_CATALOG, CatalogError
-from bedtime.local.arguments import Arguments, port_number
-from bedtime.local.runner import LocalRun
+from bedtime.records.catalog import DEFAULT_CATALOG, CatalogError
+from bedtime_local.arguments import Arguments, port_number
+from bedtime_local.runner import LocalRun
 
 _SAYING = threading.Lock()
 

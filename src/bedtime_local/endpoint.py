@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bedtime.clients import new_client
+from bedtime.core.clients import new_client
 
 
 def local_client(service: str, endpoint: str) -> Any:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bedtime.local.template import Resolver, TemplateError, resources
+from bedtime_local.template import Resolver, TemplateError, resources
 
 
 @dataclass

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bedtime.local.state import write_private
+from bedtime_local.state import write_private
 
 LINK = re.compile(r"here: (\S+)")
 

@@ -18,7 +18,7 @@ from typing import Any
 # _as_eventbridge_does, which fails loudly if the class moves or matches differently.
 from moto.events.models import EventPattern
 
-from bedtime.local.template import Resolver, resources
+from bedtime_local.template import Resolver, resources
 
 _PLACEHOLDER = re.compile(r"<(\$[^<>]*|aws\.pipes\.[a-z.-]+)>")
 _STEP = re.compile(r"\.([A-Za-z0-9_-]+)|\[(\d+|\*)\]")

@@ -17,31 +17,31 @@ from typing import Any
 
 from moto.server import ThreadedMotoServer
 
-from bedtime import clock, services
-from bedtime.catalog import DEFAULT_CATALOG
-from bedtime.families import FamilyStore, home_from_parameters
-from bedtime.family_file import FamilyCatalog, load_families
-from bedtime.local import snapshot
-from bedtime.local.endpoint import local_client
-from bedtime.local.function_url import FunctionUrlServer
-from bedtime.local.functions import (
+from bedtime import services
+from bedtime.core import clock
+from bedtime.families.enrolment import enrol
+from bedtime.families.family_file import FamilyCatalog, load_families
+from bedtime.records.catalog import DEFAULT_CATALOG
+from bedtime.records.families import FamilyStore, home_from_parameters
+from bedtime.records.stories import HOME
+from bedtime_local import snapshot
+from bedtime_local.endpoint import local_client
+from bedtime_local.function_url import FunctionUrlServer
+from bedtime_local.functions import (
     LocalFunction,
     environment,
     functions,
     queue_sources,
     stream_sources,
 )
-from bedtime.local.outbox import file_email, read_email, subscribe_outbox
-from bedtime.local.pipe import LocalPipe
-from bedtime.local.queues import QueueConsumer
-from bedtime.local.scheduler import LocalScheduler, template_schedules
-from bedtime.local.stack import LocalStack, Rule, create_stack
-from bedtime.local.state import STATE_DIR, run_state_file
-from bedtime.local.streams import StreamReader, deliver_records
-from bedtime.local.template import TEMPLATE, load_template, resources, template_resolver
-from bedtime.stories import HOME
-from bedtime.tools.seed import save
-from bedtime.tools.target import OUTPUTS, Target, local_target
+from bedtime_local.outbox import file_email, read_email, subscribe_outbox
+from bedtime_local.pipe import LocalPipe
+from bedtime_local.queues import QueueConsumer
+from bedtime_local.scheduler import LocalScheduler, template_schedules
+from bedtime_local.stack import LocalStack, Rule, create_stack
+from bedtime_local.state import OUTPUTS, STATE_DIR, run_state_file
+from bedtime_local.streams import StreamReader, deliver_records
+from bedtime_local.template import TEMPLATE, load_template, resources, template_resolver
 
 # botocore's service ids, as its AWS_ENDPOINT_URL_<ID> variables spell them
 LOCAL_SERVICES = (
@@ -218,13 +218,6 @@ class LocalRun:
         host, port = self.web.httpd.server_address[:2]
         return str(host), int(port)
 
-    def target(self) -> Target:
-        """This run as `make story` and `make smoke` see it."""
-        found = local_target(self.port, self.state_dir)
-        if found is None:
-            raise RuntimeError("the local run is not serving")
-        return found
-
     # --- requests ---------------------------------------------------------
     def request_story(self, event: dict | None = None, family: str = HOME) -> Any:
         """A story now (as `make story` asks), made in this thread."""
@@ -303,15 +296,16 @@ class LocalRun:
             self.say(f"Could not keep this run's stories: {error!r}")
 
     def _seed(self) -> None:
-        target = self.target()
+        dynamodb = local_client("dynamodb", self.endpoint)
+        private = self.resolver.parameters["Privacy"] == "private"
         for entry in self.families:
-            save(target, entry)
+            enrol(dynamodb, self.resolver.names, entry, private)
         self.say("Families seeded: " + ", ".join(entry.summary for entry in self.families))
 
     def _write_state(self) -> None:
         """What `make story` and `make smoke` need to find this run (by its port)."""
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        names = {  # what a deployed stack's outputs name (tools/target.py)
+        names = {  # what a deployed stack's outputs name (state.OUTPUTS)
             logical: self.resolver.names[logical]
             for logical in OUTPUTS.values()
             if logical in self.resolver.names

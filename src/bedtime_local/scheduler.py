@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bedtime.local.template import TemplateError, resources
+from bedtime_local.template import TemplateError, resources
 
 SCHEDULED_TIME = "<aws.scheduler.scheduled-time>"
 MINUTE = timedelta(minutes=1)

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from bedtime.local.state import write_private
+from bedtime_local.state import write_private
 
 
 def save(state: Path, dynamodb: Any, s3: Any, tables: list[str], bucket: str) -> None:

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bedtime.local.template import Resolver, resources
+from bedtime_local.template import Resolver, resources
 
 EVENTBRIDGE_TARGETS = ("EventBridgeRule",)
 

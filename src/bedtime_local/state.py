@@ -6,6 +6,20 @@ from pathlib import Path
 
 STATE_DIR = Path(".local")
 
+# A deployed stack's outputs, by the template's logical names: a run's state file names the
+# same resources, so the tools find a local run and a stack alike
+OUTPUTS = {
+    "SiteUrl": "SiteUrl",
+    "StoriesTableName": "StoriesTable",
+    "CharactersTableName": "CharactersTable",
+    "ScenesTableName": "ScenesTable",
+    "MediaBucketName": "MediaBucket",
+    "FamiliesTableName": "FamiliesTable",
+    "CanonTableName": "CanonTable",
+    "FailuresQueueUrl": "FailuresQueue",
+    "CreateStoryFunctionName": "CreateStoryFunction",
+}
+
 
 def run_state_file(port: int, state_dir: Path = STATE_DIR) -> Path:
     """One file per port, so two runs side by side are each found by their PORT."""

@@ -1,4 +1,4 @@
-"""python -m bedtime.tools {story,seed,smoke,check-aws}: what `make story`, `make seed`,
+"""python -m bedtime_tools {story,seed,smoke,check-aws}: what `make story`, `make seed`,
 `make smoke` and the first step of `make deploy` run."""
 
 from __future__ import annotations
@@ -11,18 +11,18 @@ from zoneinfo import ZoneInfo
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from bedtime import clock
-from bedtime.catalog import DEFAULT_CATALOG, CatalogError
-from bedtime.clients import new_client
-from bedtime.families import Family
-from bedtime.family_file import load_families
-from bedtime.local.arguments import Arguments, port_number
-from bedtime.readers import HOME, NoReaderSecret
-from bedtime.settings import READER_KEYS_SECONDS
-from bedtime.tools.links import story_link
-from bedtime.tools.models import deploy_parameters, model_report, openai_client_here, verdict
-from bedtime.tools.preflight import NotConfigured, check_aws, check_time_zone
-from bedtime.tools.seed import (
+from bedtime.core import clock
+from bedtime.core.clients import new_client
+from bedtime.core.settings import READER_KEYS_SECONDS
+from bedtime.families.family_file import load_families
+from bedtime.families.readers import HOME, NoReaderSecret
+from bedtime.records.catalog import DEFAULT_CATALOG, CatalogError
+from bedtime.records.families import Family
+from bedtime_local.arguments import Arguments, port_number
+from bedtime_tools.links import story_link
+from bedtime_tools.models import deploy_parameters, model_report, openai_client_here, verdict
+from bedtime_tools.preflight import NotConfigured, check_aws, check_time_zone
+from bedtime_tools.seed import (
     UnknownFamily,
     families,
     read_file,
@@ -31,9 +31,9 @@ from bedtime.tools.seed import (
     save,
     seed,
 )
-from bedtime.tools.smoke import smoke, table
-from bedtime.tools.story import ask_for_story, wait_for_story
-from bedtime.tools.target import NoTarget, Target, local_target, stack_target
+from bedtime_tools.smoke import smoke, table
+from bedtime_tools.story import ask_for_story, wait_for_story
+from bedtime_tools.target import NoTarget, Target, local_target, stack_target
 
 
 def say(line: str) -> None:

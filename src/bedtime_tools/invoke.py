@@ -26,9 +26,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from bedtime.clients import new_client
-from bedtime.local.state import STATE_DIR, run_state_file
-from bedtime.tools.preflight import check_aws
+from bedtime.core.clients import new_client
+from bedtime_local.state import STATE_DIR, run_state_file
+from bedtime_tools.preflight import check_aws
 
 LOCAL_TEMPLATE = "template-local.yaml"
 REGION = "us-east-1"  # the local endpoint's (moto's) region

@@ -3,9 +3,9 @@ site it carries the story's token, signed with the family's reader secret."""
 
 from __future__ import annotations
 
-from bedtime.readers import ReaderSecrets
-from bedtime.story_store import StoryStore
-from bedtime.tools.target import Target
+from bedtime.families.readers import ReaderSecrets
+from bedtime.records.story_store import StoryStore
+from bedtime_tools.target import Target
 
 
 def story_link(target: Target, story_id: str) -> str:

@@ -10,8 +10,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bedtime.local.template import TEMPLATE, load_template, parameter_values
 from bedtime.providers.lifecycle import ModelStatus, check_models, configured_models
+from bedtime_local.template import TEMPLATE, load_template, parameter_values
 
 SAMCONFIG = TEMPLATE.parent / "samconfig.toml"
 

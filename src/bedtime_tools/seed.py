@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bedtime.canon import CanonStore
-from bedtime.catalog import CatalogStore
-from bedtime.families import Family, FamilyStore, home_from_parameters
-from bedtime.family_file import FamilyCatalog, load_families
-from bedtime.readers import NoReaderSecret, ReaderSecrets
-from bedtime.tools.target import Target
+from bedtime.families.enrolment import enrol
+from bedtime.families.family_file import FamilyCatalog, load_families
+from bedtime.families.readers import NoReaderSecret, ReaderSecrets
+from bedtime.records.catalog import CatalogStore
+from bedtime.records.families import Family, FamilyStore, home_from_parameters
+from bedtime.writing.canon import CanonStore
+from bedtime_tools.target import Target
 
 
 def read_file(target: Target, path: Path, bare_is_home: bool = True) -> tuple[FamilyCatalog, ...]:
@@ -28,15 +29,7 @@ def seed(target: Target, path: Path) -> str:
 
 
 def save(target: Target, entry: FamilyCatalog) -> None:
-    """The family, its catalog and (on a private site) its reader secret. Saving the family,
-    last, tells the tick its time zone and sets its email subscriptions going (through the
-    Families stream); its catalog is there by then, for a story asked for at once."""
-    dynamodb = target.client("dynamodb")
-    catalogs = CatalogStore(dynamodb, target.names["CharactersTable"], target.names["ScenesTable"])
-    catalogs.replace(entry.family.id, entry.catalog)
-    if target.private:
-        ReaderSecrets(dynamodb, target.names["FamiliesTable"]).ensure(entry.family.id)
-    FamilyStore(dynamodb, target.names["FamiliesTable"]).save(entry.family)
+    enrol(target.client("dynamodb"), target.names, entry, target.private)
 
 
 class UnknownFamily(LookupError):

@@ -18,12 +18,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
-from bedtime import clock
-from bedtime.stories import Story
-from bedtime.tools.links import story_link
-from bedtime.tools.models import model_report
-from bedtime.tools.story import ask_for_story, wait_for_story
-from bedtime.tools.target import Target
+from bedtime.core import clock
+from bedtime.records.stories import Story
+from bedtime_tools.links import story_link
+from bedtime_tools.models import model_report
+from bedtime_tools.story import ask_for_story, wait_for_story
+from bedtime_tools.target import Target
 
 SECURITY_HEADERS = (
     "Content-Security-Policy",

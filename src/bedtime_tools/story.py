@@ -7,10 +7,10 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from bedtime.stories import HOME, Story, StoryNotFound, story_id_for
-from bedtime.story_store import StoryStore
-from bedtime.tools.target import Target
-from bedtime.triggers import StoryRequest
+from bedtime.families.triggers import StoryRequest
+from bedtime.records.stories import HOME, Story, StoryNotFound, story_id_for
+from bedtime.records.story_store import StoryStore
+from bedtime_tools.target import Target
 
 POLL_SECONDS = 1.0
 

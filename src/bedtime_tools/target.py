@@ -12,23 +12,10 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from bedtime.clients import new_client
-from bedtime.local.endpoint import local_client
-from bedtime.local.state import STATE_DIR, run_state_file
-from bedtime.tools.preflight import check_aws
-
-# The stack outputs the tools read, by the template's logical names
-OUTPUTS = {
-    "SiteUrl": "SiteUrl",
-    "StoriesTableName": "StoriesTable",
-    "CharactersTableName": "CharactersTable",
-    "ScenesTableName": "ScenesTable",
-    "MediaBucketName": "MediaBucket",
-    "FamiliesTableName": "FamiliesTable",
-    "CanonTableName": "CanonTable",
-    "FailuresQueueUrl": "FailuresQueue",
-    "CreateStoryFunctionName": "CreateStoryFunction",
-}
+from bedtime.core.clients import new_client
+from bedtime_local.endpoint import local_client
+from bedtime_local.state import OUTPUTS, STATE_DIR, run_state_file
+from bedtime_tools.preflight import check_aws
 
 
 class NoTarget(RuntimeError):
@@ -77,6 +64,14 @@ def local_target(port: int, state_dir: Path = STATE_DIR) -> Target | None:
         private=state["private"],
         parameters=state["parameters"],
     )
+
+
+def serving_target(port: int, state_dir: Path = STATE_DIR) -> Target:
+    """The `make run` serving PORT, which must be up."""
+    found = local_target(port, state_dir)
+    if found is None:
+        raise NoTarget(f"no local run is serving port {port}")
+    return found
 
 
 def _alive(pid: int) -> bool:

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bedtime.local.night import Bucket, Night
-from bedtime.local.night_report import make_windows, needed_lead, needed_rate
-from bedtime.local.simulate import ZONES, Setup, families, from_template, main, simulate
-from bedtime.local.template import load_template
-from bedtime.planning import PROVIDER_LIMITS, polly_requests, story_characters
+from bedtime.families.planning import PROVIDER_LIMITS, polly_requests, story_characters
+from bedtime_bench.night import Bucket, Night
+from bedtime_bench.night_report import make_windows, needed_lead, needed_rate
+from bedtime_bench.simulate import ZONES, Setup, families, from_template, main, simulate
+from bedtime_local.template import load_template
 from helpers import ROOT
 
 STAGES = ("writing", "painting", "narrating")
@@ -146,7 +146,7 @@ def test_a_picture_too_near_bedtime_for_the_model_is_not_sent_to_it(monkeypatch,
     """Near bedtime the model's picture would come after the offline one and be paid for
     in vain (illustrating.py paints offline then): with the check, few paid pictures go
     unused; without it, many more."""
-    import bedtime.local.night as night
+    import bedtime_bench.night as night
 
     main(["--families", "10000"])  # more pictures than an OpenAI Tier-1 key paints
     with_check = reported(capsys.readouterr().out, "Paid pictures unused (bedtime came first)")

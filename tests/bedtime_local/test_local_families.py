@@ -14,11 +14,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from markupsafe import escape  # as the page escapes (Jinja's autoescape)
 
-from bedtime.local.endpoint import local_client
-from bedtime.local.runner import LocalRun
-from bedtime.stories import Story
-from bedtime.story_store import StoryStore
-from bedtime.tools.links import story_link
+from bedtime.records.stories import Story
+from bedtime.records.story_store import StoryStore
+from bedtime_local.endpoint import local_client
+from bedtime_local.runner import LocalRun
+from bedtime_tools.links import story_link
+from bedtime_tools.target import serving_target
 
 pytestmark = pytest.mark.slow
 
@@ -145,7 +146,7 @@ def test_stories_and_families_survive_a_restart(tmp_path) -> None:
     second = fast_run(tmp_path, catalog, clock_speed=1)
     second.start()
     try:
-        link = story_link(second.target(), story["storyId"])
+        link = story_link(serving_target(second.port, second.state_dir), story["storyId"])
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
         with opener.open(link, timeout=10) as page:
             assert page.status == 200 and str(escape(story["title"])) in page.read().decode()

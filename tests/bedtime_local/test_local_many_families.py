@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bedtime.local.bench_stop import FAMILIES, start_and_stop, three_families
+from bedtime_bench.bench_stop import FAMILIES, start_and_stop, three_families
 
 pytestmark = pytest.mark.slow
 

@@ -14,10 +14,10 @@ import boto3
 import pytest
 
 from bedtime.handlers import web
-from bedtime.local import snapshot
-from bedtime.local.function_url import FunctionUrlServer
-from bedtime.local.outbox import Email, file_email
-from bedtime.local.runner import LocalRun
+from bedtime_local import snapshot
+from bedtime_local.function_url import FunctionUrlServer
+from bedtime_local.outbox import Email, file_email
+from bedtime_local.runner import LocalRun
 
 
 @pytest.fixture

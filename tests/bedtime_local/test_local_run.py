@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
-from bedtime.local.endpoint import local_client
-from bedtime.local.runner import LocalRun
-from bedtime.story_store import StoryStore
+from bedtime.records.story_store import StoryStore
+from bedtime_local.endpoint import local_client
+from bedtime_local.runner import LocalRun
 from helpers import ROOT
 
 pytestmark = pytest.mark.slow
@@ -52,7 +52,7 @@ def fetch(url: str) -> tuple[int, Any, bytes]:
 
 @pytest.fixture(scope="module")
 def make_run(tmp_path_factory) -> Iterator[dict]:
-    """`python -m bedtime.local` as `make run` starts it, with a hostile catalog."""
+    """`python -m bedtime_local` as `make run` starts it, with a hostile catalog."""
     workdir = tmp_path_factory.mktemp("run")
     catalog = workdir / "catalog.json"
     catalog.write_text(json.dumps(CATALOG))
@@ -61,7 +61,7 @@ def make_run(tmp_path_factory) -> Iterator[dict]:
     for name in ("OPENAI_API_KEY", "STORY_PROVIDER", "IMAGE_PROVIDER", "SPEECH_PROVIDER"):
         env.pop(name, None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "bedtime.local", "--catalog", str(catalog), "--port", str(port)],
+        [sys.executable, "-m", "bedtime_local", "--catalog", str(catalog), "--port", str(port)],
         cwd=workdir,
         env=env,
         stdout=subprocess.PIPE,
@@ -135,7 +135,7 @@ def tools(make_run: dict, *arguments: str, port: int | None = None):
         [
             sys.executable,
             "-m",
-            "bedtime.tools",
+            "bedtime_tools",
             *arguments,
             "--port",
             str(port or make_run["port"]),
@@ -240,7 +240,7 @@ def test_the_template_pipe_forwards_inserts_only(tmp_path) -> None:
 
 
 def test_local_environment_picks_providers_that_work_here() -> None:
-    from bedtime.local.runner import local_environment
+    from bedtime_local.runner import local_environment
 
     bare = local_environment({}, "http://127.0.0.1:1")
     assert (bare["STORY_PROVIDER"], bare["IMAGE_PROVIDER"], bare["SPEECH_PROVIDER"]) == (
@@ -259,7 +259,7 @@ def test_local_environment_picks_providers_that_work_here() -> None:
 
 
 def test_bench_times_the_flow_and_the_site_serves_2000_pages_to_50_clients(tmp_path) -> None:
-    from bedtime.local.bench import load, local_flow
+    from bedtime_bench.bench import load, local_flow
 
     run = LocalRun(port=0, state_dir=tmp_path / ".local", say=lambda _: None)
     run.start()

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bedtime.local.functions import environment
-from bedtime.local.pipe import LocalPipe, render_input_template
-from bedtime.local.scheduler import LocalSchedule, LocalScheduler, template_schedules
-from bedtime.local.stack import declared_rules
-from bedtime.local.template import TemplateError, template_resolver
+from bedtime_local.functions import environment
+from bedtime_local.pipe import LocalPipe, render_input_template
+from bedtime_local.scheduler import LocalSchedule, LocalScheduler, template_schedules
+from bedtime_local.stack import declared_rules
+from bedtime_local.template import TemplateError, template_resolver
 from helpers import AnyAttributes, sample_event
 
 
@@ -160,7 +160,7 @@ def test_rules_and_environment_come_from_the_template(template) -> None:
     ],
 )
 def test_moto_event_patterns_still_match_as_eventbridge_does(pattern, event, matches) -> None:
-    """The local pipe leans on moto's internal EventPattern (see bedtime.local.pipe): the
+    """The local pipe leans on moto's internal EventPattern (see bedtime_local.pipe): the
     EventBridge user guide's "Content filtering in Amazon EventBridge event patterns"
     says what each of these must do."""
     from moto.events.models import EventPattern

@@ -9,8 +9,8 @@ import threading
 import pytest
 import yaml
 
-from bedtime.local.runner import LocalRun
-from bedtime.tools.invoke import CannotInvoke, local_template, relay, run_values
+from bedtime_local.runner import LocalRun
+from bedtime_tools.invoke import CannotInvoke, local_template, relay, run_values
 
 
 def test_make_invoke_gives_the_functions_the_runs_values_not_logical_ids(tmp_path) -> None:

@@ -13,7 +13,7 @@ import sys
 import boto3
 import pytest
 
-from bedtime.tools.preflight import (
+from bedtime_tools.preflight import (
     CREDENTIALS_HELP,
     NO_FUNCTION_URLS,
     REGION_HELP,
@@ -21,7 +21,7 @@ from bedtime.tools.preflight import (
     check_aws,
     check_time_zone,
 )
-from bedtime.tools.smoke import csp_sources, media_on
+from bedtime_tools.smoke import csp_sources, media_on
 from helpers import ROOT
 
 
@@ -59,7 +59,7 @@ def without_aws(tmp_path) -> dict[str, str]:
 @pytest.mark.parametrize("command", ["seed", "story", "smoke"])
 def test_commands_without_aws_or_a_local_run_say_exactly_what_to_set(tmp_path, command):
     result = subprocess.run(
-        [sys.executable, "-m", "bedtime.tools", command, "--port", "3999"],
+        [sys.executable, "-m", "bedtime_tools", command, "--port", "3999"],
         cwd=tmp_path,
         env=without_aws(tmp_path),
         capture_output=True,
@@ -75,7 +75,7 @@ def test_commands_without_aws_or_a_local_run_say_exactly_what_to_set(tmp_path, c
 
 def test_a_named_stack_without_aws_says_what_aws_needs(tmp_path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "bedtime.tools", "story", "--stack", "s", "--port", "3999"],
+        [sys.executable, "-m", "bedtime_tools", "story", "--stack", "s", "--port", "3999"],
         cwd=tmp_path,
         env=without_aws(tmp_path),
         capture_output=True,
@@ -85,7 +85,7 @@ def test_a_named_stack_without_aws_says_what_aws_needs(tmp_path) -> None:
     assert result.returncode == 1 and "AWS_REGION" in result.stderr
 
 
-@pytest.mark.parametrize("command", [["bedtime.tools", "story"], ["bedtime.local"]])
+@pytest.mark.parametrize("command", [["bedtime_tools", "story"], ["bedtime_local"]])
 @pytest.mark.parametrize("port", ["abc", "0", "70000", "\uff13\uff10\uff10\uff10"])
 def test_a_port_that_is_not_a_number_is_one_line_naming_the_fix(tmp_path, command, port):
     result = subprocess.run(
@@ -104,7 +104,7 @@ def test_a_port_that_is_not_a_number_is_one_line_naming_the_fix(tmp_path, comman
 def test_a_run_state_left_by_a_killed_run_is_seen_at_once_without_asking_its_endpoint(
     tmp_path, monkeypatch
 ) -> None:
-    from bedtime.tools import target
+    from bedtime_tools import target
 
     dead = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"],
@@ -136,10 +136,10 @@ def test_the_smoke_test_finds_the_media_and_reads_the_csp() -> None:
 
 def test_a_new_secret_ends_the_old_links(aws, capsys, monkeypatch) -> None:
     from bedtime import services
-    from bedtime.clients import new_client
-    from bedtime.readers import HOME
-    from bedtime.tools import __main__ as tools
-    from bedtime.tools.target import Target
+    from bedtime.core.clients import new_client
+    from bedtime.families.readers import HOME
+    from bedtime_tools import __main__ as tools
+    from bedtime_tools.target import Target
 
     old = services.reader_secrets().ensure(HOME).feed_token()
     names = {"FamiliesTable": "FamiliesTable"}
@@ -179,7 +179,7 @@ def _families_with_secrets(*ids: str) -> dict[str, str]:
     from zoneinfo import ZoneInfo
 
     from bedtime import services
-    from bedtime.families import Family
+    from bedtime.records.families import Family
 
     for family_id in ids:
         services.reader_secrets().ensure(family_id)
@@ -190,9 +190,9 @@ def _families_with_secrets(*ids: str) -> dict[str, str]:
 
 
 def _new_secret(monkeypatch, *args: str, local: bool = False) -> int:
-    from bedtime.clients import new_client
-    from bedtime.tools import __main__ as tools
-    from bedtime.tools.target import Target
+    from bedtime.core.clients import new_client
+    from bedtime_tools import __main__ as tools
+    from bedtime_tools.target import Target
 
     names = {"FamiliesTable": "FamiliesTable"}
     target = Target("stack s", new_client, names, ask=print, local=local)
@@ -245,10 +245,10 @@ def test_in_the_local_run_a_new_secret_shuts_out_a_signed_in_browser_at_once(
     import time
 
     from bedtime import services
-    from bedtime.access import SESSION_COOKIE
+    from bedtime.core.access import SESSION_COOKIE
     from bedtime.handlers import web
-    from bedtime.local.function_url import function_url_event
-    from bedtime.local.runner import local_environment
+    from bedtime_local.function_url import function_url_event
+    from bedtime_local.runner import local_environment
 
     # Given the local run's environment and a browser signed in to family alpha
     local = local_environment({}, "http://127.0.0.1:1")
@@ -274,8 +274,8 @@ def test_in_the_local_run_a_new_secret_shuts_out_a_signed_in_browser_at_once(
 def test_a_deployed_function_stops_using_a_rotated_secret_within_its_cache(aws) -> None:
     """The bound `make new-secret` prints for a stack: a warm function remembers a
     family's secret for READER_KEYS_SECONDS, and not a moment longer."""
-    from bedtime.readers import ReaderSecrets
-    from bedtime.settings import READER_KEYS_SECONDS
+    from bedtime.core.settings import READER_KEYS_SECONDS
+    from bedtime.families.readers import ReaderSecrets
 
     _families_with_secrets("alpha")
     table = aws.resolver.names["FamiliesTable"]

@@ -11,18 +11,18 @@ from zoneinfo import ZoneInfo
 
 import boto3
 import pytest
+from test_settings import REQUIRED
 
 from bedtime import services
-from bedtime.addresses import is_email_address
-from bedtime.catalog import CatalogError
-from bedtime.families import Family
-from bedtime.family_file import parse_families
+from bedtime.core.addresses import is_email_address
+from bedtime.core.settings import Settings, SettingsError
+from bedtime.families.family_file import parse_families
+from bedtime.families.subscriptions import NotAnAddress
 from bedtime.handlers import families
-from bedtime.local.streams import STREAM_TRIES, deliver_records
-from bedtime.settings import Settings, SettingsError
-from bedtime.subscriptions import NotAnAddress
+from bedtime.records.catalog import CatalogError
+from bedtime.records.families import Family
+from bedtime_local.streams import STREAM_TRIES, deliver_records
 from helpers import ROOT
-from test_settings import REQUIRED
 
 NOT_ADDRESSES = [
     "a\u0000@example.com",

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bedtime.settings import Settings, SettingsError
+from bedtime.core.settings import Settings, SettingsError
 
 REQUIRED = {
     "STORIES_TABLE": "Stories",

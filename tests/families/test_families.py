@@ -13,19 +13,20 @@ from zoneinfo import ZoneInfo
 import boto3
 import pytest
 
-from bedtime import clock, services
-from bedtime.access import SESSION_COOKIE
-from bedtime.catalog import CatalogError
-from bedtime.delivery import Letter, deliver
-from bedtime.families import Family, family_from
-from bedtime.family_changes import follow
-from bedtime.family_file import load_families, parse_families
+from bedtime import services
+from bedtime.core import clock
+from bedtime.core.access import SESSION_COOKIE
+from bedtime.delivery.nightly_email import Letter, deliver
+from bedtime.families.family_changes import follow
+from bedtime.families.family_file import load_families, parse_families
 from bedtime.handlers import create_story, illustrate, narrate, notify, web
 from bedtime.handlers.queue import backoff_seconds
-from bedtime.local.function_url import function_url_event
 from bedtime.providers import Narration, ProviderError
-from bedtime.stories import Medium
-from bedtime.story_store import story_item
+from bedtime.records.catalog import CatalogError
+from bedtime.records.families import Family, family_from
+from bedtime.records.stories import Medium
+from bedtime.records.story_store import story_item
+from bedtime_local.function_url import function_url_event
 from helpers import delivered, emails, sample_event, saved_stories, story_record
 
 HOME = Family("home", ZoneInfo("Europe/London"), emails=("parent@example.com",))
@@ -158,8 +159,8 @@ def test_a_family_file_that_json_reads_loosely_is_refused_plainly(tmp_path, raw,
 
 def fake_stack(monkeypatch):
     """`make family` against the aws fixture's tables, as against a deployed stack."""
-    from bedtime.tools import __main__ as tools
-    from bedtime.tools.target import Target
+    from bedtime_tools import __main__ as tools
+    from bedtime_tools.target import Target
 
     names = {
         table: table for table in ("CharactersTable", "ScenesTable", "FamiliesTable", "CanonTable")
@@ -597,8 +598,8 @@ def test_a_throttled_picture_goes_back_to_its_queue_never_failed(
 def test_a_throttled_writer_puts_tonights_story_back_in_the_queue(
     aws, lambda_context, monkeypatch
 ) -> None:
-    from bedtime.catalog import load_catalog
     from bedtime.providers.offline.story import OfflineStoryWriter
+    from bedtime.records.catalog import load_catalog
 
     services.catalog_store().replace("home", load_catalog())
     writer = Throttled(1, OfflineStoryWriter().write)
@@ -681,7 +682,7 @@ def test_make_story_for_an_unknown_family_fails_at_once_naming_the_families(
 
 # --- families told apart ----------------------------------------------------------
 def test_the_email_names_the_family_and_shows_the_title_as_written() -> None:
-    from bedtime.delivery import letter
+    from bedtime.delivery.nightly_email import letter
 
     story = replace(story_record("TmFuU3RvcnlPZlRvbmlnaHQx"), title="Tom & Jerry <3")
     sent = letter(story, "https://site/stories/x", late=False, family_name="Nan's house")
@@ -715,7 +716,7 @@ def test_a_family_is_summed_up_in_plain_words() -> None:
 
 
 def test_make_story_shows_the_steps_in_the_order_they_happen() -> None:
-    from bedtime.tools.story import _steps
+    from bedtime_tools.story import _steps
 
     story = story_record("TmFuU3RvcnlPZlRvbmlnaHQx")
     painted = replace(story, image=Medium("done", key="k"), audio=Medium("done", key="a"))

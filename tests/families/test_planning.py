@@ -8,9 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bedtime.catalog import Entry
-from bedtime.local.template import load_template
-from bedtime.planning import (
+from bedtime.families.planning import (
     DEFAULT_LEAD,
     DEFAULT_STORY_MINUTES,
     PROVIDER_LIMITS,
@@ -22,10 +20,12 @@ from bedtime.planning import (
     stage_concurrency,
     story_characters,
 )
+from bedtime.families.triggers import StoryRequest
 from bedtime.providers.offline.quality import nights
 from bedtime.providers.polly import chunks
-from bedtime.speech import spoken_lines
-from bedtime.triggers import StoryRequest
+from bedtime.records.catalog import Entry
+from bedtime.records.speech import spoken_lines
+from bedtime_local.template import load_template
 from helpers import ROOT
 
 NEW_YORK = ZoneInfo("America/New_York")

@@ -13,9 +13,7 @@ import pytest
 from botocore.stub import Stubber
 
 from bedtime import services
-from bedtime.families import FAMILY_ID
-from bedtime.handlers import families
-from bedtime.subscriptions import (
+from bedtime.families.subscriptions import (
     NO_FAMILY,
     TOO_MANY_ADDRESSES,
     EmailSubscriptions,
@@ -23,6 +21,8 @@ from bedtime.subscriptions import (
     TooManyAddresses,
     filter_policy,
 )
+from bedtime.handlers import families
+from bedtime.records.families import FAMILY_ID
 from helpers import sample_event
 
 TOPIC = "arn:aws:sns:us-east-1:123456789012:StoryTopic"

@@ -12,11 +12,12 @@ from zoneinfo import ZoneInfo
 import boto3
 import pytest
 
-from bedtime import clock, services
-from bedtime.catalog import load_catalog
-from bedtime.families import Family
+from bedtime import services
+from bedtime.core import clock
 from bedtime.handlers import create_story, families, notify, tick
-from bedtime.stories import Medium
+from bedtime.records.catalog import load_catalog
+from bedtime.records.families import Family
+from bedtime.records.stories import Medium
 from helpers import emails, sample_event, saved_stories
 
 NAN = Family("nan", ZoneInfo("Europe/Madrid"), bedtime=datetime(2026, 1, 1, 20, 0).time())

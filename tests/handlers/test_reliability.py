@@ -8,12 +8,12 @@ import pytest
 from botocore.exceptions import ClientError
 
 from bedtime import services
-from bedtime.briefs import Draft
-from bedtime.catalog import load_catalog
 from bedtime.handlers import create_story, illustrate, narrate, notify, web
-from bedtime.local.function_url import function_url_event
 from bedtime.providers import Narration, ProviderError
-from bedtime.story_store import StoryStore
+from bedtime.records.briefs import Draft
+from bedtime.records.catalog import load_catalog
+from bedtime.records.story_store import StoryStore
+from bedtime_local.function_url import function_url_event
 from helpers import (
     SAMPLE_STORY_ID,
     delivered,

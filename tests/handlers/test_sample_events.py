@@ -12,13 +12,13 @@ import jsonschema
 import pytest
 
 from bedtime import services
-from bedtime.catalog import load_catalog
-from bedtime.events import StoryCreated, StoryReady
-from bedtime.families import Family
+from bedtime.core.events import StoryCreated, StoryReady
 from bedtime.handlers import create_story, families, illustrate, narrate, notify, tick, web
-from bedtime.local.pipe import LocalPipe
-from bedtime.local.stack import LocalStack
-from bedtime.stories import Medium
+from bedtime.records.catalog import load_catalog
+from bedtime.records.families import Family
+from bedtime.records.stories import Medium
+from bedtime_local.pipe import LocalPipe
+from bedtime_local.stack import LocalStack
 from helpers import (
     EVENTS,
     SAMPLE_STORY_ID,

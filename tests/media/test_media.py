@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import boto3
 
-from bedtime.media import (
+from bedtime.media.storage import (
     PRESIGNED_LIFETIME_SECONDS,
     REUSE_SIGNED_URL_SECONDS,
     MediaStore,

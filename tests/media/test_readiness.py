@@ -9,9 +9,9 @@ import pytest
 from moto.dynamodb.models import DynamoDBBackend
 
 from bedtime import services
-from bedtime.events import StoryCreated, StoryReady
-from bedtime.readiness import complete_medium
-from bedtime.stories import Medium, Story
+from bedtime.core.events import StoryCreated, StoryReady
+from bedtime.media.readiness import complete_medium
+from bedtime.records.stories import Medium, Story
 from helpers import story_record
 
 

@@ -12,11 +12,11 @@ from datetime import UTC, date, datetime
 import boto3
 import pytest
 from botocore.stub import Stubber
+from test_provider_contracts import BRIEF, HOUR, PICTURE, STORY_JSON, client
 
-from bedtime import clock, services
-from bedtime.catalog import load_catalog
+from bedtime import services
+from bedtime.core import clock
 from bedtime.handlers import create_story, model_check
-from bedtime.local.stack import ACCOUNT
 from bedtime.providers import ModelGone
 from bedtime.providers.bedrock import BedrockStoryWriter
 from bedtime.providers.degrading import DEGRADED, Degrading
@@ -29,11 +29,12 @@ from bedtime.providers.lifecycle import (
 from bedtime.providers.offline.picture import OfflinePainter
 from bedtime.providers.offline.story import OfflineStoryWriter
 from bedtime.providers.openai import OpenAIPainter, OpenAIStoryWriter
-from bedtime.tools import __main__ as tools
-from bedtime.tools.models import deploy_parameters
+from bedtime.records.catalog import load_catalog
+from bedtime_local.stack import ACCOUNT
+from bedtime_tools import __main__ as tools
+from bedtime_tools.models import deploy_parameters
 from fake_openai import FakeOpenAI, Reply, completion, model, model_not_found
 from helpers import sample_event
-from test_provider_contracts import BRIEF, HOUR, PICTURE, STORY_JSON, client
 
 TODAY = date(2026, 12, 3)
 NOVA_LITE = "amazon.nova-lite-v1:0"
@@ -51,7 +52,7 @@ def fake() -> Iterator[FakeOpenAI]:
 
 @pytest.fixture
 def today(monkeypatch: pytest.MonkeyPatch) -> date:
-    """The system's clock held at TODAY (bedtime.clock: an origin in the past, speed 0)."""
+    """The system's clock held at TODAY (bedtime.core.clock: an origin in the past, speed 0)."""
     origin = datetime(2026, 12, 3, 9, tzinfo=UTC).timestamp()
     monkeypatch.setenv(clock.VARIABLE, f"{origin}:0")
     return TODAY

@@ -9,8 +9,6 @@ import time
 import pytest
 from PIL import Image, ImageChops, ImageFont, ImageStat
 
-from bedtime.briefs import PictureBrief
-from bedtime.catalog import Entry
 from bedtime.providers.offline.characters import COLOURS
 from bedtime.providers.offline.figures import figure_image, figure_spec
 from bedtime.providers.offline.picture import (
@@ -20,6 +18,8 @@ from bedtime.providers.offline.picture import (
     label_font,
 )
 from bedtime.providers.offline.scenes import scene_kind
+from bedtime.records.briefs import PictureBrief
+from bedtime.records.catalog import Entry
 
 HEDGEHOG = Entry("Pip", "a small brave hedgehog who carries a lantern")
 OWL = Entry("Luna", "a sleepy owl with silver feathers")

@@ -11,12 +11,12 @@ from array import array
 import pytest
 from PIL import Image
 
-from bedtime.briefs import PictureBrief, StoryBrief
-from bedtime.catalog import Entry
 from bedtime.providers.offline.picture import OfflinePainter
 from bedtime.providers.offline.story import OfflineStoryWriter, rhymes
 from bedtime.providers.offline.voice import _ENGINE_LOCK, OfflineVoice, _engine
-from bedtime.speech import spoken_lines
+from bedtime.records.briefs import PictureBrief, StoryBrief
+from bedtime.records.catalog import Entry
+from bedtime.records.speech import spoken_lines
 from helpers import ROOT
 
 

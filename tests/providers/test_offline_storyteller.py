@@ -11,8 +11,6 @@ from itertools import pairwise
 
 import pytest
 
-from bedtime.briefs import Draft, StoryBrief
-from bedtime.catalog import Entry
 from bedtime.providers.offline import quality
 from bedtime.providers.offline import vocabulary as vocab
 from bedtime.providers.offline.scenes import KINDS, own_things, scene_kind
@@ -24,8 +22,10 @@ from bedtime.providers.offline.story import (
     syllables,
 )
 from bedtime.providers.offline.vocabulary import SCENES
-from bedtime.readability import MAX_GRADE, reading_grade, too_hard
-from bedtime.speech import wind_down_stanzas, words_for_minutes
+from bedtime.records.briefs import Draft, StoryBrief
+from bedtime.records.catalog import Entry
+from bedtime.records.readability import MAX_GRADE, reading_grade, too_hard
+from bedtime.records.speech import wind_down_stanzas, words_for_minutes
 
 HEDGEHOG = Entry("Pip", "a small brave hedgehog who carries a lantern")
 OWL = Entry("Luna", "a sleepy owl with silver feathers")

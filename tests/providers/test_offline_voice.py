@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from bedtime.briefs import StoryBrief
-from bedtime.catalog import Entry
 from bedtime.providers.offline import quality
 from bedtime.providers.offline.story import OfflineStoryWriter
 from bedtime.providers.offline.voice import (
@@ -15,7 +13,9 @@ from bedtime.providers.offline.voice import (
     pause_ms,
     record,
 )
-from bedtime.speech import (
+from bedtime.records.briefs import StoryBrief
+from bedtime.records.catalog import Entry
+from bedtime.records.speech import (
     NARRATION_WORDS_PER_MINUTE,
     SpokenLine,
     spoken_lines,

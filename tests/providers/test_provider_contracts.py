@@ -14,8 +14,6 @@ import pytest
 from botocore.response import StreamingBody
 from botocore.stub import ANY, Stubber
 
-from bedtime.briefs import PictureBrief, StoryBrief
-from bedtime.catalog import Entry
 from bedtime.providers import KeyMissing, ProviderError
 from bedtime.providers import openai as openai_provider
 from bedtime.providers.bedrock import BedrockPainter, BedrockStoryWriter
@@ -29,7 +27,9 @@ from bedtime.providers.openai import (
     openai_client,
 )
 from bedtime.providers.polly import MAX_BILLED_CHARACTERS, SAMPLE_RATE, PollyVoice
-from bedtime.writing import write_checked
+from bedtime.records.briefs import PictureBrief, StoryBrief
+from bedtime.records.catalog import Entry
+from bedtime.writing.tonight import write_checked
 from fake_openai import FakeOpenAI, Reply, completion, error
 
 BRIEF = StoryBrief(

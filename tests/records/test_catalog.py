@@ -8,7 +8,7 @@ import random
 import pytest
 
 from bedtime import services
-from bedtime.catalog import CatalogError, load_catalog, parse_catalog
+from bedtime.records.catalog import CatalogError, load_catalog, parse_catalog
 
 
 def entry(name: str, description: str = "a friend") -> dict:
@@ -103,7 +103,7 @@ def test_replace_makes_the_tables_hold_exactly_the_catalog(aws) -> None:
 
 
 def test_make_seed_refuses_a_bad_catalog_before_touching_aws(tmp_path, capsys, monkeypatch) -> None:
-    from bedtime.tools import __main__ as tools
+    from bedtime_tools import __main__ as tools
 
     def no_aws(*args, **kwargs):
         raise AssertionError("AWS was called for a catalog that cannot be used")
@@ -118,8 +118,8 @@ def test_make_seed_refuses_a_bad_catalog_before_touching_aws(tmp_path, capsys, m
 def test_make_seed_replaces_the_deployed_catalog(aws, monkeypatch, capsys) -> None:
     import boto3
 
-    from bedtime.tools import __main__ as tools
-    from bedtime.tools.target import Target
+    from bedtime_tools import __main__ as tools
+    from bedtime_tools.target import Target
 
     def the_stack(stack: str) -> Target:
         names = {

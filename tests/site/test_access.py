@@ -11,11 +11,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from bedtime import services
-from bedtime.access import SESSION_COOKIE, Keys
+from bedtime.core.access import SESSION_COOKIE, Keys
+from bedtime.families.readers import HOME
 from bedtime.handlers import illustrate, narrate, notify, web
-from bedtime.local.function_url import function_url_event
-from bedtime.readers import HOME
-from bedtime.stories import Medium
+from bedtime.records.stories import Medium
+from bedtime_local.function_url import function_url_event
 from helpers import (
     SAMPLE_STORY_ID,
     delivered,
@@ -339,7 +339,7 @@ def test_the_local_run_decides_its_scheme_itself_not_from_a_client(
     """Given the local run's own configuration (plain HTTP), a client that says https
     neither flips its links to https nor gets a Secure cookie its browser would not
     send back over http."""
-    from bedtime.local.runner import local_environment
+    from bedtime_local.runner import local_environment
 
     monkeypatch.setenv("SITE_SCHEME", local_environment({}, "e")["SITE_SCHEME"])
     services.clear()
@@ -354,7 +354,7 @@ def test_the_local_run_decides_its_scheme_itself_not_from_a_client(
 def test_the_local_server_passes_its_own_forwarded_proto_never_a_clients() -> None:
     import urllib.request
 
-    from bedtime.local.function_url import FunctionUrlServer
+    from bedtime_local.function_url import FunctionUrlServer
 
     seen: list[dict] = []
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bedtime.local.runner import LocalRun
+from bedtime_local.runner import LocalRun
 from helpers import ROOT
 
 pytestmark = pytest.mark.browser

@@ -19,11 +19,12 @@ from botocore.auth import S3SigV4QueryAuth, SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials as BotoCredentials
 
-from bedtime import light_aws, services
-from bedtime.dynamodb_values import from_attribute, to_attribute
-from bedtime.local.function_url import function_url_event
-from bedtime.sigv4 import Credentials, Scope, object_path, presigned_query, signed_headers
-from bedtime.story_store import story_item
+from bedtime import services
+from bedtime.core.dynamodb_values import from_attribute, to_attribute
+from bedtime.records.story_store import story_item
+from bedtime.site import light_aws
+from bedtime.site.sigv4 import Credentials, Scope, object_path, presigned_query, signed_headers
+from bedtime_local.function_url import function_url_event
 from helpers import ROOT, reader_cookie, story_record, translated_template
 from iam_audit import Call, arn_of
 

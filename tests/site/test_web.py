@@ -17,9 +17,9 @@ import pytest
 
 from bedtime import services
 from bedtime.handlers import web
-from bedtime.local.function_url import function_url_event
-from bedtime.site import hashed_name
-from bedtime.stories import Medium
+from bedtime.records.stories import Medium
+from bedtime.site.pages import hashed_name
+from bedtime_local.function_url import function_url_event
 from helpers import ROOT, reader_cookie, sample_event, story_record
 
 STORY_ID = "Qm9vdHN0cmFwU3RvcnkxMjM"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bedtime.local.coldstart import python313
+from bedtime_bench.coldstart import python313
 from helpers import ROOT
 
 SRC = ROOT / "src"
@@ -33,7 +33,12 @@ FUNCTIONS = {
         "bedtime.providers.offline.picture",
     ],
     "narrate": ["bedtime.handlers.narrate", "bedtime.providers.polly", "bedtime.providers.openai"],
-    "web": ["bedtime.handlers.web", "bedtime.reading", "bedtime.site", "bedtime.light_aws"],
+    "web": [
+        "bedtime.handlers.web",
+        "bedtime.site.reading",
+        "bedtime.site.pages",
+        "bedtime.site.light_aws",
+    ],
     "families": ["bedtime.handlers.families"],
     "notify": ["bedtime.handlers.notify", "bedtime.providers.offline.picture"],
     "tick": ["bedtime.handlers.tick"],
@@ -156,8 +161,8 @@ def test_the_web_artifact_imports_only_compiled_modules_and_no_heavy_libraries()
     and neither botocore, Powertools nor a model client is loaded."""
     artifact = built("WebFunction")
     code = (
-        "import sys, json, bedtime.handlers.web, bedtime.reading, bedtime.site;"
-        "env = bedtime.site.template_environment(); env.get_template('story.html');"
+        "import sys, json, bedtime.handlers.web, bedtime.site.reading, bedtime.site.pages;"
+        "env = bedtime.site.pages.template_environment(); env.get_template('story.html');"
         "modules = {n: getattr(m, '__file__', None) for n, m in sys.modules.items()};"
         "print(json.dumps({'loader': type(env.loader).__name__, 'modules': modules}))"
     )
@@ -207,7 +212,7 @@ def test_the_writer_ships_no_setuptools_and_grades_drafts_without_it() -> None:
 def test_every_artifact_fits_lambdas_deployment_package_quota(function) -> None:
     """Lambda developer guide, "Lambda quotas": a deployment package is at most 250 MB
     unzipped (the 50 MB zipped quota is for direct uploads; sam deploy goes through S3)."""
-    from bedtime.local.bench import UNZIPPED_QUOTA_MB
+    from bedtime_bench.bench import UNZIPPED_QUOTA_MB
 
     artifact = built(function)
     unzipped = sum(path.stat().st_size for path in artifact.rglob("*") if path.is_file())

@@ -14,13 +14,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from bedtime import services
-from bedtime.catalog import load_catalog
 from bedtime.handlers import create_story, illustrate, narrate
-from bedtime.local.functions import LambdaContext
-from bedtime.media import MediaStore
+from bedtime.media.storage import MediaStore
 from bedtime.providers import bedrock, openai, polly
 from bedtime.providers.budget import RESERVE_SECONDS
-from bedtime.speech import spoken_lines
+from bedtime.records.catalog import load_catalog
+from bedtime.records.speech import spoken_lines
+from bedtime_local.functions import LambdaContext
 from helpers import (
     SAMPLE_STORY_ID,
     delivered,
@@ -487,7 +487,7 @@ def test_a_log_level_is_set_only_on_json_logs() -> None:
 def test_the_email_subject_is_one_sns_publish_accepts() -> None:
     """SNS API reference, "Publish": "Subjects must be UTF-8 text with no line breaks or
     control characters, and less than 100 characters long." moto checks only the length."""
-    from bedtime.delivery import subject
+    from bedtime.delivery.nightly_email import subject
 
     longest = subject("N" * 60)  # a family's name is at most 60 characters
     assert len(longest) < 100 and longest.isprintable()

@@ -25,16 +25,16 @@ from botocore.config import Config
 from moto.server import ThreadedMotoServer
 
 from bedtime import services
-from bedtime.catalog import load_catalog
-from bedtime.clients import new_client
-from bedtime.local.endpoint import local_client
-from bedtime.local.functions import environment
-from bedtime.local.outbox import subscribe_outbox
-from bedtime.local.runner import local_environment
-from bedtime.local.stack import create_stack
-from bedtime.local.template import load_template, template_resolver
-from bedtime.stories import Medium
-from bedtime.tools.invoke import (
+from bedtime.core.clients import new_client
+from bedtime.records.catalog import load_catalog
+from bedtime.records.stories import Medium
+from bedtime_local.endpoint import local_client
+from bedtime_local.functions import environment
+from bedtime_local.outbox import subscribe_outbox
+from bedtime_local.runner import local_environment
+from bedtime_local.stack import create_stack
+from bedtime_local.template import load_template, template_resolver
+from bedtime_tools.invoke import (
     REGION,
     docker_gateway,
     env_vars_file,

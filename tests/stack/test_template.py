@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bedtime.local.template import resources
+from bedtime_local.template import resources
 
 FAILURES = {"Arn": {"Fn::GetAtt": ["FailuresQueue", "Arn"]}}
 

@@ -12,14 +12,14 @@ from datetime import date
 import pytest
 
 from bedtime import services
-from bedtime.briefs import Draft, PastNight, StoryBrief
-from bedtime.catalog import parse_catalog
+from bedtime.families.preferences import weights
 from bedtime.handlers import create_story, illustrate, web
-from bedtime.local.function_url import function_url_event
-from bedtime.preferences import weights
 from bedtime.providers.polly import chunks, ssml
-from bedtime.speech import spoken_lines, words_for_minutes
-from bedtime.writing import problems, write_checked
+from bedtime.records.briefs import Draft, PastNight, StoryBrief
+from bedtime.records.catalog import parse_catalog
+from bedtime.records.speech import spoken_lines, words_for_minutes
+from bedtime.writing.tonight import problems, write_checked
+from bedtime_local.function_url import function_url_event
 from fake_openai import FakeOpenAI, Reply, completion
 from helpers import SAMPLE_STORY_ID, reader_cookie, sample_event, story_record
 
@@ -340,7 +340,7 @@ def test_polly_reads_at_a_childs_pace_and_slower_as_the_story_winds_down() -> No
 
 
 def test_the_page_says_how_many_minutes_the_story_lasts(aws, lambda_context) -> None:
-    from bedtime.stories import Medium
+    from bedtime.records.stories import Medium
 
     audio = Medium("done", key="k.mp3", duration_ms=6 * 60_000 + 10_000)
     services.story_store().add(story_record(SAMPLE_STORY_ID, audio=audio))
@@ -348,7 +348,7 @@ def test_the_page_says_how_many_minutes_the_story_lasts(aws, lambda_context) -> 
 
 
 def test_prompts_ask_for_the_age_length_and_the_series_hero() -> None:
-    from bedtime.prompts import story_prompt
+    from bedtime.providers.prompts import story_prompt
 
     text = story_prompt(brief(listener_age=3, target_words=690, returning_hero=True))
     assert "for a child of 3" in text and "about 690 words" in text

@@ -9,16 +9,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bedtime import services, writing
-from bedtime.briefs import Draft, StoryBrief
-from bedtime.catalog import load_catalog
-from bedtime.families import Family
-from bedtime.prompts import story_prompt
+from bedtime import services
+from bedtime.families.triggers import BadRequest, StoryRequest
 from bedtime.providers import ProviderError
 from bedtime.providers.offline.story import OfflineStoryWriter
-from bedtime.readability import reading_grade
-from bedtime.triggers import BadRequest, StoryRequest
-from bedtime.writing import make_story, problems, write_checked
+from bedtime.providers.prompts import story_prompt
+from bedtime.records.briefs import Draft, StoryBrief
+from bedtime.records.catalog import load_catalog
+from bedtime.records.families import Family
+from bedtime.records.readability import reading_grade
+from bedtime.writing import tonight as writing
+from bedtime.writing.tonight import make_story, problems, write_checked
 
 NOW = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)
 

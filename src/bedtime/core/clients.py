@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from botocore.config import Config
 
-    from bedtime.providers.budget import CallPlan
-
 
 @cache
 def _config(service: str) -> Config:
@@ -52,16 +50,3 @@ def new_client(service: str, **options: Any) -> Any:
 def client(service: str) -> Any:
     """A shared client; region, credentials and endpoint come from the environment."""
     return new_client(service, config=_config(service))
-
-
-@cache
-def provider_client(service: str, plan: CallPlan) -> Any:
-    """A client for a provider call whose timeout and attempts follow the plan."""
-    from botocore.config import Config
-
-    config = Config(
-        retries={"mode": "standard", "total_max_attempts": plan.attempts},
-        connect_timeout=min(5.0, plan.timeout),
-        read_timeout=plan.timeout,
-    )
-    return new_client(service, config=config)

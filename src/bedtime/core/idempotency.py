@@ -11,7 +11,7 @@ from aws_lambda_powertools.utilities.idempotency import (
     idempotent_function,
 )
 
-from bedtime.clients import client
+from bedtime.core.clients import client
 
 REMEMBER_SECONDS = 2 * 24 * 3600
 

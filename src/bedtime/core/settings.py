@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any, Literal, TypeVar, cast, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bedtime.addresses import is_email_address
+from bedtime.core.addresses import is_email_address
 
 StoryProvider = Literal["openai", "bedrock", "offline"]
 ImageProvider = Literal["openai", "bedrock", "offline"]

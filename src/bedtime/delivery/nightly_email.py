@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bedtime.access import Keys
-from bedtime.observability import logger
-from bedtime.stories import Story
-from bedtime.story_store import StoryStore
+from bedtime.core.access import Keys
+from bedtime.core.observability import logger
+from bedtime.records.stories import Story
+from bedtime.records.story_store import StoryStore
 
 SUBJECT = "Tonight's bedtime story for {family} is ready"  # SNS: one line, < 100 characters
 LATE_AFTER = timedelta(minutes=5)

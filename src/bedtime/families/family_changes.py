@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from bedtime.families import Family, family_from, is_family
-from bedtime.subscriptions import EmailSubscriptions, families_by_email
-from bedtime.tick import TickState, WorkQueues, late_work
+from bedtime.families.subscriptions import EmailSubscriptions, families_by_email
+from bedtime.families.tick import TickState, WorkQueues, late_work
+from bedtime.records.families import Family, family_from, is_family
 
 
 def follow(

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bedtime.addresses import is_email_address
-from bedtime.catalog import (
+from bedtime.core.addresses import is_email_address
+from bedtime.records.catalog import (
     MAX_NAME_LENGTH,
     Catalog,
     CatalogError,
@@ -19,7 +19,7 @@ from bedtime.catalog import (
     parse_catalog,
     read_catalog_file,
 )
-from bedtime.families import FAMILY_ID, Family
+from bedtime.records.families import FAMILY_ID, Family
 
 LANGUAGES = ("en", "es", "fr", "de", "it")
 MAX_EMAILS = 10

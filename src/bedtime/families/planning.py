@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
-from bedtime.speech import words_for_minutes
+from bedtime.records.speech import words_for_minutes
 
 # An SQS event source mapping's ScalingConfig.MaximumConcurrency must be 2..1000
 # (CloudFormation reference, AWS::Lambda::EventSourceMapping ScalingConfig).

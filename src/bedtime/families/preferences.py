@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from bedtime.briefs import PastNight
+from bedtime.records.briefs import PastNight
 
 PER_RATING = 2.0  # each "We loved it" doubles a name's chance; each "Not for us" halves it
 LIMITS = (0.125, 8.0)

@@ -14,9 +14,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bedtime.access import Keys
-from bedtime.settings import READER_KEYS_SECONDS
-from bedtime.stories import HOME
+from bedtime.core.access import Keys
+from bedtime.core.settings import READER_KEYS_SECONDS
+from bedtime.records.stories import HOME
 
 __all__ = ["HOME", "NoReaderSecret", "ReaderSecrets"]
 SECRET_BYTES = 32

@@ -12,8 +12,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from bedtime.addresses import is_email_address
-from bedtime.families import Family
+from bedtime.core.addresses import is_email_address
+from bedtime.records.families import Family
 
 ADDRESS = "email#"  # Families table items that remember an address's subscription
 NO_FAMILY = "-"  # matches no family id (FAMILY_ID): a filter policy that lets nothing through

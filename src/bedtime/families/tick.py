@@ -17,8 +17,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from bedtime.families import Family
-from bedtime.planning import bedtime_instant, bedtimes_between, clock_ranges
+from bedtime.families.planning import bedtime_instant, bedtimes_between, clock_ranges
+from bedtime.records.families import Family
 
 # How far back a tick looks when the ticks before it failed or never ran: a story made
 # later than this after its make time would come hours past bedtime.

@@ -9,9 +9,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bedtime import clock
-from bedtime.families import FAMILY_ID
-from bedtime.stories import HOME
+from bedtime.core import clock
+from bedtime.records.families import FAMILY_ID
+from bedtime.records.stories import HOME
 
 # No schedule or queue of ours holds an event for long (Scheduler at most 24 hours, SQS
 # at most 14 days); a time further off than this is no night at all, and near the ends

@@ -6,12 +6,12 @@ import zlib
 from collections.abc import Callable
 from datetime import datetime
 
-from bedtime.briefs import PictureBrief
-from bedtime.media import MediaStore, picture_key
-from bedtime.observability import logger
-from bedtime.planning import MODEL_PICTURE_TAKES
+from bedtime.core.observability import logger
+from bedtime.families.planning import MODEL_PICTURE_TAKES
+from bedtime.media.storage import MediaStore, picture_key
 from bedtime.providers import KeyMissing, Painter
-from bedtime.stories import Medium, Story
+from bedtime.records.briefs import PictureBrief
+from bedtime.records.stories import Medium, Story
 
 
 def picture_brief(story: Story) -> PictureBrief:

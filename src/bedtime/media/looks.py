@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bedtime.catalog import Entry
-from bedtime.observability import logger
+from bedtime.core.observability import logger
 from bedtime.providers import Describer, ProviderError
+from bedtime.records.catalog import Entry
 
 MAX_LOOK = 400
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from bedtime.media import MediaStore, narration_key, speech_marks_key
+from bedtime.media.storage import MediaStore, narration_key, speech_marks_key
 from bedtime.providers import Voice
-from bedtime.stories import Medium, Story
+from bedtime.records.stories import Medium, Story
 
 
 def narrate(story: Story, voice: Voice, media: MediaStore, language: str) -> Medium:

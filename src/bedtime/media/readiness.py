@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from bedtime.events import EventBus, StoryCreated, StoryReady, without_markup
-from bedtime.observability import logger
+from bedtime.core.events import EventBus, StoryCreated, StoryReady, without_markup
+from bedtime.core.observability import logger
 from bedtime.providers import ProviderError
-from bedtime.stories import Medium, MediumName, Story
-from bedtime.story_store import StoryStore
+from bedtime.records.stories import Medium, MediumName, Story
+from bedtime.records.story_store import StoryStore
 
 
 def complete_medium(

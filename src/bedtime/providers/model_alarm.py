@@ -13,7 +13,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from bedtime.observability import logger
+from bedtime.core.observability import logger
 from bedtime.providers import ModelGone
 from bedtime.providers.lifecycle import ConfiguredModel, ModelStatus
 

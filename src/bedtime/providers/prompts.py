@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bedtime.briefs import PictureBrief, StoryBrief
-from bedtime.catalog import Entry
-from bedtime.speech import NARRATION_WORDS_PER_MINUTE
+from bedtime.records.briefs import PictureBrief, StoryBrief
+from bedtime.records.catalog import Entry
+from bedtime.records.speech import NARRATION_WORDS_PER_MINUTE
 
 LANGUAGES = {"en": "English", "es": "Spanish", "fr": "French", "de": "German", "it": "Italian"}
 WORDS_PER_SENTENCE = {3: 6, 4: 6, 5: 8, 6: 8, 7: 10, 8: 10}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bedtime.catalog import Entry
+from bedtime.records.catalog import Entry
 
 
 @dataclass(frozen=True)

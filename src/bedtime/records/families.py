@@ -10,8 +10,8 @@ from datetime import time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bedtime.settings import Settings
-from bedtime.stories import HOME
+from bedtime.core.settings import Settings
+from bedtime.records.stories import HOME
 
 BY_BEDTIME = "ByBedtime"  # the Families table's index by (time zone, bedtime)
 FAMILY_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")

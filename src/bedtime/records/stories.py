@@ -1,5 +1,5 @@
 """The Story record: one night's story, its media, and when it fades (the store that
-keeps it is bedtime.story_store)."""
+keeps it is bedtime.records.story_store)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from bedtime.catalog import Entry
+from bedtime.records.catalog import Entry
 
 LIFETIME = timedelta(days=2)
 HOME = "home"  # the family of a one-family deployment

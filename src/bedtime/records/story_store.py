@@ -7,9 +7,9 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
-from bedtime.catalog import Entry
-from bedtime.dynamodb_values import from_attribute, to_attribute
-from bedtime.stories import HOME, MEDIA, Medium, MediumName, Story, StoryNotFound
+from bedtime.core.dynamodb_values import from_attribute, to_attribute
+from bedtime.records.catalog import Entry
+from bedtime.records.stories import HOME, MEDIA, Medium, MediumName, Story, StoryNotFound
 
 
 def medium_attributes(name: MediumName, medium: Medium) -> dict[str, Any]:

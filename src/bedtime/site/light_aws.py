@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from bedtime.sigv4 import Credentials, Scope, object_path, presigned_query, signed_headers
+from bedtime.site.sigv4 import Credentials, Scope, object_path, presigned_query, signed_headers
 
 # DynamoDB developer guide, "Error handling with DynamoDB": these may succeed if retried.
 RETRYABLE = frozenset(

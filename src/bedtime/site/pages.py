@@ -17,20 +17,20 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, ModuleLoader, StrictUndefined, select_autoescape
 
-from bedtime.access import Keys
+from bedtime.core.access import Keys
 
 if TYPE_CHECKING:  # the story page needs no story book: it is read for the home page only
-    from bedtime.canon import CanonStore, Rating
-from bedtime.media import MediaStore
-from bedtime.speech import NARRATION_WORDS_PER_MINUTE, spoken_lines
-from bedtime.stories import Story, StoryExpired, StoryNotFound
-from bedtime.story_store import StoryStore
+    from bedtime.writing.canon import CanonStore, Rating
+from bedtime.media.storage import MediaStore
+from bedtime.records.speech import NARRATION_WORDS_PER_MINUTE, spoken_lines
+from bedtime.records.stories import Story, StoryExpired, StoryNotFound
+from bedtime.records.story_store import StoryStore
 
-_HERE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parents[1]  # bedtime/
 # In the Lambda artifact web/ sits beside the package; in the repository, beside src/.
 WEB_ROOT = next(
-    (root for root in (_HERE.parent / "web", _HERE.parents[1] / "web") if root.is_dir()),
-    _HERE.parent / "web",
+    (root for root in (_PACKAGE.parent / "web", _PACKAGE.parents[1] / "web") if root.is_dir()),
+    _PACKAGE.parent / "web",
 )
 STORY_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 FEED_SIZE = 50

@@ -17,12 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bedtime.access import SESSION_COOKIE, Keys, Session, session_family
-from bedtime.families import FAMILY_ID
-from bedtime.http import BadRequest, Request, Response, cookie
-from bedtime.readers import HOME, ReaderSecrets
-from bedtime.site import HASHED_STATIC_NAME, Site
-from bedtime.stories import Story, StoryExpired, StoryNotFound
+from bedtime.core.access import SESSION_COOKIE, Keys, Session, session_family
+from bedtime.families.readers import HOME, ReaderSecrets
+from bedtime.records.families import FAMILY_ID
+from bedtime.records.stories import Story, StoryExpired, StoryNotFound
+from bedtime.site.http import BadRequest, Request, Response, cookie
+from bedtime.site.pages import HASHED_STATIC_NAME, Site
 
 _ID = r"(?P<story_id>[A-Za-z0-9_-]{16,64})"
 READ = ("GET", "HEAD")
@@ -154,7 +154,7 @@ class ReadingSite:
         if not request.same_origin:
             raise NotAllowed()
         story, _ = self._session_story(request, story_id)
-        from bedtime.canon import rating_of  # only a rating needs the story book
+        from bedtime.writing.canon import rating_of  # only a rating needs the story book
 
         rating = rating_of(request.form().get("rating", ""))
         if rating is None:

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any, Literal, cast
 
-from bedtime.briefs import PastNight
-from bedtime.stories import Story
+from bedtime.records.briefs import PastNight
+from bedtime.records.stories import Story
 
 Rating = Literal["loved", "not"]
 RATINGS: dict[str, int] = {"loved": 1, "not": -1}

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bedtime.briefs import Draft, StoryBrief
-from bedtime.prompts import WORDS_PER_SENTENCE
-from bedtime.readability import MAX_GRADE, listener_age, reading_grade
+from bedtime.providers.prompts import WORDS_PER_SENTENCE
+from bedtime.records.briefs import Draft, StoryBrief
+from bedtime.records.readability import MAX_GRADE, listener_age, reading_grade
 
 SHORTEST_SHARE = 0.7  # shorter than this share of the words wanted: asked to write again
 FAR_TOO_SHORT_SHARE = 0.4  # shorter than this: not a night's story; the offline one is told

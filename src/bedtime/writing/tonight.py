@@ -7,19 +7,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from bedtime.briefs import Draft, StoryBrief
-from bedtime.canon import RECALLED_NIGHTS, CanonStore
-from bedtime.catalog import Catalog, Entry
-from bedtime.drafts import Measures, faults, flaws, measure, rewrite_notes
-from bedtime.families import Family
-from bedtime.observability import logger
-from bedtime.preferences import weights
+from bedtime.core.observability import logger
+from bedtime.families.preferences import weights
+from bedtime.families.triggers import StoryRequest
 from bedtime.providers import KeyMissing, Moderator, ProviderError, StoryWriter
 from bedtime.providers.budget import OutOfTime
-from bedtime.speech import MIN_STORY_WORDS, words_for_minutes
-from bedtime.stories import LIFETIME, Story, story_id_for
-from bedtime.story_store import StoryStore
-from bedtime.triggers import StoryRequest
+from bedtime.records.briefs import Draft, StoryBrief
+from bedtime.records.catalog import Catalog, Entry
+from bedtime.records.families import Family
+from bedtime.records.speech import MIN_STORY_WORDS, words_for_minutes
+from bedtime.records.stories import LIFETIME, Story, story_id_for
+from bedtime.records.story_store import StoryStore
+from bedtime.writing.canon import RECALLED_NIGHTS, CanonStore
+from bedtime.writing.drafts import Measures, faults, flaws, measure, rewrite_notes
 
 
 def problems(draft: Draft, brief: StoryBrief) -> list[str]:
@@ -145,7 +145,7 @@ def make_story(
     requeue_throttled: bool = False,
 ) -> Story:
     """Tonight's story, saved once. `looks` gives the characters how they are painted
-    (bedtime.looks), when a model paints them."""
+    (bedtime.media.looks), when a model paints them."""
     rng = rng or random.Random()
     brief = tonights_brief(family, catalog, canon, rng)
     if looks:
