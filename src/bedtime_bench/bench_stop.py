@@ -1,5 +1,5 @@
 """Three families started, their stories made, then Ctrl-C (SIGTERM): what `make bench`
-times and what tests/test_local_many_families.py repeats."""
+times and what tests/bedtime_local/test_local_many_families.py repeats."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from typing import Any
 
 # EventPattern is moto's own (internal) matcher for EventBridge patterns, used here for
 # the pipe's filter so that it matches as EventBridge does. It is not public API: when
-# moto is upgraded, run tests/test_local_wiring.py::test_moto_event_patterns_still_match
+# moto is upgraded, run tests/bedtime_local/test_local_wiring.py::test_moto_event_patterns_still_match
 # _as_eventbridge_does, which fails loudly if the class moves or matches differently.
 from moto.events.models import EventPattern
 

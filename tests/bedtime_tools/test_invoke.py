@@ -1,5 +1,5 @@
 """`make invoke`'s inputs, without Docker: the run's values, the local template, the relay.
-(tests/test_sam_local.py invokes every sample event in Docker.)"""
+(tests/stack/test_sam_local.py invokes every sample event in Docker.)"""
 
 from __future__ import annotations
 

@@ -69,7 +69,7 @@ def test_each_stage_reads_its_own_queue_at_its_providers_pace(
     mapping": the queue's visibility timeout at least six times the function's (Lambda
     refuses a mapping whose function timeout exceeds it); "Configuring scaling behavior
     for SQS event source mappings": MaximumConcurrency, 2 to 1000 (the parameters' bounds,
-    tests/test_planning.py); "Handling errors for an SQS event source in Lambda":
+    tests/families/test_planning.py); "Handling errors for an SQS event source in Lambda":
     ReportBatchItemFailures for partial batch responses."""
     [event] = functions(template)[function]["Events"].values()
     assert event["Type"] == "SQS"
