@@ -1,2 +1,3 @@
 """What a night is made of: the catalog, the Family and Story records and their stores, the
-briefs passed to providers, and how a story is spoken. Imports only bedtime.core."""
+briefs passed to providers, and how a story is spoken and how hard it is to hear.
+Imports only bedtime.core."""
