@@ -30,7 +30,8 @@ from bedtime_bench.bench_stories import new_cast_rows, storyteller_rows
 from bedtime_bench.coldstart import cold_first_page, python313
 from bedtime_local.function_url import function_url_event
 from bedtime_local.functions import LambdaContext
-from bedtime_local.runner import LocalRun, Stage
+from bedtime_local.invoker import Stage
+from bedtime_local.runner import LocalRun
 from bedtime_tools.links import story_link
 from bedtime_tools.target import serving_target
 

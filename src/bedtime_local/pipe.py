@@ -14,8 +14,9 @@ from typing import Any
 
 # EventPattern is moto's own (internal) matcher for EventBridge patterns, used here for
 # the pipe's filter so that it matches as EventBridge does. It is not public API: when
-# moto is upgraded, run tests/bedtime_local/test_local_wiring.py::test_moto_event_patterns_still_match
-# _as_eventbridge_does, which fails loudly if the class moves or matches differently.
+# moto is upgraded, run test_moto_event_patterns_still_match_as_eventbridge_does (in
+# tests/bedtime_local/test_local_wiring.py), which fails loudly if the class moves or
+# matches differently.
 from moto.events.models import EventPattern
 
 from bedtime_local.template import Resolver, resources
@@ -56,6 +57,28 @@ class LocalPipe:
         if self.input_template is None:
             return record
         return json.loads(render_input_template(self.input_template, record, self.name))
+
+    def bus(self, resolver: Resolver) -> str:
+        """The name of the local bus the pipe targets."""
+        for name, arn in resolver.attributes.items():
+            if arn == self.target:
+                return str(resolver.resolve({"Ref": name.split(".")[0]}))
+        raise LookupError(f"the pipe's target {self.target} is not a local bus")
+
+    def forward(self, record: dict, events: Any, bus: str) -> Any:
+        """Put the record on the bus as the pipe would; the event's detail, or None when
+        the pipe's filters do not admit it."""
+        if not self.admits(record):
+            return None
+        detail = self.transform(record)
+        entry = {
+            "EventBusName": bus,
+            "Source": self.source,
+            "DetailType": self.detail_type,
+            "Detail": json.dumps(detail),
+        }
+        events.put_events(Entries=[entry])
+        return detail
 
 
 def render_input_template(template: str, record: dict, pipe_name: str = "local") -> str:

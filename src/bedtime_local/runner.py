@@ -10,7 +10,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,8 @@ from bedtime_local.functions import (
     queue_sources,
     stream_sources,
 )
+from bedtime_local.invoker import Invoker, Stage, Timeline
+from bedtime_local.loops import Loops
 from bedtime_local.outbox import file_email, read_email, subscribe_outbox
 from bedtime_local.pipe import LocalPipe
 from bedtime_local.queues import QueueConsumer
@@ -64,43 +65,6 @@ USER_SETTINGS = (
     "BEDROCK_TEXT_MODEL",
     "BEDROCK_IMAGE_MODEL",
 )
-
-
-@dataclass
-class Stage:
-    name: str
-    story_id: str | None
-    started: float
-    finished: float
-    outcome: str
-
-    @property
-    def seconds(self) -> float:
-        return self.finished - self.started
-
-
-@dataclass
-class Timeline:
-    """What ran when; printed as it goes, and read by tests and `make bench`."""
-
-    say: Callable[[str], None]
-    origin: float = field(default_factory=time.monotonic)
-    stages: list[Stage] = field(default_factory=list)
-    changed: threading.Condition = field(default_factory=threading.Condition)
-
-    def record(self, stage: Stage) -> None:
-        with self.changed:
-            self.stages.append(stage)
-            self.changed.notify_all()
-        self.say(
-            f"  [{stage.finished - self.origin:6.1f}s] {stage.name:<20} {stage.outcome:<7}"
-            f" in {stage.seconds:5.2f} s"
-        )
-
-    def wait_for(self, done: Callable[[list[Stage]], bool], timeout: float) -> bool:
-        """Whether the stages came to satisfy `done` within `timeout` seconds."""
-        with self.changed:
-            return self.changed.wait_for(lambda: done(self.stages), timeout)
 
 
 def local_environment(base: Mapping[str, str], endpoint: str) -> dict[str, str]:
@@ -146,7 +110,8 @@ class LocalRun:
         self.functions: dict[str, LocalFunction] = functions(self.template)
         self.ready: list[dict] = []
         self._ready_changed = threading.Condition()
-        self._stopping = threading.Event()
+        self.loops = Loops(say)
+        self.invoker = Invoker(self.functions, self.timeline, say, self._send_failure)
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self.web: FunctionUrlServer | None = None
         self.stack: LocalStack | None = None
@@ -189,8 +154,8 @@ class LocalRun:
         runs `clock_speed` times faster (CLOCK_SPEED)."""
         if self.clock_speed != 1:
             os.environ[clock.VARIABLE] = clock.fast_clock(self.clock_speed)
-        scheduler = LocalScheduler(template_schedules(self.template), self._tick, clock.now)
-        self._spawn(partial(self._every, 1.0, scheduler.tick), "scheduler")
+        scheduler = LocalScheduler(template_schedules(self.template), self.invoker.tick, clock.now)
+        self.loops.every(1.0, scheduler.tick, "scheduler")
         for entry in self.families:
             family = entry.family
             self.say(f"Family {family.id}: bedtime {family.bedtime:%H:%M} ({family.time_zone.key})")
@@ -199,7 +164,7 @@ class LocalRun:
         """Within about a second: the loops see the stop at their next poll and are not
         waited for, and invocations still running are left to die with the process, as
         Lambda would stop them. The tables and media are kept for the next run."""
-        self._stopping.set()
+        self.loops.stopping.set()
         if self.web:
             self.web.stop()
         if self.stack:
@@ -222,7 +187,7 @@ class LocalRun:
     def request_story(self, event: dict | None = None, family: str = HOME) -> Any:
         """A story now (as `make story` asks), made in this thread."""
         event = event or {"trigger": "manual", "family": family, "requestId": str(uuid.uuid4())}
-        return self._invoke("CreateStoryFunction", event)
+        return self.invoker.invoke("CreateStoryFunction", event)
 
     def family_ids(self) -> list[str]:
         """Every family this run serves: the catalog's, and those kept from the last run."""
@@ -257,6 +222,10 @@ class LocalRun:
 
     def _client(self, service: str) -> Any:
         return local_client(service, self.endpoint)
+
+    def _send_failure(self, body: str) -> None:
+        queue = self.resolver.names["FailuresQueue"]
+        self._client("sqs").send_message(QueueUrl=queue, MessageBody=body)
 
     def _tables(self) -> list[str]:
         return [
@@ -329,150 +298,55 @@ class LocalRun:
     def _start_loops(self) -> None:
         assert self.stack is not None, "the stack is made first"
         streams = self._client("dynamodbstreams")
+        sqs = partial(self._client, "sqs")  # a client per loop: each holds a long poll open
         pipe_reader = StreamReader(streams, self.stack.stream_arn, from_start=False)
-        bus = self.resolver.resolve({"Ref": self._pipe_bus()})
-        pump_pipe = partial(self._pump_pipe, pipe_reader, self._client("events"), bus)
-        self._spawn(partial(self._every, 0.25, pump_pipe), "pipe")
+        pump_pipe = partial(self._pump_pipe, pipe_reader, self._client("events"))
+        self.loops.every(0.25, pump_pipe, "pipe")
         for source in stream_sources(self.template):
             reader = StreamReader(streams, self.stack.streams[source.table], from_start=True)
-            pump = partial(self._pump_function, reader, source.function)
-            self._spawn(partial(self._every, 0.25, pump), source.function)
+            self.loops.every(
+                0.25, partial(self._pump_function, reader, source.function), source.function
+            )
         for rule in self.stack.rules:
             if rule.queue_url:
-                self._spawn(
-                    partial(self._drain, rule.queue_url, partial(self._deliver, rule)), rule.name
-                )
+                self.loops.drain(sqs(), rule.queue_url, partial(self._deliver, rule), rule.name)
         for queue in queue_sources(self.template, self.resolver):
             consumer = QueueConsumer(
-                self._client("sqs"),
+                sqs(),
                 self.resolver.names[queue.queue],
                 self.resolver.attributes[f"{queue.queue}.Arn"],
-                partial(self._invoke, queue.function),
+                partial(self.invoker.invoke, queue.function),
                 queue.batch_size,
                 queue.max_concurrency,
-                self._loop_error,
+                self.loops.error,
             )
-            self._spawn(partial(consumer.poll, self._stopping), queue.queue)
-        self._spawn(partial(self._drain, self.control_queue, self._asked_for), "make-story")
-        self._spawn(partial(self._drain, self.outbox_queue, self._show_email), "outbox")
-
-    def _spawn(self, target: Callable[[], None], name: str) -> None:
-        threading.Thread(target=target, name=name, daemon=True).start()
-
-    def _every(self, seconds: float, work: Callable[[], None]) -> None:
-        while not self._stopping.wait(seconds):
-            try:
-                work()
-            except Exception as error:  # a loop must outlive one bad turn
-                self._loop_error(error)
-
-    def _loop_error(self, error: Exception) -> None:
-        if not self._stopping.is_set():  # once stopping, the endpoint is going away
-            self.say(f"  {threading.current_thread().name}: {error!r}")
-
-    # --- invoking functions -------------------------------------------------
-    def _invoke_async(self, name: str, event: Any, story_id: str | None = None) -> None:
-        """As Lambda invokes a rule's or a schedule's target: on its own, not waited for."""
-        threading.Thread(
-            target=self._invoke, args=(name, event, story_id), name=name, daemon=True
-        ).start()
-
-    def _invoke(self, name: str, event: Any, story_id: str | None = None) -> Any:
-        function = self.functions[name]
-        started = time.monotonic()
-        self.say(f"  [{started - self.timeline.origin:6.1f}s] {name:<20} running...")
-        outcome, result = "done", None
-        try:
-            result = function.invoke(event)
-        except Exception as error:  # a Lambda error: logged, then the on-failure destination
-            outcome = "error"
-            self.say(f"  {name} raised {type(error).__name__}: {error}")
-            self._record_failure(name, event, error)
-        if isinstance(result, dict) and ("error" in result or result.get("batchItemFailures")):
-            outcome = "refused" if "error" in result else "retry"
-        story_id = story_id or _story_of(event, result)
-        self.timeline.record(Stage(name, story_id, started, time.monotonic(), outcome))
-        return result
-
-    def _record_failure(self, source: str, event: Any, error: Exception) -> None:
-        """What the cloud's on-failure destination or dead-letter queue would receive."""
-        body = {"source": source, "error": f"{type(error).__name__}: {error}", "event": event}
-        self._client("sqs").send_message(
-            QueueUrl=self.resolver.names["FailuresQueue"], MessageBody=json.dumps(body, default=str)
-        )
-
-    def _tick(self, name: str, event: Any) -> None:
-        """A schedule's target, invoked in the scheduler's thread; shown only when it sent
-        work, as a minute's tick mostly finds nothing to do."""
-        try:
-            result = self.functions[name].invoke(event)
-        except Exception as error:  # a failed tick: the failures queue, as in the cloud
-            self.say(f"  {name} raised {type(error).__name__}: {error}")
-            self._record_failure(name, event, error)
-            return
-        if isinstance(result, dict) and result.get("sent"):
-            self.say(f"  {name} at {event.get('scheduledTime')}: sent {result['sent']} to do")
+            self.loops.spawn(partial(consumer.poll, self.loops.stopping), queue.queue)
+        self.loops.drain(sqs(), self.control_queue, self._asked_for, "make-story")
+        self.loops.drain(sqs(), self.outbox_queue, self._show_email, "outbox")
 
     # --- streams: the pipe, and functions' stream event sources --------------
-    def _pump_pipe(self, reader: StreamReader, events: Any, bus: str) -> None:
+    def _pump_pipe(self, reader: StreamReader, events: Any) -> None:
+        bus = self.pipe.bus(self.resolver)
         for record in reader.read():
             try:
-                self._forward(record, events, bus)
+                detail = self.pipe.forward(record, events, bus)
             except Exception as error:  # the cloud pipe would retry, then dead-letter
                 self.say(f"  {self.pipe.name} could not forward a record: {error!r}")
-                self._record_failure(self.pipe.name, record, error)
+                self.invoker.record_failure(self.pipe.name, record, error)
+                continue
+            if detail is not None:
+                story_id = detail.get("storyId") if isinstance(detail, dict) else None
+                now = time.monotonic()
+                self.timeline.record(Stage(self.pipe.name, story_id, now, now, "sent"))
 
     def _pump_function(self, reader: StreamReader, function: str) -> None:
-        invoke = partial(self._invoke, function)
-        deliver_records(reader.read(), invoke, partial(self._record_failure, function))
-
-    def _pipe_bus(self) -> str:
-        for name, arn in self.resolver.attributes.items():
-            if arn == self.pipe.target:
-                return name.split(".")[0]
-        raise LookupError(f"the pipe's target {self.pipe.target} is not a local bus")
-
-    def _forward(self, record: dict, events: Any, bus: str) -> None:
-        if not self.pipe.admits(record):
-            return
-        detail = self.pipe.transform(record)
-        events.put_events(
-            Entries=[
-                {
-                    "EventBusName": bus,
-                    "Source": self.pipe.source,
-                    "DetailType": self.pipe.detail_type,
-                    "Detail": json.dumps(detail),
-                }
-            ]
-        )
-        story_id = detail.get("storyId") if isinstance(detail, dict) else None
-        now = time.monotonic()
-        self.timeline.record(Stage(self.pipe.name, story_id, now, now, "sent"))
+        invoke = partial(self.invoker.invoke, function)
+        deliver_records(reader.read(), invoke, partial(self.invoker.record_failure, function))
 
     # --- rules to functions: bus → SQS (moto matches the pattern) → invoke ---
     def _deliver(self, rule: Rule, message: dict) -> None:
         event = json.loads(message["Body"])
-        self._invoke_async(rule.target, event, event.get("detail", {}).get("storyId"))
-
-    def _drain(self, queue_url: str, handle: Callable[[dict], None]) -> None:
-        """Take each message off a queue of the local run's own, and handle it."""
-        sqs = self._client("sqs")
-        while not self._stopping.is_set():
-            try:
-                messages = sqs.receive_message(
-                    QueueUrl=queue_url, WaitTimeSeconds=1, MaxNumberOfMessages=10
-                ).get("Messages", [])
-            except Exception as error:  # the endpoint stopping under the long poll
-                self._loop_error(error)
-                self._stopping.wait(1)
-                continue
-            for message in messages:
-                sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
-                try:
-                    handle(message)
-                except Exception as error:  # one bad message must not end the loop
-                    self._loop_error(error)
+        self.invoker.invoke_async(rule.target, event, event.get("detail", {}).get("storyId"))
 
     # --- the families' emails -------------------------------------------------
     def _show_email(self, message: dict) -> None:
@@ -498,25 +372,8 @@ class LocalRun:
     # --- `make story` -------------------------------------------------------
     def _asked_for(self, message: dict) -> None:
         self.say("A story was asked for (make story)")
-        self._invoke_async("CreateStoryFunction", json.loads(message["Body"]))
+        self.invoker.invoke_async("CreateStoryFunction", json.loads(message["Body"]))
 
     # --- the web function behind its function URL ----------------------------
     def _serve_web(self, event: dict) -> dict:
         return self.functions["WebFunction"].invoke(event)
-
-
-def _story_of(event: Any, result: Any) -> str | None:
-    """The story an invocation worked on: the one its result names, or the one every
-    message of its queue batch is about."""
-    if isinstance(result, dict) and result.get("storyId"):
-        return str(result["storyId"])
-    records = event.get("Records") if isinstance(event, dict) else None
-    if not isinstance(records, list):
-        return None
-    stories = set()
-    for record in records:
-        try:
-            stories.add(json.loads(record["body"])["detail"]["storyId"])
-        except (KeyError, TypeError, ValueError):
-            return None
-    return stories.pop() if len(stories) == 1 else None

@@ -7,7 +7,6 @@ import http.client
 import json
 import socket
 import stat
-import threading
 from collections.abc import Iterator
 
 import boto3
@@ -16,8 +15,8 @@ import pytest
 from bedtime.handlers import web
 from bedtime_local import snapshot
 from bedtime_local.function_url import FunctionUrlServer
+from bedtime_local.loops import Loops
 from bedtime_local.outbox import Email, file_email
-from bedtime_local.runner import LocalRun
 
 
 @pytest.fixture
@@ -106,10 +105,9 @@ def test_the_snapshot_fetches_only_what_changed_and_restores_it(aws, tmp_path) -
     assert s3.get_object(Bucket="kept-media", Key="stories/a/p.png")["Body"].read() == b"one"
 
 
-def test_a_bad_message_on_the_make_story_queue_does_not_end_its_loop(aws, tmp_path) -> None:
+def test_a_bad_message_on_the_make_story_queue_does_not_end_its_loop(aws) -> None:
     said: list[str] = []
-    run = LocalRun(state_dir=tmp_path, say=said.append)
-    run._client = boto3.client  # the aws fixture's moto, not a local endpoint
+    loops = Loops(said.append)
     queue = boto3.client("sqs").create_queue(QueueName="local-make-story")["QueueUrl"]
     for body in ("not json", json.dumps({"family": "home"})):
         boto3.client("sqs").send_message(QueueUrl=queue, MessageBody=body)
@@ -117,10 +115,9 @@ def test_a_bad_message_on_the_make_story_queue_does_not_end_its_loop(aws, tmp_pa
 
     def handle(message: dict) -> None:
         asked.append(json.loads(message["Body"]))
-        run._stopping.set()
+        loops.stopping.set()
 
-    loop = threading.Thread(target=run._drain, args=(queue, handle), daemon=True)
-    loop.start()
-    loop.join(timeout=30)
+    loops.drain(boto3.client("sqs"), queue, handle, "make-story")
+    assert loops.stopping.wait(timeout=30)
     assert asked == [{"family": "home"}]
     assert any("JSONDecodeError" in line for line in said)
