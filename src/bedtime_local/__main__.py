@@ -9,7 +9,9 @@ import threading
 import time
 from pathlib import Path
 
+from bedtime.core.zones import UnknownZone
 from bedtime.records.catalog import DEFAULT_CATALOG, CatalogError
+from bedtime.records.families import NotATime
 from bedtime_local.arguments import Arguments, port_number
 from bedtime_local.runner import LocalRun
 
@@ -48,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
         )
     except CatalogError as error:
         print(f"Cannot use that catalog: {error}", file=sys.stderr)
+        return 2
+    except (NotATime, UnknownZone) as error:
+        print(f"Cannot start: {error} (set by STORY_TIME or STORY_TIME_ZONE)", file=sys.stderr)
         return 2
 
     # A plain flag, not a threading.Event: the handler runs between the main thread's

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import http.client
 import json
 import logging
@@ -40,7 +41,7 @@ from bedtime_local.pipe import LocalPipe
 from bedtime_local.queues import QueueConsumer
 from bedtime_local.scheduler import LocalScheduler, template_schedules
 from bedtime_local.stack import LocalStack, Rule, create_stack
-from bedtime_local.state import OUTPUTS, STATE_DIR, run_state_file
+from bedtime_local.state import OUTPUTS, STATE_DIR, run_state_file, write_private
 from bedtime_local.streams import StreamReader, deliver_records
 from bedtime_local.template import TEMPLATE, load_template, resources, template_resolver
 
@@ -54,6 +55,7 @@ LOCAL_SERVICES = (
     "EVENTBRIDGE",
     "SECRETS_MANAGER",
 )
+SEEDED = "seeded.json"  # in the kept state: each family's catalog entry as last seeded
 # Settings a user may set in the environment to override the template's defaults locally
 USER_SETTINGS = (
     "STORY_MODEL",
@@ -116,6 +118,8 @@ class LocalRun:
         self.web: FunctionUrlServer | None = None
         self.stack: LocalStack | None = None
         self._saved_environment: dict[str, str] | None = None
+        self._state_written = False
+        self._fingerprints: dict[str, str] = {}  # each catalog family as it was seeded
 
     # --- lifecycle ---------------------------------------------------------
     def start(self) -> None:
@@ -138,7 +142,7 @@ class LocalRun:
             self._client("sns"), self._client("sqs"), self.resolver.names["StoryTopic"]
         )
         self._write_state()
-        self._seed()
+        self._seed(restored)
         self.web.start()
         self._start_loops()
         self.say(
@@ -170,7 +174,8 @@ class LocalRun:
         if self.stack:
             self._keep()
             self._moto.stop()
-        run_state_file(self.port, self.state_dir).unlink(missing_ok=True)
+        if self._state_written:  # a run that could not start leaves another run's file be
+            run_state_file(self.port, self.state_dir).unlink(missing_ok=True)
         if self._saved_environment is not None:
             os.environ.clear()
             os.environ.update(self._saved_environment)
@@ -261,15 +266,32 @@ class LocalRun:
                 self._tables(),
                 self.resolver.names["MediaBucket"],
             )
+            write_private(self.state_dir / "state" / SEEDED, json.dumps(self._fingerprints))
         except Exception as error:  # keeping is a courtesy: stopping must still stop
             self.say(f"Could not keep this run's stories: {error!r}")
 
-    def _seed(self) -> None:
+    def _seed(self, restored: int) -> None:
+        """The catalog file's families, except one kept from the last run whose entry in
+        the file has not changed since it was seeded: what `make family ADD=` changed in it
+        stays. A family whose entry in the file changed is seeded again."""
         dynamodb = local_client("dynamodb", self.endpoint)
         private = self.resolver.parameters["Privacy"] == "private"
+        seeded = self.state_dir / "state" / SEEDED
+        before = json.loads(seeded.read_text()) if restored and seeded.exists() else {}
+        now = {entry.family.id: _fingerprint(entry) for entry in self.families}
+        kept = [
+            entry for entry in self.families if before.get(entry.family.id) == now[entry.family.id]
+        ]
         for entry in self.families:
-            enrol(dynamodb, self.resolver.names, entry, private)
-        self.say("Families seeded: " + ", ".join(entry.summary for entry in self.families))
+            if entry not in kept:
+                enrol(dynamodb, self.resolver.names, entry, private)
+        self._fingerprints = now
+        fresh = [entry.summary for entry in self.families if entry not in kept]
+        if fresh:
+            self.say("Families seeded: " + ", ".join(fresh))
+        if kept:
+            names = ", ".join(entry.family.id for entry in kept)
+            self.say(f"Families kept as the last run left them: {names} (the file has not changed)")
 
     def _write_state(self) -> None:
         """What `make story` and `make smoke` need to find this run (by its port)."""
@@ -293,6 +315,7 @@ class LocalRun:
             },
         }
         run_state_file(self.port, self.state_dir).write_text(json.dumps(state))
+        self._state_written = True
 
     # --- the loops ------------------------------------------------------------
     def _start_loops(self) -> None:
@@ -377,3 +400,7 @@ class LocalRun:
     # --- the web function behind its function URL ----------------------------
     def _serve_web(self, event: dict) -> dict:
         return self.functions["WebFunction"].invoke(event)
+
+
+def _fingerprint(entry: FamilyCatalog) -> str:
+    return hashlib.sha256(repr(entry).encode()).hexdigest()

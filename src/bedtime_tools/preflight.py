@@ -4,11 +4,12 @@ configuration alone, in well under a second, with what to set."""
 
 from __future__ import annotations
 
-import difflib
 from zoneinfo import available_timezones
 
 import boto3
 from botocore.exceptions import BotoCoreError
+
+from bedtime.core.zones import UnknownZone
 
 
 class NotConfigured(RuntimeError):
@@ -67,12 +68,9 @@ def check_aws(session: boto3.Session | None = None) -> str:
 def check_time_zone(zone: str) -> str:
     """The deploy's StoryTimeZone, or NotConfigured naming the closest IANA zones: a
     mistyped zone would deploy cleanly and then fail every function on first use."""
-    zones = available_timezones()
-    if zone not in zones:
-        close = difflib.get_close_matches(zone, sorted(zones), n=3)
-        hint = f" Did you mean {' or '.join(close)}?" if close else ""
+    if zone not in available_timezones():
         raise NotConfigured(
-            f"StoryTimeZone={zone!r} is not an IANA time zone.{hint} Set it in samconfig.toml's"
+            f"{UnknownZone(zone, f'StoryTimeZone={zone!r}')} Set it in samconfig.toml's"
             " parameter_overrides, or answer again with `make deploy GUIDED=1`."
         )
     return zone

@@ -34,9 +34,10 @@ def save(target: Target, entry: FamilyCatalog) -> None:
 
 class UnknownFamily(LookupError):
     def __init__(self, family_id: str, known: list[str]) -> None:
+        lowercase = " (ids are lowercase)" if family_id != family_id.lower() else ""
         super().__init__(
             f'There is no family "{family_id}"; the families are: {", ".join(known) or "none"}'
-            " (ids are lowercase)"
+            + lowercase
         )
 
 

@@ -14,11 +14,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from markupsafe import escape  # as the page escapes (Jinja's autoescape)
 
+from bedtime.records.families import FamilyStore
 from bedtime.records.stories import Story
 from bedtime.records.story_store import StoryStore
 from bedtime_local.endpoint import local_client
 from bedtime_local.runner import LocalRun
 from bedtime_tools.links import story_link
+from bedtime_tools.seed import read_file, save
 from bedtime_tools.target import serving_target
 
 pytestmark = pytest.mark.slow
@@ -166,3 +168,51 @@ def test_a_restart_without_the_catalog_still_serves_every_kept_family(tmp_path) 
         assert second.family_ids() == ["family-0", "home"]
     finally:
         second.stop()
+
+
+def test_a_family_changed_with_make_family_keeps_its_change_over_a_restart(tmp_path) -> None:
+    """Seeding at start skips a kept family whose entry in the file has not changed since
+    it was seeded; a family whose entry changed is seeded again from the file."""
+    catalog = families_file(tmp_path / "families.json", 2, timedelta(hours=9), timedelta(0))
+    first = fast_run(tmp_path, catalog, clock_speed=1)
+    first.start()
+    try:
+        target = serving_target(first.port, first.state_dir)
+        [changed] = read_file(target, write_family(tmp_path, "family-0", "The Smiths"))
+        save(target, changed)
+    finally:
+        first.stop()
+    edited = json.loads(catalog.read_text())
+    edited["families"][1]["name"] = "The Joneses"
+    catalog.write_text(json.dumps(edited))
+    second = fast_run(tmp_path, catalog, clock_speed=1)
+    second.start()
+    try:
+        dynamodb = local_client("dynamodb", second.endpoint)
+        stored = FamilyStore(dynamodb, second.resolver.names["FamiliesTable"])
+        names = {family.id: family.name for family in stored.all()}
+    finally:
+        second.stop()
+    assert names == {"family-0": "The Smiths", "family-1": "The Joneses"}
+
+
+def write_family(tmp_path: Path, family_id: str, name: str) -> Path:
+    path = tmp_path / f"{family_id}.json"
+    family = {"id": family_id, "name": name, "characters": PAIR}
+    family["scenes"] = [{"name": "Snowy Hill", "description": "a hill of snow"}]
+    path.write_text(json.dumps(family))
+    return path
+
+
+def test_a_run_that_cannot_take_its_port_leaves_the_run_on_it_alone(tmp_path) -> None:
+    catalog = families_file(tmp_path / "families.json", 1, timedelta(hours=9), timedelta(0))
+    first = fast_run(tmp_path, catalog, clock_speed=1)
+    first.start()
+    try:
+        second = LocalRun(catalog, first.port, state_dir=first.state_dir, say=lambda _: None)
+        with pytest.raises(OSError):
+            second.start()
+        second.stop()
+        assert serving_target(first.port, first.state_dir).local
+    finally:
+        first.stop()

@@ -21,6 +21,7 @@ from bedtime_tools.preflight import (
     check_aws,
     check_time_zone,
 )
+from bedtime_tools.seed import UnknownFamily
 from bedtime_tools.smoke import csp_sources, media_on
 from helpers import ROOT
 
@@ -308,3 +309,9 @@ def test_make_help_names_every_variable_the_readme_uses() -> None:
     ).stdout
     missing = sorted(name for name in assigned | quoted if not re.search(rf"\b{name}\b", shown))
     assert not missing, f"make help does not mention {missing}"
+
+
+@pytest.mark.parametrize(("asked", "hint"), [("Granny", " (ids are lowercase)"), ("granny", "")])
+def test_an_unknown_family_names_the_families_there_are(asked, hint) -> None:
+    message = str(UnknownFamily(asked, ["home", "nan"]))
+    assert message == f'There is no family "{asked}"; the families are: home, nan{hint}'

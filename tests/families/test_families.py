@@ -5,6 +5,7 @@ addresses only, throttles that wait their turn, and no family reading another's.
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -23,7 +24,7 @@ from bedtime.handlers import create_story, illustrate, narrate, notify, web
 from bedtime.handlers.queue import backoff_seconds
 from bedtime.providers import Narration, ProviderError
 from bedtime.records.catalog import CatalogError
-from bedtime.records.families import Family, family_from
+from bedtime.records.families import Family, family_from, home_from_parameters
 from bedtime.records.stories import Medium
 from bedtime.records.story_store import story_item
 from bedtime_local.function_url import function_url_event
@@ -80,13 +81,16 @@ def test_a_one_family_file_is_the_home_family_as_the_deployment_sets_it_up() -> 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"id": "Nan!"}, 'families[0]: "id" must be'),
+        ({"id": "Nan!"}, 'families[0], the family number 1 ("Nan!"): "id" must be'),
         ({"timeZone": "Mars/Base"}, "\"timeZone\" 'Mars/Base' is not an IANA time zone"),
+        ({"timeZone": "Europe/Pari"}, "Did you mean Europe/Paris"),
+        ({"bedtime": "25:00"}, "\"bedtime\" '25:00' is not a time"),
         ({"bedtime": "7pm"}, "\"bedtime\" '7pm' is not a time"),
         ({"listenerAge": 12}, '"listenerAge" must be a number from 3 to 8'),
         ({"emails": ["not an address"]}, "is not an email address"),
         ({"language": "xx"}, "\"language\" 'xx' is not one of"),
-        ({"characters": PAIR[:1]}, 'families[0]: "characters" must be a list of at least 2'),
+        ({"characters": PAIR[:1]}, '("nan"): "characters" must be a list of at least 2'),
+        ({"scenes": []}, '"scenes" must be a list of at least one entry'),
     ],
 )
 def test_a_bad_family_is_refused_with_where_and_what(change, message) -> None:
@@ -751,3 +755,16 @@ def test_one_browser_reads_two_families_stories_by_their_email_links(
         assert get(f"/stories/{story.id}", browser, lambda_context)["statusCode"] == 200
     home = get("/", browser, lambda_context)["body"]
     assert leo_story.id in home and nan_story.id not in home
+
+
+@pytest.mark.parametrize(
+    ("parameters", "message"),
+    [
+        ({"StoryTime": "25:00"}, "StoryTime '25:00' is not a time such as \"19:15\""),
+        ({"StoryTime": "7pm"}, "StoryTime '7pm' is not a time"),
+        ({"StoryTimeZone": "Europe/Pari"}, "Did you mean Europe/Paris"),
+    ],
+)
+def test_the_home_familys_bedtime_and_zone_from_parameters_are_checked(parameters, message) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        home_from_parameters(parameters)

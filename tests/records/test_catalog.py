@@ -36,7 +36,7 @@ def test_pick_chooses_two_different_characters_and_a_scene() -> None:
         ([], "must be a JSON object"),
         ({"scenes": GOOD["scenes"]}, '"characters" must be a list of at least 2'),
         ({**GOOD, "characters": [entry("Pip")]}, "at least 2"),
-        ({**GOOD, "scenes": []}, '"scenes" must be a list of at least 1'),
+        ({**GOOD, "scenes": []}, '"scenes" must be a list of at least one entry'),
         (
             {**GOOD, "characters": [entry("Pip"), {"name": "Luna"}]},
             'characters[1] needs a non-empty "description"',

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import time, timedelta
 from functools import cache
 from typing import Any, Literal, TypeVar, cast, get_args
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from bedtime.core.addresses import is_email_address
+from bedtime.core.zones import UnknownZone, zone_named
 
 StoryProvider = Literal["openai", "bedrock", "offline"]
 ImageProvider = Literal["openai", "bedrock", "offline"]
@@ -185,6 +186,6 @@ def _guardrail(env: Mapping[str, str]) -> tuple[str, str] | None:
 
 def _time_zone(name: str) -> ZoneInfo:
     try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        raise SettingsError(f"STORY_TIME_ZONE={name!r} is not an IANA time zone") from error
+        return zone_named(name, f"STORY_TIME_ZONE={name!r}")
+    except UnknownZone as error:
+        raise SettingsError(str(error)) from error

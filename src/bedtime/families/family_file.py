@@ -8,9 +8,10 @@ from dataclasses import dataclass, replace
 from datetime import time
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from bedtime.core.addresses import is_email_address
+from bedtime.core.zones import UnknownZone, zone_named
 from bedtime.records.catalog import (
     MAX_NAME_LENGTH,
     Catalog,
@@ -19,7 +20,7 @@ from bedtime.records.catalog import (
     parse_catalog,
     read_catalog_file,
 )
-from bedtime.records.families import FAMILY_ID, Family
+from bedtime.records.families import FAMILY_ID, Family, NotATime, clock_time
 
 LANGUAGES = ("en", "es", "fr", "de", "it")
 MAX_EMAILS = 10
@@ -87,12 +88,19 @@ def parse_families(data: Any, home: Family, bare_is_home: bool = True) -> tuple[
 def _family_list(items: Any, home: Family) -> tuple[FamilyCatalog, ...]:
     if not isinstance(items, list) or not items:
         raise CatalogError('"families" must be a list of at least one family')
-    found = tuple(_family_catalog(item, f"families[{i}]", home) for i, item in enumerate(items))
+    found = tuple(_family_catalog(item, _where(i, item), home) for i, item in enumerate(items))
     ids = [entry.family.id for entry in found]
     twice = sorted({family for family in ids if ids.count(family) > 1})
     if twice:
         raise CatalogError(f'families: the id "{twice[0]}" appears twice')
     return found
+
+
+def _where(index: int, item: Any) -> str:
+    """A family in the list as a parent would find it: by its id, or its place."""
+    family_id = item.get("id") if isinstance(item, dict) else None
+    place = f"families[{index}], the family number {index + 1}"
+    return f'{place} ("{family_id}")' if isinstance(family_id, str) and family_id else place
 
 
 def load_families(path: Path, home: Family, bare_is_home: bool = True) -> tuple[FamilyCatalog, ...]:
@@ -144,16 +152,16 @@ def _text(item: dict, field: str, default: str) -> str:
 
 def _zone(name: Any) -> ZoneInfo:
     try:
-        return ZoneInfo(str(name))
-    except (ZoneInfoNotFoundError, ValueError):
-        raise CatalogError(f'"timeZone" {name!r} is not an IANA time zone') from None
+        return zone_named(name, f'"timeZone" {name!r}')
+    except UnknownZone as error:
+        raise CatalogError(str(error)) from None
 
 
 def _bedtime(text: Any) -> time:
     try:
-        return time.fromisoformat(str(text))
-    except ValueError:
-        raise CatalogError(f'"bedtime" {text!r} is not a time such as "19:15"') from None
+        return clock_time(text, '"bedtime"')
+    except NotATime as error:
+        raise CatalogError(str(error)) from None
 
 
 def _choice(item: dict, field: str, allowed: tuple[str, ...], default: str) -> str:

@@ -104,7 +104,8 @@ def load_catalog(path: Path = DEFAULT_CATALOG) -> Catalog:
 def _entries(data: dict, kind: str, minimum: int) -> tuple[Entry, ...]:
     items = data.get(kind)
     if not isinstance(items, list) or len(items) < minimum:
-        raise CatalogError(f'"{kind}" must be a list of at least {minimum} entries')
+        least = "one entry" if minimum == 1 else f"{minimum} entries"
+        raise CatalogError(f'"{kind}" must be a list of at least {least}')
     entries = tuple(_entry(item, f"{kind}[{index}]") for index, item in enumerate(items))
     seen: set[str] = set()
     for entry in entries:

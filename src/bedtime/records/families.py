@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bedtime.core.settings import Settings
+from bedtime.core.zones import zone_named
 from bedtime.records.stories import HOME
 
 BY_BEDTIME = "ByBedtime"  # the Families table's index by (time zone, bedtime)
@@ -49,15 +50,27 @@ class Family:
         )
 
 
+class NotATime(ValueError):
+    pass
+
+
+def clock_time(text: object, label: str) -> time:
+    """A time of day written as "HH:MM" (24-hour)."""
+    try:
+        return time.fromisoformat(str(text))
+    except ValueError:
+        raise NotATime(f'{label} {text!r} is not a time such as "19:15"') from None
+
+
 def home_from_parameters(parameters: Mapping[str, str]) -> Family:
     """The home family as a stack's (or the local run's) template parameters set it up."""
-    hours, minutes = parameters.get("StoryTime", "19:15").split(":")
+    zone = parameters.get("StoryTimeZone", "UTC")
     email = parameters.get("NotificationEmail", "")
     return Family(
         id=HOME,
         name="Home",
-        time_zone=ZoneInfo(parameters.get("StoryTimeZone", "UTC")),
-        bedtime=time(int(hours), int(minutes)),
+        time_zone=zone_named(zone, f"StoryTimeZone {zone!r}"),
+        bedtime=clock_time(parameters.get("StoryTime", "19:15"), "StoryTime"),
         language=parameters.get("StoryLanguage", "en"),
         listener_age=int(float(parameters.get("ListenerAge", "5"))),
         story_minutes=float(parameters.get("StoryMinutes", "6")),
