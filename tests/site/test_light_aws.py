@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from unittest import mock
@@ -21,7 +22,8 @@ from botocore.credentials import Credentials as BotoCredentials
 
 from bedtime import services
 from bedtime.core.dynamodb_values import from_attribute, to_attribute
-from bedtime.records.story_store import story_item
+from bedtime.records.stories import Medium
+from bedtime.records.story_store import story_from, story_item
 from bedtime.site import light_aws
 from bedtime.site.sigv4 import Credentials, Scope, object_path, presigned_query, signed_headers
 from bedtime_local.function_url import function_url_event
@@ -248,6 +250,43 @@ def test_story_values_convert_as_boto3_converts_them() -> None:
     assert {k: from_attribute(v) for k, v in item.items()} == {
         k: TypeDeserializer().deserialize(v) for k, v in item.items()
     }
+
+
+def _attribute_values(attribute: dict) -> int:
+    """How many typed values an attribute holds, itself included (what a reader parses)."""
+    ((kind, value),) = attribute.items()
+    inner = value if kind == "L" else value.values() if kind == "M" else ()
+    return 1 + sum(_attribute_values(item) for item in inner)
+
+
+def _long_story():
+    """A story of a hundred lines, narrated: line times for the title and each line."""
+    story = story_record()
+    stanzas = tuple(
+        "\n".join(f'Line {n}, with "quotes" and é.' for n in range(4)) for _ in range(25)
+    )
+    audio = Medium("done", key="narration.mp3", line_times=tuple(range(0, 101_000, 1000)))
+    return replace(story, paragraphs=stanzas, audio=audio)
+
+
+def test_a_story_item_holds_its_stanzas_and_line_times_as_one_string_each() -> None:
+    """The page's GetItem carries and parses the whole item: a hundred-line story is a few
+    dozen attribute values, not one per line and one per line time."""
+    story = _long_story()
+    item = story_item(story)
+    assert item["paragraphs"].keys() == item["audio_line_times"].keys() == {"S"}
+    assert sum(_attribute_values(value) for value in item.values()) < 40
+    assert story_from(item) == story
+
+
+def test_story_items_written_as_lists_still_read() -> None:
+    """Items written before the compact form live on for their two days after an update."""
+    story = _long_story()
+    item = story_item(story) | {
+        "paragraphs": {"L": [{"S": stanza} for stanza in story.paragraphs]},
+        "audio_line_times": {"L": [{"N": str(time)} for time in story.audio.line_times]},
+    }
+    assert story_from(item) == story
 
 
 # --- the web function on them ------------------------------------------------------

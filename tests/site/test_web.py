@@ -272,3 +272,66 @@ def test_gzip_follows_the_accept_encoding_weights(aws, lambda_context, accepted,
 def test_small_answers_are_not_worth_compressing(aws, lambda_context) -> None:
     response = get("/static/moon.svg", lambda_context, headers={"accept-encoding": "gzip"})
     assert "Content-Encoding" not in response["headers"]
+
+
+class _Media:
+    def url(self, key: str) -> str:
+        return f"https://media.example/{key}?X-Amz-Signature=0"
+
+
+def _page_site():
+    from zoneinfo import ZoneInfo
+
+    from bedtime.site.pages import Site
+
+    return Site(None, _Media(), lambda: None, ZoneInfo("UTC"))  # type: ignore[arg-type]
+
+
+def _story_of(lines: int):
+    from dataclasses import replace
+
+    stanzas = ("\n".join(f"Line {n} of four." for n in range(4)),) * (lines // 4)
+    story = story_record(STORY_ID, **done_media())
+    timed = replace(story.audio, line_times=tuple(range(0, (lines + 1) * 1000, 1000)))
+    return replace(story, paragraphs=stanzas, audio=timed)
+
+
+def test_a_storys_lines_cost_the_template_no_lookups(monkeypatch) -> None:
+    """A warm page's CPU is mostly rendering, and a story's hundred lines are most of
+    that: the template unpacks each line, with no attribute lookups and no loop state,
+    so a longer story costs no more template lookups than a short one."""
+    from jinja2 import Environment
+
+    site = _page_site()
+    lookups = []
+    look_up = Environment.getattr
+    monkeypatch.setattr(
+        Environment,
+        "getattr",
+        lambda env, obj, name: lookups.append(name) or look_up(env, obj, name),
+    )
+    counts = []
+    for lines in (4, 100):
+        lookups.clear()
+        body = site.story_page(_story_of(lines))
+        assert body.count('class="line"') == body.count("data-start=") == lines + 1
+        assert body.count("<br>") == lines - lines // 4
+        counts.append(len(lookups))
+    assert counts[0] == counts[1]
+
+
+def test_a_warm_page_reads_no_template_file_again(monkeypatch) -> None:
+    """Templates are loaded once per container (auto_reload off): a warm page neither
+    reads nor checks a template file."""
+    from jinja2 import FileSystemLoader
+
+    site = _page_site()
+    site.story_page(_story_of(8))
+    checked = []
+    monkeypatch.setattr(os.path, "getmtime", lambda path: checked.append(path) or 0.0)
+    get_source = FileSystemLoader.get_source
+    monkeypatch.setattr(
+        FileSystemLoader, "get_source", lambda *a: checked.append(a[-1]) or get_source(*a)
+    )
+    site.story_page(_story_of(8))
+    assert checked == []

@@ -3,6 +3,7 @@ writes that keep one story, one picture, one narration and one announcement a ni
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
@@ -10,6 +11,18 @@ from typing import Any
 from bedtime.core.dynamodb_values import from_attribute, to_attribute
 from bedtime.records.catalog import Entry
 from bedtime.records.stories import HOME, MEDIA, Medium, MediumName, Story, StoryNotFound
+
+
+def compact(values: tuple[Any, ...]) -> str:
+    """A list held as one string attribute (JSON): a story's hundred line times and its
+    stanzas as a list would be over a hundred attribute values for every GetItem to carry
+    and parse, and the page reads them all together or not at all."""
+    return json.dumps(list(values), ensure_ascii=False, separators=(",", ":"))
+
+
+def expanded(value: str | list[Any]) -> list[Any]:
+    """A compact list, or a list attribute as items written before 2026-12-03 hold it."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def medium_attributes(name: MediumName, medium: Medium) -> dict[str, Any]:
@@ -20,7 +33,7 @@ def medium_attributes(name: MediumName, medium: Medium) -> dict[str, Any]:
         "alt": medium.alt,
         "size": medium.size,
         "marks_key": medium.marks_key,
-        "line_times": list(medium.line_times) or None,
+        "line_times": compact(medium.line_times) if medium.line_times else None,
         "duration_ms": medium.duration_ms,
     }
     return {f"{name}_{field}": value for field, value in values.items() if value is not None}
@@ -35,7 +48,7 @@ def medium_from(name: MediumName, plain: dict[str, Any]) -> Medium:
         alt=plain.get(f"{name}_alt"),
         size=int(size) if size is not None else None,
         marks_key=plain.get(f"{name}_marks_key"),
-        line_times=tuple(int(t) for t in plain.get(f"{name}_line_times", ())),
+        line_times=tuple(int(t) for t in expanded(plain.get(f"{name}_line_times", ()))),
         duration_ms=int(duration) if duration is not None else None,
     )
 
@@ -43,6 +56,7 @@ def medium_from(name: MediumName, plain: dict[str, Any]) -> Medium:
 def story_item(story: Story) -> dict[str, Any]:
     plain: dict[str, Any] = {
         **story.about(),
+        "paragraphs": compact(story.paragraphs),
         "created_at": story.created_at.isoformat(),
         "expires_at": story.expires_at,
         "family": story.family,
@@ -64,7 +78,7 @@ def story_from(item: dict[str, Any]) -> Story:
         id=plain["id"],
         night=date.fromisoformat(plain["night"]),
         title=plain["title"],
-        paragraphs=tuple(plain["paragraphs"]),
+        paragraphs=tuple(expanded(plain["paragraphs"])),
         characters=tuple(plain["characters"]),
         scene=plain["scene"],
         provider=plain["provider"],

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -44,11 +44,14 @@ def hashed_name(name: str, body: bytes) -> str:
     return f"{stem}.{hashlib.sha256(body).hexdigest()[:12]}.{extension}"
 
 
-@dataclass(frozen=True)
-class Line:
-    index: int
+class Line(NamedTuple):
+    """One line of the page; a tuple, so the template unpacks it instead of looking up
+    each attribute (the story's hundred lines are most of a page's rendering)."""
+
+    number: int
     text: str
     start_ms: int | None
+    ends_stanza: bool
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,7 @@ def template_environment(web_root: Path = WEB_ROOT) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # a container's templates never change: check no file per page
     )
 
 
@@ -235,17 +239,20 @@ class Site:
 
     def _view(self, story: Story) -> StoryView:
         times = story.audio.line_times
-        lines = list(spoken_lines(story.title, story.paragraphs))
-        timed = len(times) == len(lines)
-        numbered = [Line(i, line.text, times[i] if timed else None) for i, line in enumerate(lines)]
+        spoken = list(spoken_lines(story.title, story.paragraphs))
+        starts = times if len(times) == len(spoken) else [None] * len(spoken)
+        lines = [
+            Line(index, line.text, start, line.ends_stanza)
+            for index, (line, start) in enumerate(zip(spoken, starts, strict=True))
+        ]
         stanzas: list[list[Line]] = [[]]
-        for line, spoken in zip(numbered[1:], lines[1:], strict=True):
+        for line in lines[1:]:
             stanzas[-1].append(line)
-            if spoken.ends_stanza:
+            if line.ends_stanza:
                 stanzas.append([])
         return StoryView(
             story=story,
-            title_line=numbered[0],
+            title_line=lines[0],
             stanzas=[stanza for stanza in stanzas if stanza],
             image_url=self._url_if_done(story.image.status, story.image.key),
             audio_url=self._url_if_done(story.audio.status, story.audio.key),
