@@ -1,5 +1,6 @@
-"""python -m bedtime_tools {story,seed,smoke,check-aws}: what `make story`, `make seed`,
-`make smoke` and the first step of `make deploy` run."""
+"""python -m bedtime_tools {story,seed,family,smoke,new-secret,check-aws}: what `make story`,
+`make seed`, `make family`, `make smoke`, `make new-secret` and the first step of `make deploy`
+run."""
 
 from __future__ import annotations
 
