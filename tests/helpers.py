@@ -4,6 +4,7 @@ template as SAM translates it. Plain functions; the fixtures live in conftest.py
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -11,8 +12,8 @@ from typing import Any
 
 import boto3
 
-from bedtime.local.outbox import Email, read_email
-from bedtime.local.stack import LocalStack
+from bedtime.local.outbox import Email, take_sent
+from bedtime.local.stack import ACCOUNT, LocalStack
 from bedtime.stories import LIFETIME, Medium, Story
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,19 +26,17 @@ def sample_event(name: str) -> Any:
 
 
 def emails() -> list[Email]:
-    """Every email published to the stories topic so far (the aws fixture subscribes a
-    queue to it, as the local run does), with the addresses its family has."""
-    from bedtime import services
+    """Every email SES has accepted since the last call (moto's, in this process)."""
+    return take_sent(ACCOUNT, "us-east-1")
 
-    sqs = boto3.client("sqs")
-    url = sqs.get_queue_url(QueueName="local-outbox")["QueueUrl"]
-    addresses = {family.id: family.emails for family in services.family_store().all()}
-    found = []
-    while True:
-        got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)
-        if not got.get("Messages"):
-            return found
-        found += [read_email(message, addresses) for message in got["Messages"]]
+
+def home_family(*emails: str) -> None:
+    """The home family in the Families table, with these addresses (one by default)."""
+    from bedtime import services
+    from bedtime.families import Family
+
+    home = Family.home(services.settings())
+    services.family_store().save(replace(home, emails=emails or ("parent@example.com",)))
 
 
 def delivered(stack: LocalStack, rule_prefix: str) -> list[dict]:

@@ -339,22 +339,29 @@ def test_the_pipe_role_allows_what_a_dynamodb_stream_source_needs() -> None:
     assert [str(call) for call in needed if not is_allowed(call)] == []
 
 
-def test_the_encrypted_story_topics_one_publisher_may_use_its_key_through_sns() -> None:
-    """SNS developer guide, "Managing Amazon SNS encryption keys and costs": a publisher
-    to a topic under a KMS key needs kms:GenerateDataKey* and kms:Decrypt on it. The AWS
-    managed key serves because only a function of ours publishes (no AWS service, see the
-    test above)."""
-    resources = resolved_resources()
-    assert resources["StoryTopic"]["Properties"]["KmsMasterKeyId"] == "alias/aws/sns"
-    publishers = [
+def test_only_notify_sends_email_and_only_from_the_sender_through_the_configuration_set() -> None:
+    """SES developer guide, "Controlling access to Amazon SES", and the Service
+    Authorization Reference for Amazon SES: ses:SendEmail is authorized on the identity
+    the mail is sent from (the address, or its verified domain) and on the configuration
+    set it names; nothing else of the account's may be used."""
+    resources = resolved_resources()  # the SenderEmail of the tests: stories@bedtime.example
+    ses = "arn:aws:ses:us-east-1:123456789012"
+    assert resources["EmailConfigurationSet"]["Type"] == "AWS::SES::ConfigurationSet"
+    wanted = [
+        f"{ses}:identity/stories@bedtime.example",
+        f"{ses}:identity/bedtime.example",
+        f"{ses}:configuration-set/EmailConfigurationSet",
+    ]
+    senders = [
         role
         for role in of_type(resources, "AWS::IAM::Role")
-        if is_allowed(Call(role, "sns:Publish", arn_of("StoryTopic")))
+        if any(is_allowed(Call(role, "ses:SendEmail", arn)) for arn in wanted)
     ]
-    assert publishers == ["NotifyFunctionRole"]
-    key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-    for action in ("kms:GenerateDataKey", "kms:Decrypt"):
-        assert is_allowed(Call("NotifyFunctionRole", action, key))
+    assert senders == ["NotifyFunctionRole"]
+    for arn in wanted:
+        assert is_allowed(Call("NotifyFunctionRole", "ses:SendEmail", arn))
+    for other in (f"{ses}:identity/example.com", f"{ses}:configuration-set/another"):
+        assert not is_allowed(Call("NotifyFunctionRole", "ses:SendEmail", other))
 
 
 def test_the_site_may_read_the_stories_media_and_nothing_more_of_the_bucket() -> None:
@@ -368,21 +375,23 @@ def test_the_site_may_read_the_stories_media_and_nothing_more_of_the_bucket() ->
         assert not is_allowed(Call("WebFunctionRole", action, bucket))
 
 
-def test_only_the_actions_iam_cannot_scope_are_granted_on_every_resource() -> None:
-    """Service Authorization Reference, "Actions, resources, and condition keys for Amazon
-    SNS": sns:Unsubscribe and sns:SetSubscriptionAttributes name no resource type, so only
-    "*" allows them; every other action the families' role has is scoped."""
-    role = resolved_resources()["FamiliesFunctionRole"]["Properties"]
+def test_no_function_role_is_granted_an_action_on_every_resource() -> None:
+    """Service Authorization Reference: every action the functions use names a resource
+    type but Polly's SynthesizeSpeech (whose only resource is a lexicon, which we do not
+    use), so each other grant is scoped. (The families' SNS subscriptions, whose
+    Unsubscribe and SetSubscriptionAttributes only "*" allowed, are gone with SES.)"""
     everywhere = sorted(
-        action
-        for policy in role["Policies"]
+        f"{name}: {action}"
+        for name, role in of_type(resolved_resources(), "AWS::IAM::Role").items()
+        if name.endswith("FunctionRole")
+        for policy in role.get("Policies", [])
         for statement in policy["PolicyDocument"]["Statement"]
         if statement["Resource"] == "*"
         for action in (
             [statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"]
         )
     )
-    assert everywhere == ["sns:SetSubscriptionAttributes", "sns:Unsubscribe"]
+    assert everywhere == ["NarrateFunctionRole: polly:SynthesizeSpeech"]
 
 
 def test_the_audit_refuses_a_call_the_role_does_not_allow() -> None:
@@ -390,7 +399,7 @@ def test_the_audit_refuses_a_call_the_role_does_not_allow() -> None:
     assert is_allowed(Call("WebFunctionRole", "dynamodb:GetItem", arn_of("StoriesTable")))
     assert not is_allowed(Call("WebFunctionRole", "dynamodb:PutItem", arn_of("StoriesTable")))
     assert not is_allowed(Call("WebFunctionRole", "dynamodb:GetItem", arn_of("IdempotencyTable")))
-    assert not is_allowed(Call("FamiliesFunctionRole", "sns:Publish", arn_of("StoryTopic")))
+    assert not is_allowed(Call("FamiliesFunctionRole", "sns:Publish", arn_of("AlertsTopic")))
 
 
 def test_the_guardrail_parameter_takes_an_id_that_the_iam_arn_is_built_from() -> None:
@@ -484,11 +493,12 @@ def test_a_log_level_is_set_only_on_json_logs() -> None:
     assert all(config["LogFormat"] == "JSON" for config in with_levels.values())
 
 
-def test_the_email_subject_is_one_sns_publish_accepts() -> None:
-    """SNS API reference, "Publish": "Subjects must be UTF-8 text with no line breaks or
-    control characters, and less than 100 characters long." moto checks only the length."""
-    from bedtime.delivery import subject
+def test_the_email_subject_is_one_header_line_of_printable_text() -> None:
+    """RFC 5322, section 2.2: a header field is one line of printable characters (CRLF
+    only to fold); a family's name is at most 60 characters, and a name saved before
+    names were checked may hold control characters."""
+    from bedtime.email_message import subject
 
-    longest = subject("N" * 60)  # a family's name is at most 60 characters
-    assert len(longest) < 100 and longest.isprintable()
-    assert subject("Nan\x1b[31m\x07").isprintable()  # one saved before names were checked
+    longest = subject("N" * 60, "T" * 500)
+    assert longest.isprintable() and len(longest) < 200
+    assert subject("Nan\x1b[31m\x07", "Tom\r\nBcc: x@example.com").isprintable()

@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from bedtime.readers import ReaderSecrets
     from bedtime.reading import ReadingSite
     from bedtime.site import Site
-    from bedtime.subscriptions import EmailSubscriptions
     from bedtime.tick import TickState, WorkQueues
 
 
@@ -82,22 +81,12 @@ def work_queues() -> WorkQueues:
 
 
 @cache
-def email_subscriptions() -> EmailSubscriptions:
-    from bedtime.subscriptions import EmailSubscriptions
-
-    return EmailSubscriptions(
-        client("sns"),
-        os.environ["STORY_TOPIC_ARN"],
-        client("dynamodb"),
-        os.environ["FAMILIES_TABLE"],
-    )
-
-
-@cache
 def postbox() -> Postbox:
     from bedtime.delivery import Postbox
 
-    return Postbox(client("sns"), os.environ["STORY_TOPIC_ARN"])
+    return Postbox(
+        client("sesv2"), os.environ["SENDER_EMAIL"], os.environ["EMAIL_CONFIGURATION_SET"]
+    )
 
 
 @cache
@@ -163,18 +152,18 @@ def static_files() -> dict[str, tuple[bytes, str]]:
 
 @cache
 def reading_site() -> ReadingSite:
+    from bedtime.families import FamilyStore
     from bedtime.readers import ReaderSecrets
     from bedtime.reading import ReadingSite
+    from bedtime.unsubscribing import Mailing
 
     s = settings()
-    secrets = (
-        ReaderSecrets(
-            web_client("dynamodb"), s.families_table, remember_seconds=s.reader_keys_seconds
-        )
-        if s.private
-        else None
+    signing = ReaderSecrets(
+        web_client("dynamodb"), s.families_table, remember_seconds=s.reader_keys_seconds
     )
-    return ReadingSite(site(), secrets, static_files)
+    mailing = Mailing(signing, FamilyStore(web_client("dynamodb"), s.families_table))
+    secrets = signing if s.private else None
+    return ReadingSite(site(), secrets, static_files, mailing=mailing)
 
 
 @cache
@@ -207,7 +196,6 @@ def clear() -> None:
         family_store,
         tick_state,
         work_queues,
-        email_subscriptions,
         postbox,
         canon_store,
         web_client,

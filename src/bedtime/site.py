@@ -21,6 +21,7 @@ from bedtime.access import Keys
 
 if TYPE_CHECKING:  # the story page needs no story book: it is read for the home page only
     from bedtime.canon import CanonStore, Rating
+    from bedtime.unsubscribing import Subscriber
 from bedtime.media import MediaStore
 from bedtime.speech import NARRATION_WORDS_PER_MINUTE, spoken_lines
 from bedtime.stories import Story, StoryExpired, StoryNotFound
@@ -70,6 +71,15 @@ class StoryView:
         if self.story.audio.duration_ms:
             return max(1, round(self.story.audio.duration_ms / 60_000))
         return max(1, round(len(self.story.text.split()) / NARRATION_WORDS_PER_MINUTE))
+
+
+@dataclass(frozen=True)
+class Emailing:
+    """Who of the family gets no email: each unsubscribed address with its own page
+    (where it can start again), and those suppressed after a bounce or a complaint."""
+
+    unsubscribed: dict[str, str]
+    suppressed: list[str]
 
 
 def template_environment(web_root: Path = WEB_ROOT) -> Environment:
@@ -171,7 +181,7 @@ class Site:
         return [story for story in stories if not story.expired(moment)][:limit]
 
     # --- pages ------------------------------------------------------------------------
-    def home(self, family: str, now: float, feed_url: str) -> str:
+    def home(self, family: str, now: float, feed_url: str, emailing: Emailing | None = None) -> str:
         stories = self._live_for(family, now)
         today = datetime.fromtimestamp(now, self._zone).date()
         tonight = next((s for s in stories if s.night == today), None)
@@ -185,6 +195,16 @@ class Site:
             family_name=self._family_name(family),
             loved=loved,
             not_for_us=not_for_us,
+            emailing=emailing,
+        )
+
+    def unsubscribe_page(self, subscriber: Subscriber, action: str) -> str:
+        return self._render(
+            "unsubscribe.html",
+            address=subscriber.address,
+            family_name=subscriber.family.name or subscriber.family.id,
+            stopped=subscriber.stopped,
+            action=action,
         )
 
     def rate(self, story: Story, rating: Rating) -> None:

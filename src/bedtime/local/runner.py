@@ -31,11 +31,11 @@ from bedtime.local.functions import (
     queue_sources,
     stream_sources,
 )
-from bedtime.local.outbox import file_email, read_email, subscribe_outbox
+from bedtime.local.outbox import Email, file_email, take_sent
 from bedtime.local.pipe import LocalPipe
 from bedtime.local.queues import QueueConsumer
 from bedtime.local.scheduler import LocalScheduler, template_schedules
-from bedtime.local.stack import LocalStack, Rule, create_stack
+from bedtime.local.stack import ACCOUNT, LocalStack, Rule, create_stack
 from bedtime.local.state import STATE_DIR, run_state_file
 from bedtime.local.streams import StreamReader, deliver_records
 from bedtime.local.template import TEMPLATE, load_template, resources, template_resolver
@@ -52,7 +52,10 @@ LOCAL_SERVICES = (
     "SQS",
     "EVENTBRIDGE",
     "SECRETS_MANAGER",
+    "SESV2",
 )
+# The home family's address when NOTIFICATION_EMAIL names none: its email is filed too
+LOCAL_HOME_ADDRESS = "parent@example.com"
 # Settings a user may set in the environment to override the template's defaults locally
 USER_SETTINGS = (
     "STORY_MODEL",
@@ -134,7 +137,8 @@ class LocalRun:
         clock_speed: float = 1.0,
     ) -> None:
         self.template = load_template(template_path)
-        self.resolver = template_resolver(self.template, parameters or {})
+        parameters = {"NotificationEmail": LOCAL_HOME_ADDRESS, **(parameters or {})}
+        self.resolver = template_resolver(self.template, parameters)
         home = home_from_parameters(self.resolver.parameters)
         self.families: tuple[FamilyCatalog, ...] = load_families(catalog, home)
         self.port = port
@@ -169,9 +173,6 @@ class LocalRun:
         self.control_queue = self._client("sqs").create_queue(QueueName="local-make-story")[
             "QueueUrl"
         ]
-        self.outbox_queue = subscribe_outbox(
-            self._client("sns"), self._client("sqs"), self.resolver.names["StoryTopic"]
-        )
         self._write_state()
         self._seed()
         self.web.start()
@@ -360,7 +361,7 @@ class LocalRun:
             )
             self._spawn(partial(consumer.poll, self._stopping), queue.queue)
         self._spawn(partial(self._drain, self.control_queue, self._asked_for), "make-story")
-        self._spawn(partial(self._drain, self.outbox_queue, self._show_email), "outbox")
+        self._spawn(partial(self._every, 0.25, self._collect_emails), "outbox")
 
     def _spawn(self, target: Callable[[], None], name: str) -> None:
         threading.Thread(target=target, name=name, daemon=True).start()
@@ -481,14 +482,14 @@ class LocalRun:
                     self._loop_error(error)
 
     # --- the families' emails -------------------------------------------------
-    def _show_email(self, message: dict) -> None:
-        families = FamilyStore(self._client("dynamodb"), self.resolver.names["FamiliesTable"])
-        addresses = {family.id: family.emails for family in families.all()}
-        email = read_email(message, addresses)
+    def _collect_emails(self) -> None:
+        for email in take_sent(ACCOUNT, os.environ["AWS_DEFAULT_REGION"]):
+            self._show_email(email)
+
+    def _show_email(self, email: Email) -> None:
         file_email(self.outbox, email)
-        to = ", ".join(email.to) or "no address set"
-        self.say(f"\n--- email to family {email.family} ({to}) " + "-" * 20)
-        self.say(email.body.strip() + "\n" + "-" * 64)
+        self.say(f"\n--- email to family {email.family} ({email.to}) " + "-" * 20)
+        self.say(f"Subject: {email.subject}\n\n" + email.body.strip() + "\n" + "-" * 64)
         self.say(f"Story ready: {email.link}")
         with self._ready_changed:
             self.ready.append(
@@ -497,6 +498,7 @@ class LocalRun:
                     "storyId": email.story_id,
                     "url": email.link,
                     "late": email.late,
+                    "to": email.to,
                 }
             )
             self._ready_changed.notify_all()

@@ -29,8 +29,9 @@ def seed(target: Target, path: Path) -> str:
 
 def save(target: Target, entry: FamilyCatalog) -> None:
     """The family, its catalog and (on a private site) its reader secret. Saving the family,
-    last, tells the tick its time zone and sets its email subscriptions going (through the
-    Families stream); its catalog is there by then, for a story asked for at once."""
+    last, tells the tick its time zone (through the Families stream); its catalog is there
+    by then, for a story asked for at once. Its addresses get the next email: no
+    confirmation is asked of them, the family's own file names them."""
     dynamodb = target.client("dynamodb")
     catalogs = CatalogStore(dynamodb, target.names["CharactersTable"], target.names["ScenesTable"])
     catalogs.replace(entry.family.id, entry.catalog)
@@ -52,9 +53,9 @@ def families(target: Target) -> list[Family]:
 
 
 def remove(target: Target, family_id: str) -> None:
-    """The family, its catalog and its story book; its email subscriptions follow
-    (through the Families stream), the tick finds it no more, and its stories fade within
-    two days. An id that is not a family's is refused, naming the ids there are."""
+    """The family, its catalog and its story book; no email goes to it again, the tick
+    finds it no more, and its stories fade within two days. An id that is not a
+    family's is refused, naming the ids there are."""
     dynamodb = target.client("dynamodb")
     known = [family.id for family in families(target)]
     if family_id not in known:
