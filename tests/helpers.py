@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import boto3
 
-from bedtime.local.outbox import Email, take_sent
-from bedtime.local.stack import ACCOUNT, LocalStack
-from bedtime.stories import LIFETIME, Medium, Story
+from bedtime.records.stories import LIFETIME, Medium, Story
+from bedtime_local.outbox import Email, take_sent
+from bedtime_local.stack import ACCOUNT, LocalStack
 
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS = ROOT / "events"
@@ -33,10 +33,29 @@ def emails() -> list[Email]:
 def home_family(*emails: str) -> None:
     """The home family in the Families table, with these addresses (one by default)."""
     from bedtime import services
-    from bedtime.families import Family
+    from bedtime.records.families import Family
 
     home = Family.home(services.settings())
     services.family_store().save(replace(home, emails=emails or ("parent@example.com",)))
+
+
+FIRST_NIGHT = datetime(2026, 11, 25, 19, 15, tzinfo=UTC)
+NIGHT_STORY_IDS = ("Rmlyc3ROaWdodFN0b3J5MDE", "U2Vjb25kTmlnaHRTdG9yeTA")
+
+
+def night(index: int) -> list[Email]:
+    """The home family's story for night `index`, sent: the emails it made."""
+    from bedtime import services
+    from bedtime.handlers import notify
+
+    store = services.story_store()
+    story_id, at = NIGHT_STORY_IDS[index], FIRST_NIGHT + timedelta(days=index)
+    store.add(replace(story_record(story_id, now=at), deliver_at=at))
+    for medium in ("image", "audio"):
+        store.finish_medium(story_id, medium, Medium("done", key=f"k-{medium}"))
+    store.claim_ready(story_id, at)
+    assert notify.send_if_due(story_id, at)["emailed"] is True
+    return emails()
 
 
 def delivered(stack: LocalStack, rule_prefix: str) -> list[dict]:
@@ -54,7 +73,7 @@ def delivered(stack: LocalStack, rule_prefix: str) -> list[dict]:
 def saved_stories() -> list[Story]:
     """Every story in the Stories table, newest first."""
     from bedtime import services
-    from bedtime.story_store import story_from
+    from bedtime.records.story_store import story_from
 
     table = services.settings().stories_table
     pages = boto3.client("dynamodb").get_paginator("scan").paginate(TableName=table)
@@ -127,7 +146,7 @@ def translated_template(parameters: dict[str, str] | None = None) -> dict:
 def resolved_resources(parameters: dict[str, str] | None = None) -> dict[str, dict]:
     """The translated template's resources with parameters, conditions and intrinsics
     resolved, as CloudFormation would for a stack with these parameter values."""
-    from bedtime.local.template import template_resolver
+    from bedtime_local.template import template_resolver
 
     template = translated_template(parameters)
     resolver = template_resolver(template, parameters or {})
@@ -146,8 +165,8 @@ def reader_cookie(hours: float = 24) -> dict[str, str]:
     import time
 
     from bedtime import services
-    from bedtime.access import SESSION_COOKIE
-    from bedtime.stories import HOME
+    from bedtime.core.access import SESSION_COOKIE
+    from bedtime.records.stories import HOME
 
     keys = services.reader_secrets().ensure(HOME)
     now = int(time.time())

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from bedtime import services
-from bedtime.email_events import suppress
-from bedtime.observability import logger
+from bedtime.core.observability import logger
+from bedtime.delivery.email_events import suppress
 
 
 @logger.inject_lambda_context(clear_state=True)
