@@ -54,7 +54,7 @@ LOCAL_SERVICES = (
     "SECRETS_MANAGER",
     "SESV2",
 )
-# The home family's address when NOTIFICATION_EMAIL names none: its email is filed too
+# The home family's address locally (the template's NotificationEmail is empty by default)
 LOCAL_HOME_ADDRESS = "parent@example.com"
 # Settings a user may set in the environment to override the template's defaults locally
 USER_SETTINGS = (

@@ -101,3 +101,29 @@ def test_the_painted_picture_travels_inside_the_email(aws, lambda_context) -> No
     assert picture.get_content() == b"\x89PNG\r\n\x1a\npainted"
     assert 'alt="Pip at night"' in email.part("html")
     assert "X-Amz-" not in email.raw.decode()  # no presigned URL to expire
+
+
+def test_a_failure_before_any_address_got_its_copy_releases_the_night(aws) -> None:
+    """The picture's read from S3 (or the family's secret) failing after the night was
+    claimed: the claim is released, so Lambda's retry sends the email."""
+    import pytest
+
+    from bedtime.delivery.nightly_email import Household, deliver
+
+    home_family()
+    store = services.story_store()
+    store.add(story_record(SAMPLE_STORY_ID))
+    for medium in ("image", "audio"):
+        store.finish_medium(SAMPLE_STORY_ID, medium, Medium("done", key=f"k-{medium}"))
+    store.claim_ready(SAMPLE_STORY_ID, NOW)
+
+    def unreadable(story):
+        raise RuntimeError("S3 GetObject failed")
+
+    household = Household(
+        services.family_store().find, services.reader_secrets().ensure, unreadable
+    )
+    story = store.get(SAMPLE_STORY_ID)
+    with pytest.raises(RuntimeError):
+        deliver(story, "https://site/", True, store, services.postbox(), NOW, household)
+    assert store.get(SAMPLE_STORY_ID).emailed_at is None and emails() == []

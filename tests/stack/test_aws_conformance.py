@@ -9,21 +9,32 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
+from email import message_from_bytes
+from email import policy as email_policy
 from urllib.parse import parse_qs, urlsplit
 
+import boto3
 import pytest
+from botocore.stub import Stubber
 
 from bedtime import services
+from bedtime.delivery.email_message import Picture, Tonight, compose
+from bedtime.delivery.nightly_email import Household, Postbox, deliver
 from bedtime.handlers import create_story, illustrate, narrate
 from bedtime.media.storage import MediaStore
 from bedtime.providers import bedrock, openai, polly
 from bedtime.providers.budget import RESERVE_SECONDS
 from bedtime.records.catalog import load_catalog
+from bedtime.records.families import FAMILY_ID
 from bedtime.records.speech import spoken_lines
+from bedtime.records.stories import Medium
 from bedtime_local.functions import LambdaContext
 from helpers import (
     SAMPLE_STORY_ID,
     delivered,
+    home_family,
+    night,
     resolved_resources,
     sample_event,
     saved_stories,
@@ -502,3 +513,173 @@ def test_the_email_subject_is_one_header_line_of_printable_text() -> None:
     longest = subject("N" * 60, "T" * 500)
     assert longest.isprintable() and len(longest) < 200
     assert subject("Nan\x1b[31m\x07", "Tom\r\nBcc: x@example.com").isprintable()
+
+
+# --- Amazon SES: the families' email ------------------------------------------------
+NOW = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
+
+
+def stubbed_postbox() -> tuple[Stubber, Postbox]:
+    """A real sesv2 client, which checks every parameter against the service model, with
+    a Stubber in place of the network."""
+    ses = boto3.client(
+        "sesv2", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    return Stubber(ses), Postbox(ses, "stories@bedtime.example", "EmailConfigurationSet")
+
+
+def tonights(**changes) -> Tonight:
+    return Tonight(
+        **{
+            "family": "nan-and-leo",
+            "family_name": "Nan's",
+            "title": "Pip & Luna",
+            "summary": "Pip and Luna in the woods.",
+            "link": "https://site/stories/x?t=1.s",
+            "late": False,
+            "picture": Picture(b"\x89PNG" * 100_000, "png", "Pip"),
+        }
+        | changes
+    )
+
+
+def test_the_email_is_one_raw_mime_message_that_sesv2_sendemail_takes() -> None:
+    """SESv2 API reference, "SendEmail": Raw content is a MIME-formatted message that
+    "has to be a valid MIME message", sent with a ConfigurationSetName and EmailTags (a
+    tag's name and value are ASCII letters, numbers, underscores or dashes, at most 256
+    characters). SES Developer Guide, "Service quotas in Amazon SES": through the v2 API
+    a message may be 40 MB after base64 encoding."""
+    raw = compose(tonights(), "stories@bedtime.example", "nan@example.com", "https://s/u", NOW)
+    data = raw.as_bytes()
+    stub, postbox = stubbed_postbox()
+    stub.add_response(
+        "send_email",
+        {"MessageId": "0100-example"},
+        {
+            "FromEmailAddress": "stories@bedtime.example",
+            "Destination": {"ToAddresses": ["nan@example.com"]},
+            "Content": {"Raw": {"Data": data}},
+            "ConfigurationSetName": "EmailConfigurationSet",
+            "EmailTags": [{"Name": "family", "Value": "nan-and-leo"}],
+        },
+    )
+    with stub:
+        postbox.send("nan-and-leo", "nan@example.com", data)
+    stub.assert_no_pending_responses()
+    assert len(data) * 4 / 3 < 40 * 1024 * 1024
+    parsed = message_from_bytes(data, policy=email_policy.default)
+    assert all(not part.defects for part in parsed.walk())
+    assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")  # CRLF throughout
+
+
+def test_a_family_id_is_always_a_tag_value_ses_accepts() -> None:
+    """SESv2 API reference, "MessageTag": a value holds only ASCII letters, numbers,
+    underscores and dashes, at most 256 characters; a family id is lowercase letters,
+    digits and dashes, at most 40."""
+    tag_value = re.compile(r"[A-Za-z0-9_-]{1,256}")
+    for family in ("home", "nan-and-leo", "a" * 40, "0"):
+        assert FAMILY_ID.fullmatch(family) and tag_value.fullmatch(family)
+    for not_a_family in ("Nan", "nan_leo", "a" * 41, "nan.leo", ""):
+        assert not FAMILY_ID.fullmatch(not_a_family)
+
+
+def test_one_click_unsubscribe_headers_are_as_rfc_8058_asks() -> None:
+    """RFC 8058, section 3.1: the message carries List-Unsubscribe with one HTTPS URI,
+    and List-Unsubscribe-Post with the single key/value pair
+    "List-Unsubscribe=One-Click". A long link must stay one URI (not folded into an
+    encoded word that a mail provider would not read back)."""
+    site = "https://" + "x" * 60 + ".lambda-url.us-east-1.on.aws"
+    link = f"{site}/unsubscribe?family=nan&address=nan%40example.com&u={'A' * 43}"
+    raw = compose(tonights(), "stories@bedtime.example", "nan@example.com", link, NOW).as_bytes()
+    headers = raw.split(b"\r\n\r\n", 1)[0].decode()
+    assert f"\r\nList-Unsubscribe: <{link}>\r\n" in headers
+    assert "\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" in headers
+    assert "=?" not in headers.split("List-Unsubscribe:", 1)[1].split("\r\n", 1)[0]
+
+
+def test_the_one_click_post_is_answered_without_a_redirect(aws, lambda_context) -> None:
+    """RFC 8058, section 3.2: the receiver POSTs "List-Unsubscribe=One-Click" to the URI,
+    with no cookie or other context, and the sender must not answer with a redirect."""
+    from bedtime.handlers import web
+    from bedtime_local.function_url import function_url_event
+
+    home_family("nan@example.com")
+    [sent] = night(0)
+    parts = urlsplit(sent.unsubscribe)
+    event = function_url_event(
+        "POST",
+        f"{parts.path}?{parts.query}",
+        {"content-type": "application/x-www-form-urlencoded"},
+        b"List-Unsubscribe=One-Click",
+        "example.test",
+        "192.0.2.1",
+    )
+    answer = web.handler(event, lambda_context)
+    assert answer["statusCode"] == 200 and "location" not in {k.lower() for k in answer["headers"]}
+    assert services.family_store().get("home").unsubscribed == {"nan@example.com"}
+
+
+def test_in_the_sandbox_an_unverified_recipient_is_refused_and_the_others_get_theirs(
+    aws, logged
+) -> None:
+    """SES Developer Guide, "Request production access (Moving out of the Amazon SES
+    sandbox)": in the sandbox mail goes only to verified addresses; SendEmail refuses
+    another with MessageRejected ("Email address is not verified"). One refused address
+    is logged and the family's others still get the email; when every one is refused the
+    night's claim is released, so a retry (and then the failures queue) follows."""
+    from bedtime.delivery.nightly_email import EmailNotSent
+
+    home_family("verified@example.com", "unverified@example.com")
+    store = services.story_store()
+    store.add(story_record(SAMPLE_STORY_ID))
+    for medium in ("image", "audio"):
+        store.finish_medium(SAMPLE_STORY_ID, medium, Medium("done", key=f"k-{medium}"))
+    store.claim_ready(SAMPLE_STORY_ID, NOW)
+    stub, postbox = stubbed_postbox()
+    refused = "Email address is not verified. The following identities failed the check"
+    stub.add_response("send_email", {"MessageId": "1"})
+    stub.add_client_error("send_email", "MessageRejected", refused, 400)
+    household = Household(
+        services.family_store().find, services.reader_secrets().ensure, lambda story: None
+    )
+    story = store.get(SAMPLE_STORY_ID)
+    with stub:
+        assert deliver(story, "https://site/", True, store, postbox, NOW, household)
+    [line] = [line for line in logged() if line["message"] == "email refused"]
+    assert line["address"] == "unverified@example.com" and "MessageRejected" in line["error"]
+    store.release_email(SAMPLE_STORY_ID)
+    stub, postbox = stubbed_postbox()
+    for _ in range(2):
+        stub.add_client_error("send_email", "MessageRejected", refused, 400)
+    with stub, pytest.raises(EmailNotSent):
+        deliver(story, "https://site/", True, store, postbox, NOW, household)
+    assert store.get(SAMPLE_STORY_ID).emailed_at is None
+
+
+def test_bounces_and_complaints_go_to_the_default_bus_and_its_rule() -> None:
+    """SESv2 API reference, "EventBridgeDestination": "Only the default bus is
+    supported"; "EventDestination": MatchingEventTypes BOUNCE (hard bounces) and
+    COMPLAINT. EventBridge events reference, "Amazon Simple Email Service events": the
+    detail-types are "Email Bounced" and "Email Complaint Received", source aws.ses."""
+    resources = resolved_resources()
+    destination = resources["EmailEventDestination"]["Properties"]
+    assert destination["ConfigurationSetName"] == "EmailConfigurationSet"
+    sent_to = destination["EventDestination"]
+    assert sent_to["Enabled"] is True
+    assert sorted(sent_to["MatchingEventTypes"]) == ["bounce", "complaint"]
+    bus = sent_to["EventBridgeDestination"]["EventBusArn"]
+    assert bus == "arn:aws:events:us-east-1:123456789012:event-bus/default"
+    [rule] = [
+        r["Properties"]
+        for r in resources.values()
+        if r["Type"] == "AWS::Events::Rule"
+        and r["Properties"]["EventPattern"].get("source") == ["aws.ses"]
+    ]
+    assert "EventBusName" not in rule  # the default bus
+    assert sorted(rule["EventPattern"]["detail-type"]) == [
+        "Email Bounced",
+        "Email Complaint Received",
+    ]
+    assert rule["Targets"][0]["DeadLetterConfig"] == {"Arn": "FailuresQueue.Arn"}
+    config = resources["EmailConfigurationSet"]["Properties"]
+    assert sorted(config["SuppressionOptions"]["SuppressedReasons"]) == ["BOUNCE", "COMPLAINT"]

@@ -83,20 +83,38 @@ def deliver(
     now: datetime,
     household: Household,
 ) -> bool:
-    """Send the story's email if it is due; True when this call sent it."""
+    """Send the story's email if it is due; True when this call sent it. The night is
+    claimed first; anything that fails before an address got its copy releases the
+    claim, so Lambda's retry sends it."""
     if not is_due(story, now):
         return False
     if not store.claim_email(story.id, now):
         return False
+    try:
+        sent = _send_claimed(story, site_url, private, postbox, now, household)
+    except Exception:
+        store.release_email(story.id)
+        raise
+    return sent > 0
+
+
+def _send_claimed(
+    story: Story,
+    site_url: str,
+    private: bool,
+    postbox: Postbox,
+    now: datetime,
+    household: Household,
+) -> int:
     family = household.family(story.family)
     to = recipients(family)
-    if not to:
+    if family is None or not to:
         logger.warning(
             "story not emailed: the family has no address to send to",
             story_id=story.id,
             family=story.family,
         )
-        return False
+        return 0
     site = site_url.rstrip("/")
     keys = household.keys(story.family)
     link = f"{site}/stories/{story.id}"
@@ -104,19 +122,18 @@ def deliver(
         link += keys.story_query(story.id, story.expires_at)
     tonight = Tonight(
         family=story.family,
-        family_name=family.name if family and family.name else story.family,
+        family_name=family.name or story.family,
         title=story.title,
         summary=summary(story),
         link=link,
         late=is_late(story),
         picture=household.picture(story),
-        language=family.language if family else "en",
+        language=family.language,
     )
     sent = _send_each(
         tonight, to, postbox, now, lambda a: site + UNSUBSCRIBE + keys.unsubscribe_query(a)
     )
     if not sent:
-        store.release_email(story.id)
         raise EmailNotSent(f"no address of family {story.family} took tonight's email")
     logger.info(
         "story emailed",
@@ -125,7 +142,7 @@ def deliver(
         late=tonight.late,
         addresses=len(sent),
     )
-    return True
+    return len(sent)
 
 
 class EmailNotSent(RuntimeError):
