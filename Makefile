@@ -192,6 +192,12 @@ build-FamiliesFunction:
 
 build-NotifyFunction:
 	$(call lambda_artifact,notify)
+	mkdir -p "$(ARTIFACTS_DIR)/web/templates"
+	cp -r web/templates/email "$(ARTIFACTS_DIR)/web/templates/"
+	$(call compile_bytecode)
+
+build-EmailEventsFunction:
+	$(call lambda_artifact,families)
 	$(call compile_bytecode)
 
 build-TickFunction:
@@ -210,4 +216,5 @@ build-WebFunction:
 
 .PHONY: help run story seed family smoke new-secret test check lint validate security bench simulate build deploy invoke logs clean \
   build-CreateStoryFunction build-IllustrateFunction build-NarrateFunction build-WebFunction \
-  build-FamiliesFunction build-NotifyFunction build-TickFunction build-ModelCheckFunction
+  build-FamiliesFunction build-NotifyFunction build-TickFunction build-ModelCheckFunction \
+  build-EmailEventsFunction

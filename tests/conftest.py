@@ -18,7 +18,6 @@ from bedtime import services
 from bedtime.core.observability import logger
 from bedtime.site import light_aws
 from bedtime_local.functions import LambdaContext, environment
-from bedtime_local.outbox import subscribe_outbox
 from bedtime_local.stack import LocalStack, create_stack
 from bedtime_local.template import load_template, template_resolver
 from helpers import ROOT
@@ -50,7 +49,7 @@ def moto_server() -> Iterator[str]:
 
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch, template: dict, moto_server: str) -> Iterator[LocalStack]:
-    """A moto account holding the template's tables, bucket, topic, bus and rules,
+    """A moto account holding the template's tables, bucket, topics, email set, bus and rules,
     with the functions' environment set as the template sets it (offline providers).
     Every call a handler makes must be allowed by its function's role (iam_audit).
     The web function's requests, signed for AWS's own hosts, are sent to moto's server."""
@@ -66,7 +65,6 @@ def aws(monkeypatch: pytest.MonkeyPatch, template: dict, moto_server: str) -> It
         resolver = template_resolver(template, {})
         resolver.attributes["WebFunctionUrl.FunctionUrl"] = "https://example.lambda-url.on.aws/"
         stack = create_stack(template, resolver, lambda service: boto3.client(service))
-        subscribe_outbox(boto3.client("sns"), boto3.client("sqs"), resolver.names["StoryTopic"])
         for key, value in environment(template, resolver).items():
             monkeypatch.setenv(key, value)
         for key in ("STORY_PROVIDER", "IMAGE_PROVIDER", "SPEECH_PROVIDER"):

@@ -4,7 +4,8 @@ template as SAM translates it. Plain functions; the fixtures live in conftest.py
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -12,8 +13,8 @@ from typing import Any
 import boto3
 
 from bedtime.records.stories import LIFETIME, Medium, Story
-from bedtime_local.outbox import Email, read_email
-from bedtime_local.stack import LocalStack
+from bedtime_local.outbox import Email, take_sent
+from bedtime_local.stack import ACCOUNT, LocalStack
 
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS = ROOT / "events"
@@ -25,19 +26,36 @@ def sample_event(name: str) -> Any:
 
 
 def emails() -> list[Email]:
-    """Every email published to the stories topic so far (the aws fixture subscribes a
-    queue to it, as the local run does), with the addresses its family has."""
-    from bedtime import services
+    """Every email SES has accepted since the last call (moto's, in this process)."""
+    return take_sent(ACCOUNT, "us-east-1")
 
-    sqs = boto3.client("sqs")
-    url = sqs.get_queue_url(QueueName="local-outbox")["QueueUrl"]
-    addresses = {family.id: family.emails for family in services.family_store().all()}
-    found = []
-    while True:
-        got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)
-        if not got.get("Messages"):
-            return found
-        found += [read_email(message, addresses) for message in got["Messages"]]
+
+def home_family(*emails: str) -> None:
+    """The home family in the Families table, with these addresses (one by default)."""
+    from bedtime import services
+    from bedtime.records.families import Family
+
+    home = Family.home(services.settings())
+    services.family_store().save(replace(home, emails=emails or ("parent@example.com",)))
+
+
+FIRST_NIGHT = datetime(2026, 11, 25, 19, 15, tzinfo=UTC)
+NIGHT_STORY_IDS = ("Rmlyc3ROaWdodFN0b3J5MDE", "U2Vjb25kTmlnaHRTdG9yeTA")
+
+
+def night(index: int) -> list[Email]:
+    """The home family's story for night `index`, sent: the emails it made."""
+    from bedtime import services
+    from bedtime.handlers import notify
+
+    store = services.story_store()
+    story_id, at = NIGHT_STORY_IDS[index], FIRST_NIGHT + timedelta(days=index)
+    store.add(replace(story_record(story_id, now=at), deliver_at=at))
+    for medium in ("image", "audio"):
+        store.finish_medium(story_id, medium, Medium("done", key=f"k-{medium}"))
+    store.claim_ready(story_id, at)
+    assert notify.send_if_due(story_id, at)["emailed"] is True
+    return emails()
 
 
 def delivered(stack: LocalStack, rule_prefix: str) -> list[dict]:

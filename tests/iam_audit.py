@@ -5,10 +5,12 @@ moto allows every call, so without this a missing grant shows up only on the fir
 real night. What it rests on:
 
 - action names and ARN formats: the Service Authorization Reference pages "Actions,
-  resources, and condition keys for" Amazon DynamoDB, Amazon S3, Amazon SNS, Amazon
-  SQS, Amazon EventBridge, Amazon EventBridge Scheduler, AWS Secrets Manager, AWS
+  resources, and condition keys for" Amazon DynamoDB, Amazon S3, Amazon SES, Amazon
+  SNS, Amazon SQS, Amazon EventBridge, Amazon EventBridge Scheduler, AWS Secrets Manager, AWS
   Lambda, Amazon Bedrock and IAM; an action listed there with no resource type needs
   `"Resource": "*"`;
+- SESv2 SendEmail is authorized on the sending identity and on the configuration set:
+  "Controlling access to Amazon SES" in the SES Developer Guide;
 - S3 calls that take the permission of another action (HeadObject needs s3:GetObject,
   ListObjectsV2 needs s3:ListBucket): "Amazon S3 API operations and permissions"
   in the S3 User Guide;
@@ -203,6 +205,15 @@ class Recorder:
     def _buses(self, params: dict) -> list[str]:
         return [self._arn(entry.get("EventBusName", "default")) for entry in params["Entries"]]
 
+    def _email(self, params: dict) -> list[str]:
+        """SESv2 SendEmail: the sending identity and the configuration set it names."""
+        ses = f"arn:aws:ses:{REGION}:{ACCOUNT}"
+        found = [f"{ses}:identity/{params['FromEmailAddress']}"]
+        if "ConfigurationSetName" in params:
+            logical = self.names.get(params["ConfigurationSetName"], "?")
+            found.append(f"{ses}:configuration-set/{logical}")
+        return found
+
     _RESOURCES: ClassVar[dict[str, Callable[[Recorder, dict], list[str]]]] = {
         "dynamodb": _tables,
         "s3": _object,
@@ -210,6 +221,7 @@ class Recorder:
         "sns": lambda self, params: [self._arn(params["TopicArn"])],
         "events": _buses,
         "secretsmanager": lambda self, params: [self._arn(params["SecretId"])],
+        "ses": _email,
         "bedrock": lambda self, params: [
             f"arn:aws:bedrock:{REGION}::foundation-model/{params['modelIdentifier']}"
             if "modelIdentifier" in params

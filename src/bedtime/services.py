@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from bedtime.core.events import EventBus
     from bedtime.delivery.nightly_email import Postbox
     from bedtime.families.readers import ReaderSecrets
-    from bedtime.families.subscriptions import EmailSubscriptions
     from bedtime.families.tick import TickState, WorkQueues
     from bedtime.media.storage import MediaStore
     from bedtime.providers import ModelGone
@@ -83,22 +82,12 @@ def work_queues() -> WorkQueues:
 
 
 @cache
-def email_subscriptions() -> EmailSubscriptions:
-    from bedtime.families.subscriptions import EmailSubscriptions
-
-    return EmailSubscriptions(
-        client("sns"),
-        os.environ["STORY_TOPIC_ARN"],
-        client("dynamodb"),
-        os.environ["FAMILIES_TABLE"],
-    )
-
-
-@cache
 def postbox() -> Postbox:
     from bedtime.delivery.nightly_email import Postbox
 
-    return Postbox(client("sns"), os.environ["STORY_TOPIC_ARN"])
+    return Postbox(
+        client("sesv2"), os.environ["SENDER_EMAIL"], os.environ["EMAIL_CONFIGURATION_SET"]
+    )
 
 
 @cache
@@ -165,17 +154,17 @@ def static_files() -> dict[str, tuple[bytes, str]]:
 @cache
 def reading_site() -> ReadingSite:
     from bedtime.families.readers import ReaderSecrets
+    from bedtime.families.unsubscribing import Mailing
+    from bedtime.records.families import FamilyStore
     from bedtime.site.reading import ReadingSite
 
     s = settings()
-    secrets = (
-        ReaderSecrets(
-            web_client("dynamodb"), s.families_table, remember_seconds=s.reader_keys_seconds
-        )
-        if s.private
-        else None
+    signing = ReaderSecrets(
+        web_client("dynamodb"), s.families_table, remember_seconds=s.reader_keys_seconds
     )
-    return ReadingSite(site(), secrets, static_files)
+    mailing = Mailing(signing, FamilyStore(web_client("dynamodb"), s.families_table))
+    secrets = signing if s.private else None
+    return ReadingSite(site(), secrets, static_files, mailing=mailing)
 
 
 @cache
@@ -208,7 +197,6 @@ def clear() -> None:
         family_store,
         tick_state,
         work_queues,
-        email_subscriptions,
         postbox,
         canon_store,
         web_client,

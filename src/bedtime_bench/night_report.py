@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from itertools import accumulate
 
 from bedtime.delivery.nightly_email import LATE_AFTER
+from bedtime_bench.email_quota import EmailLoad, email_lines, email_load
 from bedtime_bench.night import LOST_AFTER, Night, Stage
 
 BUCKET = 300.0  # seconds: make times are counted in 5-minute buckets for the arithmetic
@@ -57,6 +58,7 @@ class Outcome:
     events: int
     first_hour: datetime
     wall: float
+    emails: EmailLoad
 
     @property
     def on_time(self) -> bool:
@@ -83,6 +85,7 @@ def summarise(night: Night, lead: timedelta, zones: int, wall: float) -> Outcome
         events=night.events,
         first_hour=night.origin + timedelta(hours=hours[0]),
         wall=wall,
+        emails=email_load(plan.deliver_at for plan in night.plans),
     )
 
 
@@ -186,6 +189,8 @@ def render(outcome: Outcome, seed: int) -> str:
         *_depth_lines(outcome),
         "",
         *_timeliness_lines(outcome),
+        "",
+        *email_lines(outcome.emails),
         "",
         *_verdict(outcome),
     ]

@@ -1,26 +1,51 @@
-"""The families' emails, locally: a queue subscribed to the stories topic receives every
-message SNS would email, and each is shown, and filed under its family with the
-addresses its family's subscriptions would deliver it to."""
+"""The families' emails, locally: moto's SES keeps each message NotifyFunction sends,
+exactly as SendEmail received it; the local run takes them from there, shows each, and
+files it as an RFC 5322 `.eml` under its family (open one with a mail program)."""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
 
 from bedtime_local.state import write_private
 
-LINK = re.compile(r"here: (\S+)")
+LINK = re.compile(r"Read and listen: (\S+)")
+LIST_ID = re.compile(r"<([a-z0-9-]+)\.stories\.")
 
 
 @dataclass(frozen=True)
 class Email:
-    family: str
-    to: tuple[str, ...]
-    body: str
+    raw: bytes
+
+    @property
+    def message(self) -> EmailMessage:
+        return message_from_bytes(self.raw, policy=policy.default)
+
+    @property
+    def family(self) -> str:
+        found = LIST_ID.match(str(self.message["List-Id"] or ""))
+        return found.group(1) if found else ""
+
+    @property
+    def to(self) -> str:
+        return str(self.message["To"] or "")
+
+    @property
+    def subject(self) -> str:
+        return str(self.message["Subject"] or "")
+
+    def part(self, subtype: str) -> str:
+        body = self.message.get_body(preferencelist=(subtype,))
+        return str(body.get_content()).replace("\r\n", "\n") if body is not None else ""
+
+    @property
+    def body(self) -> str:
+        """The plain-text part."""
+        return self.part("plain")
 
     @property
     def link(self) -> str:
@@ -35,28 +60,26 @@ class Email:
     def late(self) -> bool:
         return "a little late" in self.body
 
+    @property
+    def unsubscribe(self) -> str:
+        return str(self.message["List-Unsubscribe"] or "").strip("<>")
 
-def subscribe_outbox(sns: Any, sqs: Any, topic_arn: str) -> str:
-    """A queue that receives every message published to the topic; its URL."""
-    url = sqs.create_queue(QueueName="local-outbox")["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
+
+def take_sent(account: str, region: str) -> list[Email]:
+    """Every message moto's SES has accepted since the last call (moto runs in this
+    process: the local run's server and the tests' mock share its accounts)."""
+    from moto.ses.models import RawMessage, ses_backends
+
+    sent = ses_backends[account][region].sent_messages
+    taken, sent[:] = list(sent), []
+    return [
+        Email(message.raw_data.encode()) for message in taken if isinstance(message, RawMessage)
     ]
-    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=arn)
-    return str(url)
-
-
-def read_email(message: dict, addresses: dict[str, tuple[str, ...]]) -> Email:
-    """An SNS notification (as SQS holds it) as the email it stands for."""
-    notification = json.loads(message["Body"])
-    attributes = notification.get("MessageAttributes", {})
-    family = attributes.get("family", {}).get("Value", "")
-    return Email(family, addresses.get(family, ()), notification["Message"])
 
 
 def file_email(outbox: Path, email: Email) -> Path:
     folder = outbox / (email.family or "unknown")
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-    path = folder / f"{stamp}-{email.story_id or 'email'}.txt"
-    write_private(path, f"To: {', '.join(email.to) or '(no address)'}\n\n{email.body}")
+    path = folder / f"{stamp}-{email.story_id or 'email'}.eml"
+    write_private(path, email.raw.decode())
     return path

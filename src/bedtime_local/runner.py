@@ -36,11 +36,11 @@ from bedtime_local.functions import (
 )
 from bedtime_local.invoker import Invoker, Stage, Timeline
 from bedtime_local.loops import Loops
-from bedtime_local.outbox import file_email, read_email, subscribe_outbox
+from bedtime_local.outbox import Email, file_email, take_sent
 from bedtime_local.pipe import LocalPipe
 from bedtime_local.queues import QueueConsumer
 from bedtime_local.scheduler import LocalScheduler, template_schedules
-from bedtime_local.stack import LocalStack, Rule, create_stack
+from bedtime_local.stack import ACCOUNT, LocalStack, Rule, create_stack
 from bedtime_local.state import OUTPUTS, STATE_DIR, run_state_file, write_private
 from bedtime_local.streams import StreamReader, deliver_records
 from bedtime_local.template import TEMPLATE, load_template, resources, template_resolver
@@ -54,8 +54,11 @@ LOCAL_SERVICES = (
     "SQS",
     "EVENTBRIDGE",
     "SECRETS_MANAGER",
+    "SESV2",
 )
 SEEDED = "seeded.json"  # in the kept state: each family's catalog entry as last seeded
+# The home family's address locally (the template's NotificationEmail is empty by default)
+LOCAL_HOME_ADDRESS = "parent@example.com"
 # Settings a user may set in the environment to override the template's defaults locally
 USER_SETTINGS = (
     "STORY_MODEL",
@@ -100,7 +103,8 @@ class LocalRun:
         clock_speed: float = 1.0,
     ) -> None:
         self.template = load_template(template_path)
-        self.resolver = template_resolver(self.template, parameters or {})
+        parameters = {"NotificationEmail": LOCAL_HOME_ADDRESS, **(parameters or {})}
+        self.resolver = template_resolver(self.template, parameters)
         home = home_from_parameters(self.resolver.parameters)
         self.families: tuple[FamilyCatalog, ...] = load_families(catalog, home)
         self.port = port
@@ -138,9 +142,6 @@ class LocalRun:
         self.control_queue = self._client("sqs").create_queue(QueueName="local-make-story")[
             "QueueUrl"
         ]
-        self.outbox_queue = subscribe_outbox(
-            self._client("sns"), self._client("sqs"), self.resolver.names["StoryTopic"]
-        )
         self._write_state()
         self._seed(restored)
         self.web.start()
@@ -345,7 +346,7 @@ class LocalRun:
             )
             self.loops.spawn(partial(consumer.poll, self.loops.stopping), queue.queue)
         self.loops.drain(sqs(), self.control_queue, self._asked_for, "make-story")
-        self.loops.drain(sqs(), self.outbox_queue, self._show_email, "outbox")
+        self.loops.every(0.25, self._collect_emails, "outbox")
 
     # --- streams: the pipe, and functions' stream event sources --------------
     def _pump_pipe(self, reader: StreamReader, events: Any) -> None:
@@ -372,14 +373,14 @@ class LocalRun:
         self.invoker.invoke_async(rule.target, event, event.get("detail", {}).get("storyId"))
 
     # --- the families' emails -------------------------------------------------
-    def _show_email(self, message: dict) -> None:
-        families = FamilyStore(self._client("dynamodb"), self.resolver.names["FamiliesTable"])
-        addresses = {family.id: family.emails for family in families.all()}
-        email = read_email(message, addresses)
+    def _collect_emails(self) -> None:
+        for email in take_sent(ACCOUNT, os.environ["AWS_DEFAULT_REGION"]):
+            self._show_email(email)
+
+    def _show_email(self, email: Email) -> None:
         file_email(self.outbox, email)
-        to = ", ".join(email.to) or "no address set"
-        self.say(f"\n--- email to family {email.family} ({to}) " + "-" * 20)
-        self.say(email.body.strip() + "\n" + "-" * 64)
+        self.say(f"\n--- email to family {email.family} ({email.to}) " + "-" * 20)
+        self.say(f"Subject: {email.subject}\n\n" + email.body.strip() + "\n" + "-" * 64)
         self.say(f"Story ready: {email.link}")
         with self._ready_changed:
             self.ready.append(
@@ -388,6 +389,7 @@ class LocalRun:
                     "storyId": email.story_id,
                     "url": email.link,
                     "late": email.late,
+                    "to": email.to,
                 }
             )
             self._ready_changed.notify_all()

@@ -1,4 +1,4 @@
-"""Create the template's tables, bucket, topics, queues, bus and rules in
+"""Create the template's tables, bucket, topics, queues, email set, bus and rules in
 the local endpoint, and give every other resource the names and ARNs it would have."""
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ def create_stack(template: dict, resolver: Resolver, aws: Any) -> LocalStack:
         resolver.names[name] = bus
         resolver.attributes[f"{name}.Arn"] = arn
     _queues(template, aws("sqs"), resolver)
+    _email(template, resolver, aws("sesv2"))
     for name in resources(template, "AWS::SecretsManager::Secret"):
         resolver.names[name] = f"arn:aws:secretsmanager:us-east-1:123456789012:secret:{name}"
     for name in resources(template, "AWS::IAM::Role"):
@@ -68,6 +69,17 @@ def create_stack(template: dict, resolver: Resolver, aws: Any) -> LocalStack:
 
 
 ACCOUNT = "123456789012"
+
+
+def _email(template: dict, resolver: Resolver, ses: Any) -> None:
+    """The configuration sets, and the sender's identity, verified (in the cloud the
+    operator verifies it once: see the README)."""
+    for name in resources(template, "AWS::SES::ConfigurationSet"):
+        ses.create_configuration_set(ConfigurationSetName=name)
+        resolver.names[name] = name
+    sender = resolver.parameters.get("SenderEmail")
+    if sender:
+        ses.create_email_identity(EmailIdentity=sender)
 
 
 def function_arn(name: str) -> str:

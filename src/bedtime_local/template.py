@@ -137,10 +137,15 @@ _PSEUDO = {
 }
 
 
+# Parameters a deploy must be given, and the stand-ins a local run and the tests use
+LOCAL_PARAMETERS = {"SenderEmail": "stories@bedtime.example"}
+
+
 def parameter_values(template: dict, overrides: Mapping[str, str]) -> dict[str, str]:
     values = {}
     for name, spec in template.get("Parameters", {}).items():
-        values[name] = str(overrides.get(name, spec.get("Default", "")))
+        default = spec.get("Default", LOCAL_PARAMETERS.get(name, ""))
+        values[name] = str(overrides.get(name, default))
         allowed = spec.get("AllowedValues")
         if allowed and values[name] not in [str(a) for a in allowed]:
             raise TemplateError(f"{name}={values[name]!r} is not one of {allowed}")

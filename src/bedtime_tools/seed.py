@@ -46,9 +46,9 @@ def families(target: Target) -> list[Family]:
 
 
 def remove(target: Target, family_id: str) -> None:
-    """The family, its catalog and its story book; its email subscriptions follow
-    (through the Families stream), the tick finds it no more, and its stories fade within
-    two days. An id that is not a family's is refused, naming the ids there are."""
+    """The family, its catalog and its story book; no email goes to it again, the tick
+    finds it no more, and its stories fade within two days. An id that is not a
+    family's is refused, naming the ids there are."""
     dynamodb = target.client("dynamodb")
     known = [family.id for family in families(target)]
     if family_id not in known:

@@ -154,3 +154,36 @@ def test_a_picture_too_near_bedtime_for_the_model_is_not_sent_to_it(monkeypatch,
     main(["--families", "10000"])
     without = reported(capsys.readouterr().out, "Paid pictures unused (bedtime came first)")
     assert with_check * 5 < without
+
+
+def test_the_report_names_the_ses_quota_that_binds_first(capsys) -> None:
+    """SES Developer Guide, "Request production access (Moving out of the Amazon SES
+    sandbox)": the sandbox sends at most 200 messages in 24 hours and 1 a second; its
+    "Service quotas in Amazon SES": quotas count recipients. 200 families are 400 emails:
+    the sandbox's daily quota binds, and a production account's start fits."""
+    main(["--families", "200", "--seed", "7"])
+    report = capsys.readouterr().out
+    assert "Email (SES): 400 a night (2 addresses a family)" in report
+    assert "the SES sandbox (200 a day, 1 a second): the daily sending quota binds" in report
+    assert "Request production access" in report
+    assert "a new production SES account (typical) (50,000 a day, 14 a second): fits" in report
+
+
+def test_at_ten_thousand_and_a_million_families_the_daily_quota_binds_first() -> None:
+    """At 10,000 families a production account's usual start (50,000 a day, 14 a second)
+    fits; at 1,000,000 its daily "Sending quota" binds before its "Maximum send rate"."""
+    from bedtime_bench.email_quota import PRODUCTION_START, SANDBOX, binding, email_load
+
+    plans = families(10_000, random.Random(1), date(2026, 12, 1), timedelta(hours=3))
+    ten_thousand = email_load(plan.deliver_at for plan in plans)
+    assert ten_thousand.per_day == 20_000 and ten_thousand.peak_per_second < 14
+    assert binding(ten_thousand, SANDBOX) == "per_day"
+    assert binding(ten_thousand, PRODUCTION_START) is None
+    a_million = replace(
+        ten_thousand,
+        families=1_000_000,
+        per_day=ten_thousand.per_day * 100,
+        busiest_minute=ten_thousand.busiest_minute * 100,
+    )
+    assert a_million.peak_per_second > PRODUCTION_START.per_second  # both bind...
+    assert binding(a_million, PRODUCTION_START) == "per_day"  # ...the day's first

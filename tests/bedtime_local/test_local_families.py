@@ -18,6 +18,7 @@ from bedtime.records.families import FamilyStore
 from bedtime.records.stories import Story
 from bedtime.records.story_store import StoryStore
 from bedtime_local.endpoint import local_client
+from bedtime_local.outbox import Email
 from bedtime_local.runner import LocalRun
 from bedtime_tools.links import story_link
 from bedtime_tools.seed import read_file, save
@@ -95,12 +96,12 @@ def test_two_families_get_their_own_story_at_their_own_bedtime(tmp_path) -> None
     stories = {email["storyId"] for email in emails}
     assert len(stories) == 2
     for family in ("family-0", "family-1"):
-        [filed] = (tmp_path / ".local" / "outbox" / family).glob("*.txt")
-        text = filed.read_text()
+        [filed] = (tmp_path / ".local" / "outbox" / family).glob("*.eml")
+        email = Email(filed.read_bytes())
         index = family.split("-")[1]
-        assert text.startswith(f"To: parent{index}@example.com\n")
+        assert email.to == f"parent{index}@example.com" and email.family == family
         other = "parent1" if index == "0" else "parent0"
-        assert other not in text
+        assert other not in email.raw.decode()
     assert not (tmp_path / ".local" / "state").exists()  # a fast clock's nights are not kept
 
 

@@ -83,7 +83,8 @@ def test_the_kept_families_table_is_readable_by_this_user_only(aws, tmp_path) ->
 
 
 def test_a_filed_email_with_its_private_link_is_readable_by_this_user_only(tmp_path) -> None:
-    email = Email("home", ("a@example.com",), "Read it here: http://x/stories/s?t=1.sig")
+    raw = b"To: a@example.com\r\nList-Id: <home.stories.example.com>\r\n\r\nRead and listen: x\r\n"
+    email = Email(raw)
     path = file_email(tmp_path / "outbox", email)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 

@@ -22,6 +22,7 @@ import pytest
 
 from bedtime.records.story_store import StoryStore
 from bedtime_local.endpoint import local_client
+from bedtime_local.outbox import Email
 from bedtime_local.runner import LocalRun
 from helpers import ROOT
 
@@ -122,11 +123,16 @@ def test_hostile_catalog_is_escaped_on_the_page_and_in_the_email(make_run) -> No
     page = body.decode()
     assert "<script>alert" not in page and "<img src=x" not in page and "<b>bold" not in page
     assert "&lt;script&gt;" in page
-    [email] = (make_run["workdir"] / ".local" / "outbox" / "home").glob("*.txt")
-    text = email.read_text()
-    assert story_url(make_run) in text
+    [filed] = (make_run["workdir"] / ".local" / "outbox" / "home").glob("*.eml")
+    email = Email(filed.read_bytes())
+    text, html = email.body, email.part("html")
+    assert story_url(make_run) in text and email.unsubscribe.startswith("http://127.0.0.1:")
     # plain text, shown as written: an email client does not render text/plain as HTML
     assert "&lt;" not in text and "&amp;" not in text
+    # the HTML part escapes every name, and shows tonight's picture inline
+    assert "<script>alert" not in html and "<img src=x" not in html and "<b>bold" not in html
+    assert "&lt;script&gt;" in html and 'src="cid:' in html
+    assert email.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
 def tools(make_run: dict, *arguments: str, port: int | None = None):

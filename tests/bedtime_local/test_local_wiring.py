@@ -141,6 +141,7 @@ def test_rules_and_environment_come_from_the_template(template) -> None:
         "PaintingQueue",
         "NarratingQueue",
         "NotifyFunction",
+        "EmailEventsFunction",  # SES's bounces and complaints, on the default bus
     }
     env = environment(template, resolver)
     assert env["STORIES_TABLE"] == "StoriesTable" and env["STORY_TIME_ZONE"] == "Europe/London"

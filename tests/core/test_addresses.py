@@ -4,25 +4,18 @@ address that cannot be followed reaches the failures queue, and never reaches SN
 
 from __future__ import annotations
 
-import json
-import os
 import re
 from zoneinfo import ZoneInfo
 
-import boto3
 import pytest
 from test_settings import REQUIRED
 
-from bedtime import services
 from bedtime.core.addresses import is_email_address
 from bedtime.core.settings import Settings, SettingsError
 from bedtime.families.family_file import parse_families
-from bedtime.families.subscriptions import NotAnAddress
-from bedtime.handlers import families
 from bedtime.records.catalog import CatalogError
 from bedtime.records.families import Family
 from bedtime_local.streams import STREAM_TRIES, deliver_records
-from helpers import ROOT
 
 NOT_ADDRESSES = [
     "a\u0000@example.com",
@@ -80,44 +73,15 @@ def test_the_templates_address_parameters_refuse_what_is_not_one_address(
     assert not any(accepted(text) for text in NOT_ADDRESSES if text)
 
 
-def stream_insert(emails: list[str], family_id: str = "nan") -> dict:
-    event = json.loads((ROOT / "events" / "families-stream-insert.json").read_text())
-    image = event["Records"][0]["dynamodb"]["NewImage"]
-    image["id"] = {"S": family_id}
-    image["emails"] = {"L": [{"S": email} for email in emails]}
-    return event
+def test_an_item_past_the_file_with_a_bad_address_emails_the_rest(aws, logged) -> None:
+    """A family item written straight to the table, with one address that is not one:
+    the good address gets tonight's email, the bad one never reaches SES, and the log
+    says which it was."""
+    from bedtime.delivery.nightly_email import recipients
 
-
-def subscribed() -> list[str]:
-    topic = os.environ["STORY_TOPIC_ARN"]
-    listed = boto3.client("sns").list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
-    return sorted(s["Endpoint"] for s in listed if s["Protocol"] == "email")
-
-
-def test_an_item_past_the_file_with_a_bad_address_follows_the_rest_and_fails_the_change(
-    aws, lambda_context
-) -> None:
-    # Given a family item written straight to the table, with one address that is not one
-    event = stream_insert(["good1@example.com", "a\u0000@example.com"])
-    # When the Families stream delivers it
-    result = families.handler(event, lambda_context)
-    # Then the good address is subscribed, the bad one never reaches SNS, and the change
-    # is reported failed (so it is retried, then lands in the failures queue)
-    assert subscribed() == ["good1@example.com"]
-    assert result["batchItemFailures"] == [
-        {"itemIdentifier": event["Records"][0]["dynamodb"]["SequenceNumber"]}
-    ]
-    # And a later change is still followed
-    assert families.handler(stream_insert(["good2@example.com"], "leo"), lambda_context) == {
-        "batchItemFailures": []
-    }
-    assert subscribed() == ["good1@example.com", "good2@example.com"]
-
-
-def test_the_subscriptions_refuse_text_that_is_not_one_address_before_asking_sns(aws) -> None:
-    with pytest.raises(NotAnAddress, match="a@b,c@d"):
-        services.email_subscriptions().sync({"a@b,c@d": {"nan"}})
-    assert subscribed() == []
+    family = Family("nan", ZoneInfo("Europe/Madrid"), emails=("good1@example.com", "a\u0000@b.c"))
+    assert recipients(family) == ["good1@example.com"]
+    assert [line["message"] for line in logged()] == ["not an email address: not emailed"]
 
 
 def test_locally_a_stream_record_that_keeps_failing_reaches_the_failures_destination() -> None:

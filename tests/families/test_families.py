@@ -1,5 +1,5 @@
 """Many families on one deployment: the catalog file, the Families table, the tick and
-email subscriptions that follow each family, one email per family per night to its own
+one email per family per night to its own
 addresses only, throttles that wait their turn, and no family reading another's."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pytest
 from bedtime import services
 from bedtime.core import clock
 from bedtime.core.access import SESSION_COOKIE
-from bedtime.delivery.nightly_email import Letter, deliver
+from bedtime.delivery.nightly_email import Household, deliver, picture_of
 from bedtime.families.family_changes import follow
 from bedtime.families.family_file import load_families, parse_families
 from bedtime.handlers import create_story, illustrate, narrate, notify, web
@@ -227,7 +227,7 @@ def test_saving_a_family_keeps_its_reader_secret(aws) -> None:
     assert services.family_store().get("nan").bedtime.hour == 21
 
 
-# --- the tick and subscriptions follow the family --------------------------------
+# --- the tick follows the family --------------------------------
 def image(family: Family) -> dict:
     """The family's item as the Families stream shows it."""
     services.family_store().save(family)
@@ -248,8 +248,6 @@ def apply(old: dict | None, new: dict | None, now: datetime | None = None) -> No
         old,
         new,
         (services.tick_state(), services.work_queues()),
-        services.email_subscriptions(),
-        services.family_store().all,
         now or datetime(2026, 11, 25, 12, 0, tzinfo=UTC),
         timedelta(hours=3),
     )
@@ -284,56 +282,32 @@ def test_a_family_added_after_its_bedtime_waits_for_tomorrow(aws) -> None:
     assert waiting(aws, "WritingQueue") == []
 
 
-def email_filters(aws) -> dict[str, dict]:
-    sns = services.client("sns")
-    found = {}
-    for s in sns.list_subscriptions_by_topic(TopicArn=aws.resolver.names["StoryTopic"])[
-        "Subscriptions"
-    ]:
-        if s["Protocol"] == "email":
-            attributes = sns.get_subscription_attributes(SubscriptionArn=s["SubscriptionArn"])
-            found[s["Endpoint"]] = json.loads(attributes["Attributes"]["FilterPolicy"])
-    return found
-
-
-def test_an_address_shared_by_two_families_hears_both_and_only_them(aws) -> None:
-    nan, leo = (entry.family for entry in parse_families(FILE, HOME))
-    apply(None, image(nan))
-    apply(None, image(leo))
-    filters = email_filters(aws)
-    assert filters["shared@example.com"] == {"family": ["leo", "nan"]}
-    assert filters["nan@example.com"] == {"family": ["nan"]}
-    services.family_store().remove("leo")
-    apply(image(leo), None)
-    assert email_filters(aws)["shared@example.com"] == {"family": ["nan"]}
-
-
 def test_a_familys_email_reaches_its_own_addresses_only(aws) -> None:
-    """SNS applies each address's filter policy (moto does too, for SQS endpoints): the
-    same policies, on queues standing in for the two families' inboxes."""
-    sns, sqs = boto3.client("sns"), boto3.client("sqs")
-    topic = aws.resolver.names["StoryTopic"]
-    inboxes = {}
-    for family in ("nan", "leo"):
-        url = sqs.create_queue(QueueName=f"inbox-{family}")["QueueUrl"]
-        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
-        sns.subscribe(
-            TopicArn=topic,
-            Protocol="sqs",
-            Endpoint=arn["Attributes"]["QueueArn"],
-            Attributes={"FilterPolicy": json.dumps({"family": [family]})},
-        )
-        inboxes[family] = url
-    services.postbox().send(Letter("nan", "Tonight's bedtime story is ready", "for Nan"))
-    got = {
-        family: sqs.receive_message(QueueUrl=url).get("Messages", [])
-        for family, url in inboxes.items()
-    }
-    assert len(got["nan"]) == 1 and got["leo"] == []
+    """One SendEmail per address of the story's family: an address two families share
+    hears each family's story, from that family only."""
+    nan, leo = (entry.family for entry in parse_families(FILE, HOME))
+    services.family_store().save(nan)
+    services.family_store().save(leo)
+    made_for_bedtime(datetime(2026, 11, 25, 19, 0, tzinfo=UTC), ready=True, family=None)
+    assert send(datetime(2026, 11, 25, 19, 0, tzinfo=UTC))
+    sent = emails()
+    assert sorted(email.to for email in sent) == ["nan@example.com", "shared@example.com"]
+    assert {email.family for email in sent} == {"nan"}
+    assert len({email.unsubscribe for email in sent}) == 2  # each address its own link
 
 
 # --- delivery at bedtime ----------------------------------------------------------
-def made_for_bedtime(bedtime: datetime, ready: bool, ready_at: datetime | None = None) -> None:
+def made_for_bedtime(
+    bedtime: datetime,
+    ready: bool,
+    ready_at: datetime | None = None,
+    family: tuple[str, ...] | None = ("nan@example.com",),
+) -> None:
+    """Nan's story for this bedtime; Nan's family saved with these addresses (None: as
+    the test saved it)."""
+    if family is not None:
+        nan = parse_families(FILE, HOME)[0].family
+        services.family_store().save(replace(nan, emails=family))
     store = services.story_store()
     store.add(replace(story_record("TmFuU3RvcnlPZlRvbmlnaHQx"), family="nan", deliver_at=bedtime))
     if ready:
@@ -344,13 +318,13 @@ def made_for_bedtime(bedtime: datetime, ready: bool, ready_at: datetime | None =
 
 def send(now: datetime) -> bool:
     story = services.story_store().get("TmFuU3RvcnlPZlRvbmlnaHQx")
-    return deliver(
-        story,
-        "https://site/",
+    household = Household(
+        services.family_store().find,
         services.reader_secrets().ensure,
-        services.story_store(),
-        services.postbox(),
-        now,
+        lambda story: picture_of(story, services.media_store().read),
+    )
+    return deliver(
+        story, "https://site/", True, services.story_store(), services.postbox(), now, household
     )
 
 
@@ -685,24 +659,14 @@ def test_make_story_for_an_unknown_family_fails_at_once_naming_the_families(
 
 
 # --- families told apart ----------------------------------------------------------
-def test_the_email_names_the_family_and_shows_the_title_as_written() -> None:
-    from bedtime.delivery.nightly_email import letter
-
-    story = replace(story_record("TmFuU3RvcnlPZlRvbmlnaHQx"), title="Tom & Jerry <3")
-    sent = letter(story, "https://site/stories/x", late=False, family_name="Nan's house")
-    assert sent.subject == "Tonight's bedtime story for Nan's house is ready"
-    assert sent.body.startswith("Tonight's bedtime story for Nan's house is ready: Tom & Jerry <3")
-    assert "&amp;" not in sent.body and "&lt;" not in sent.body
-
-
-def test_at_bedtime_the_email_greets_the_family_by_its_name(aws, lambda_context, monkeypatch):
-    services.family_store().save(parse_families(FILE, HOME)[0].family)  # nan, "Nan's"
+def test_at_bedtime_the_email_names_the_family_and_tonights_title(aws, lambda_context, monkeypatch):
     bedtime = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
-    made_for_bedtime(bedtime, ready=True)
+    made_for_bedtime(bedtime, ready=True)  # nan, "Nan's"
     monkeypatch.setattr(clock, "now", lambda: bedtime)
     assert notify.handler(AT_BEDTIME, lambda_context)["emailed"] is True
     [email] = emails()
-    assert email.body.startswith("Tonight's bedtime story for Nan's is ready: ")
+    assert email.subject == "Tonight for Nan's: Pip and Luna in the Whispering Woods"
+    assert email.body.startswith("Tonight's bedtime story for Nan's\n")
 
 
 def test_the_home_page_and_the_feed_name_the_readers_family(aws, lambda_context) -> None:

@@ -131,7 +131,7 @@ def test_seeded_half_an_hour_before_bedtime_tonights_story_still_comes(
     assert families.handler(inserted, lambda_context) == {"batchItemFailures": []}
     [make] = drained(aws, "WritingQueue")
     assert make == {"trigger": "schedule", "family": "nan", "scheduledTime": NAN_MAKES}
-    services.family_store().save(NAN)
+    services.family_store().save(replace(NAN, emails=("nan@example.com",)))
     created = create_story.handler(make, lambda_context)
     [story] = saved_stories()
     assert story.id == created["storyId"] and story.family == "nan"

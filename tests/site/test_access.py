@@ -20,6 +20,7 @@ from helpers import (
     SAMPLE_STORY_ID,
     delivered,
     emails,
+    home_family,
     resolved_resources,
     sample_event,
     story_record,
@@ -263,6 +264,7 @@ def test_the_secret_is_in_no_template_property_event_email_log_or_failure(
     aws, lambda_context, logged
 ) -> None:
     """The secret is made in the cloud on first use and stays in the Families table."""
+    home_family()
     services.story_store().add(story_record(SAMPLE_STORY_ID))
     event = sample_event("story-created.json")
     illustrate.handler(event, lambda_context)
@@ -278,7 +280,7 @@ def test_the_secret_is_in_no_template_property_event_email_log_or_failure(
     for place in (
         json.dumps(resolved_resources()),
         json.dumps(ready),
-        email.body,
+        email.raw.decode(),
         json.dumps(logged()),
         json.dumps(failures.get("Messages", [])),
     ):

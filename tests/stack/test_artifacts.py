@@ -39,7 +39,7 @@ FUNCTIONS = {
         "bedtime.site.pages",
         "bedtime.site.light_aws",
     ],
-    "families": ["bedtime.handlers.families"],
+    "families": ["bedtime.handlers.families", "bedtime.handlers.email_events"],
     "notify": ["bedtime.handlers.notify", "bedtime.providers.offline.picture"],
     "tick": ["bedtime.handlers.tick"],
 }
@@ -120,6 +120,7 @@ ARTIFACTS = [
     "FamiliesFunction",
     "NotifyFunction",
     "TickFunction",
+    "EmailEventsFunction",
 ]
 UNCHECKED_HASH = 0b01  # PEP 552 flags: hash-based, source not checked
 MAGIC_313 = (3571).to_bytes(2, "little") + b"\r\n"  # importlib.util.MAGIC_NUMBER of 3.13
@@ -222,3 +223,12 @@ def test_every_artifact_fits_lambdas_deployment_package_quota(function) -> None:
 def test_the_bench_uses_the_python_313_the_build_was_told_to(monkeypatch) -> None:
     monkeypatch.setenv("PYTHON313", "/opt/python3.13/bin/python3.13")
     assert python313() == "/opt/python3.13/bin/python3.13"
+
+
+@pytest.mark.build
+def test_the_notify_artifact_carries_the_emails_templates() -> None:
+    """NotifyFunction renders the email's text and HTML parts from web/templates/email/,
+    which the build copies beside the package (the email module looks there)."""
+    artifact = built("NotifyFunction")
+    for name in ("story.html", "story.txt"):
+        assert (artifact / "web" / "templates" / "email" / name).is_file()

@@ -9,21 +9,32 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
+from email import message_from_bytes
+from email import policy as email_policy
 from urllib.parse import parse_qs, urlsplit
 
+import boto3
 import pytest
+from botocore.stub import Stubber
 
 from bedtime import services
+from bedtime.delivery.email_message import Picture, Tonight, compose
+from bedtime.delivery.nightly_email import Household, Postbox, deliver
 from bedtime.handlers import create_story, illustrate, narrate
 from bedtime.media.storage import MediaStore
 from bedtime.providers import bedrock, openai, polly
 from bedtime.providers.budget import RESERVE_SECONDS
 from bedtime.records.catalog import load_catalog
+from bedtime.records.families import FAMILY_ID
 from bedtime.records.speech import spoken_lines
+from bedtime.records.stories import Medium
 from bedtime_local.functions import LambdaContext
 from helpers import (
     SAMPLE_STORY_ID,
     delivered,
+    home_family,
+    night,
     resolved_resources,
     sample_event,
     saved_stories,
@@ -339,22 +350,29 @@ def test_the_pipe_role_allows_what_a_dynamodb_stream_source_needs() -> None:
     assert [str(call) for call in needed if not is_allowed(call)] == []
 
 
-def test_the_encrypted_story_topics_one_publisher_may_use_its_key_through_sns() -> None:
-    """SNS developer guide, "Managing Amazon SNS encryption keys and costs": a publisher
-    to a topic under a KMS key needs kms:GenerateDataKey* and kms:Decrypt on it. The AWS
-    managed key serves because only a function of ours publishes (no AWS service, see the
-    test above)."""
-    resources = resolved_resources()
-    assert resources["StoryTopic"]["Properties"]["KmsMasterKeyId"] == "alias/aws/sns"
-    publishers = [
+def test_only_notify_sends_email_and_only_from_the_sender_through_the_configuration_set() -> None:
+    """SES developer guide, "Controlling access to Amazon SES", and the Service
+    Authorization Reference for Amazon SES: ses:SendEmail is authorized on the identity
+    the mail is sent from (the address, or its verified domain) and on the configuration
+    set it names; nothing else of the account's may be used."""
+    resources = resolved_resources()  # the SenderEmail of the tests: stories@bedtime.example
+    ses = "arn:aws:ses:us-east-1:123456789012"
+    assert resources["EmailConfigurationSet"]["Type"] == "AWS::SES::ConfigurationSet"
+    wanted = [
+        f"{ses}:identity/stories@bedtime.example",
+        f"{ses}:identity/bedtime.example",
+        f"{ses}:configuration-set/EmailConfigurationSet",
+    ]
+    senders = [
         role
         for role in of_type(resources, "AWS::IAM::Role")
-        if is_allowed(Call(role, "sns:Publish", arn_of("StoryTopic")))
+        if any(is_allowed(Call(role, "ses:SendEmail", arn)) for arn in wanted)
     ]
-    assert publishers == ["NotifyFunctionRole"]
-    key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-    for action in ("kms:GenerateDataKey", "kms:Decrypt"):
-        assert is_allowed(Call("NotifyFunctionRole", action, key))
+    assert senders == ["NotifyFunctionRole"]
+    for arn in wanted:
+        assert is_allowed(Call("NotifyFunctionRole", "ses:SendEmail", arn))
+    for other in (f"{ses}:identity/example.com", f"{ses}:configuration-set/another"):
+        assert not is_allowed(Call("NotifyFunctionRole", "ses:SendEmail", other))
 
 
 def test_the_site_may_read_the_stories_media_and_nothing_more_of_the_bucket() -> None:
@@ -368,21 +386,23 @@ def test_the_site_may_read_the_stories_media_and_nothing_more_of_the_bucket() ->
         assert not is_allowed(Call("WebFunctionRole", action, bucket))
 
 
-def test_only_the_actions_iam_cannot_scope_are_granted_on_every_resource() -> None:
-    """Service Authorization Reference, "Actions, resources, and condition keys for Amazon
-    SNS": sns:Unsubscribe and sns:SetSubscriptionAttributes name no resource type, so only
-    "*" allows them; every other action the families' role has is scoped."""
-    role = resolved_resources()["FamiliesFunctionRole"]["Properties"]
+def test_no_function_role_is_granted_an_action_on_every_resource() -> None:
+    """Service Authorization Reference: every action the functions use names a resource
+    type but Polly's SynthesizeSpeech (whose only resource is a lexicon, which we do not
+    use), so each other grant is scoped. (The families' SNS subscriptions, whose
+    Unsubscribe and SetSubscriptionAttributes only "*" allowed, are gone with SES.)"""
     everywhere = sorted(
-        action
-        for policy in role["Policies"]
+        f"{name}: {action}"
+        for name, role in of_type(resolved_resources(), "AWS::IAM::Role").items()
+        if name.endswith("FunctionRole")
+        for policy in role.get("Policies", [])
         for statement in policy["PolicyDocument"]["Statement"]
         if statement["Resource"] == "*"
         for action in (
             [statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"]
         )
     )
-    assert everywhere == ["sns:SetSubscriptionAttributes", "sns:Unsubscribe"]
+    assert everywhere == ["NarrateFunctionRole: polly:SynthesizeSpeech"]
 
 
 def test_the_audit_refuses_a_call_the_role_does_not_allow() -> None:
@@ -390,7 +410,7 @@ def test_the_audit_refuses_a_call_the_role_does_not_allow() -> None:
     assert is_allowed(Call("WebFunctionRole", "dynamodb:GetItem", arn_of("StoriesTable")))
     assert not is_allowed(Call("WebFunctionRole", "dynamodb:PutItem", arn_of("StoriesTable")))
     assert not is_allowed(Call("WebFunctionRole", "dynamodb:GetItem", arn_of("IdempotencyTable")))
-    assert not is_allowed(Call("FamiliesFunctionRole", "sns:Publish", arn_of("StoryTopic")))
+    assert not is_allowed(Call("FamiliesFunctionRole", "sns:Publish", arn_of("AlertsTopic")))
 
 
 def test_the_guardrail_parameter_takes_an_id_that_the_iam_arn_is_built_from() -> None:
@@ -484,11 +504,182 @@ def test_a_log_level_is_set_only_on_json_logs() -> None:
     assert all(config["LogFormat"] == "JSON" for config in with_levels.values())
 
 
-def test_the_email_subject_is_one_sns_publish_accepts() -> None:
-    """SNS API reference, "Publish": "Subjects must be UTF-8 text with no line breaks or
-    control characters, and less than 100 characters long." moto checks only the length."""
-    from bedtime.delivery.nightly_email import subject
+def test_the_email_subject_is_one_header_line_of_printable_text() -> None:
+    """RFC 5322, section 2.2: a header field is one line of printable characters (CRLF
+    only to fold); a family's name is at most 60 characters, and a name saved before
+    names were checked may hold control characters."""
+    from bedtime.delivery.email_message import subject
 
-    longest = subject("N" * 60)  # a family's name is at most 60 characters
-    assert len(longest) < 100 and longest.isprintable()
-    assert subject("Nan\x1b[31m\x07").isprintable()  # one saved before names were checked
+    longest = subject("N" * 60, "T" * 500)
+    assert longest.isprintable() and len(longest) < 200
+    assert subject("Nan\x1b[31m\x07", "Tom\r\nBcc: x@example.com").isprintable()
+
+
+# --- Amazon SES: the families' email ------------------------------------------------
+NOW = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
+
+
+def stubbed_postbox() -> tuple[Stubber, Postbox]:
+    """A real sesv2 client, which checks every parameter against the service model, with
+    a Stubber in place of the network."""
+    ses = boto3.client(
+        "sesv2", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    return Stubber(ses), Postbox(ses, "stories@bedtime.example", "EmailConfigurationSet")
+
+
+def tonights(**changes) -> Tonight:
+    return Tonight(
+        **{
+            "family": "nan-and-leo",
+            "family_name": "Nan's",
+            "title": "Pip & Luna",
+            "summary": "Pip and Luna in the woods.",
+            "link": "https://site/stories/x?t=1.s",
+            "late": False,
+            "picture": Picture(b"\x89PNG" * 100_000, "png", "Pip"),
+        }
+        | changes
+    )
+
+
+def test_the_email_is_one_raw_mime_message_that_sesv2_sendemail_takes() -> None:
+    """SESv2 API reference, "SendEmail": Raw content is a MIME-formatted message that
+    "has to be a valid MIME message", sent with a ConfigurationSetName and EmailTags (a
+    tag's name and value are ASCII letters, numbers, underscores or dashes, at most 256
+    characters). SES Developer Guide, "Service quotas in Amazon SES": through the v2 API
+    a message may be 40 MB after base64 encoding."""
+    raw = compose(tonights(), "stories@bedtime.example", "nan@example.com", "https://s/u", NOW)
+    data = raw.as_bytes()
+    stub, postbox = stubbed_postbox()
+    stub.add_response(
+        "send_email",
+        {"MessageId": "0100-example"},
+        {
+            "FromEmailAddress": "stories@bedtime.example",
+            "Destination": {"ToAddresses": ["nan@example.com"]},
+            "Content": {"Raw": {"Data": data}},
+            "ConfigurationSetName": "EmailConfigurationSet",
+            "EmailTags": [{"Name": "family", "Value": "nan-and-leo"}],
+        },
+    )
+    with stub:
+        postbox.send("nan-and-leo", "nan@example.com", data)
+    stub.assert_no_pending_responses()
+    assert len(data) * 4 / 3 < 40 * 1024 * 1024
+    parsed = message_from_bytes(data, policy=email_policy.default)
+    assert all(not part.defects for part in parsed.walk())
+    assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")  # CRLF throughout
+
+
+def test_a_family_id_is_always_a_tag_value_ses_accepts() -> None:
+    """SESv2 API reference, "MessageTag": a value holds only ASCII letters, numbers,
+    underscores and dashes, at most 256 characters; a family id is lowercase letters,
+    digits and dashes, at most 40."""
+    tag_value = re.compile(r"[A-Za-z0-9_-]{1,256}")
+    for family in ("home", "nan-and-leo", "a" * 40, "0"):
+        assert FAMILY_ID.fullmatch(family) and tag_value.fullmatch(family)
+    for not_a_family in ("Nan", "nan_leo", "a" * 41, "nan.leo", ""):
+        assert not FAMILY_ID.fullmatch(not_a_family)
+
+
+def test_one_click_unsubscribe_headers_are_as_rfc_8058_asks() -> None:
+    """RFC 8058, section 3.1: the message carries List-Unsubscribe with one HTTPS URI,
+    and List-Unsubscribe-Post with the single key/value pair
+    "List-Unsubscribe=One-Click". A long link must stay one URI (not folded into an
+    encoded word that a mail provider would not read back)."""
+    site = "https://" + "x" * 60 + ".lambda-url.us-east-1.on.aws"
+    link = f"{site}/unsubscribe?family=nan&address=nan%40example.com&u={'A' * 43}"
+    raw = compose(tonights(), "stories@bedtime.example", "nan@example.com", link, NOW).as_bytes()
+    headers = raw.split(b"\r\n\r\n", 1)[0].decode()
+    assert f"\r\nList-Unsubscribe: <{link}>\r\n" in headers
+    assert "\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" in headers
+    assert "=?" not in headers.split("List-Unsubscribe:", 1)[1].split("\r\n", 1)[0]
+
+
+def test_the_one_click_post_is_answered_without_a_redirect(aws, lambda_context) -> None:
+    """RFC 8058, section 3.2: the receiver POSTs "List-Unsubscribe=One-Click" to the URI,
+    with no cookie or other context, and the sender must not answer with a redirect."""
+    from bedtime.handlers import web
+    from bedtime_local.function_url import function_url_event
+
+    home_family("nan@example.com")
+    [sent] = night(0)
+    parts = urlsplit(sent.unsubscribe)
+    event = function_url_event(
+        "POST",
+        f"{parts.path}?{parts.query}",
+        {"content-type": "application/x-www-form-urlencoded"},
+        b"List-Unsubscribe=One-Click",
+        "example.test",
+        "192.0.2.1",
+    )
+    answer = web.handler(event, lambda_context)
+    assert answer["statusCode"] == 200 and "location" not in {k.lower() for k in answer["headers"]}
+    assert services.family_store().get("home").unsubscribed == {"nan@example.com"}
+
+
+def test_in_the_sandbox_an_unverified_recipient_is_refused_and_the_others_get_theirs(
+    aws, logged
+) -> None:
+    """SES Developer Guide, "Request production access (Moving out of the Amazon SES
+    sandbox)": in the sandbox mail goes only to verified addresses; SendEmail refuses
+    another with MessageRejected ("Email address is not verified"). One refused address
+    is logged and the family's others still get the email; when every one is refused the
+    night's claim is released, so a retry (and then the failures queue) follows."""
+    from bedtime.delivery.nightly_email import EmailNotSent
+
+    home_family("verified@example.com", "unverified@example.com")
+    store = services.story_store()
+    store.add(story_record(SAMPLE_STORY_ID))
+    for medium in ("image", "audio"):
+        store.finish_medium(SAMPLE_STORY_ID, medium, Medium("done", key=f"k-{medium}"))
+    store.claim_ready(SAMPLE_STORY_ID, NOW)
+    stub, postbox = stubbed_postbox()
+    refused = "Email address is not verified. The following identities failed the check"
+    stub.add_response("send_email", {"MessageId": "1"})
+    stub.add_client_error("send_email", "MessageRejected", refused, 400)
+    household = Household(
+        services.family_store().find, services.reader_secrets().ensure, lambda story: None
+    )
+    story = store.get(SAMPLE_STORY_ID)
+    with stub:
+        assert deliver(story, "https://site/", True, store, postbox, NOW, household)
+    [line] = [line for line in logged() if line["message"] == "email refused"]
+    assert line["address"] == "unverified@example.com" and "MessageRejected" in line["error"]
+    store.release_email(SAMPLE_STORY_ID)
+    stub, postbox = stubbed_postbox()
+    for _ in range(2):
+        stub.add_client_error("send_email", "MessageRejected", refused, 400)
+    with stub, pytest.raises(EmailNotSent):
+        deliver(story, "https://site/", True, store, postbox, NOW, household)
+    assert store.get(SAMPLE_STORY_ID).emailed_at is None
+
+
+def test_bounces_and_complaints_go_to_the_default_bus_and_its_rule() -> None:
+    """SESv2 API reference, "EventBridgeDestination": "Only the default bus is
+    supported"; "EventDestination": MatchingEventTypes BOUNCE (hard bounces) and
+    COMPLAINT. EventBridge events reference, "Amazon Simple Email Service events": the
+    detail-types are "Email Bounced" and "Email Complaint Received", source aws.ses."""
+    resources = resolved_resources()
+    destination = resources["EmailEventDestination"]["Properties"]
+    assert destination["ConfigurationSetName"] == "EmailConfigurationSet"
+    sent_to = destination["EventDestination"]
+    assert sent_to["Enabled"] is True
+    assert sorted(sent_to["MatchingEventTypes"]) == ["bounce", "complaint"]
+    bus = sent_to["EventBridgeDestination"]["EventBusArn"]
+    assert bus == "arn:aws:events:us-east-1:123456789012:event-bus/default"
+    [rule] = [
+        r["Properties"]
+        for r in resources.values()
+        if r["Type"] == "AWS::Events::Rule"
+        and r["Properties"]["EventPattern"].get("source") == ["aws.ses"]
+    ]
+    assert "EventBusName" not in rule  # the default bus
+    assert sorted(rule["EventPattern"]["detail-type"]) == [
+        "Email Bounced",
+        "Email Complaint Received",
+    ]
+    assert rule["Targets"][0]["DeadLetterConfig"] == {"Arn": "FailuresQueue.Arn"}
+    config = resources["EmailConfigurationSet"]["Properties"]
+    assert sorted(config["SuppressionOptions"]["SuppressedReasons"]) == ["BOUNCE", "COMPLAINT"]

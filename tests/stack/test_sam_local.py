@@ -27,10 +27,10 @@ from moto.server import ThreadedMotoServer
 from bedtime import services
 from bedtime.core.clients import new_client
 from bedtime.records.catalog import load_catalog
+from bedtime.records.families import Family
 from bedtime.records.stories import Medium
 from bedtime_local.endpoint import local_client
 from bedtime_local.functions import environment
-from bedtime_local.outbox import subscribe_outbox
 from bedtime_local.runner import local_environment
 from bedtime_local.stack import create_stack
 from bedtime_local.template import load_template, template_resolver
@@ -74,6 +74,7 @@ EXPECTED = {
     "bedtime-queue.json": Expect("NotifyFunction", {"batchItemFailures": []}),
     "families-stream-insert.json": Expect("FamiliesFunction", {"batchItemFailures": []}),
     "tick.json": Expect("TickFunction", {"scheduledTime": "2026-11-25T16:15:00Z", "sent": ANY}),
+    "ses-bounce.json": Expect("EmailEventsFunction", {"suppressed": ["bounced@example.com"]}),
     "web-home.json": Expect("WebFunction", PAGE, "Pip and Luna in the Whispering Woods"),
     "web-story.json": Expect("WebFunction", PAGE, "<h1>"),
     "web-story-json.json": Expect("WebFunction", PAGE, '"id": "Qm9vdHN0cmFwU3RvcnkxMjM"'),
@@ -127,9 +128,6 @@ def stack_values() -> Iterator[dict[str, str]]:
     resolver = template_resolver(template, {"Privacy": "public"})
     resolver.attributes["WebFunctionUrl.FunctionUrl"] = "https://example.lambda-url.on.aws/"
     create_stack(template, resolver, lambda service: local_client(service, endpoint))
-    subscribe_outbox(
-        local_client("sns", endpoint), local_client("sqs", endpoint), resolver.names["StoryTopic"]
-    )
     values = environment(template, resolver) | local_environment({}, endpoint)
     values["OPENAI_API_KEY_SECRET"] = ""
     with pytest.MonkeyPatch.context() as patch:
@@ -145,9 +143,11 @@ def stack_values() -> Iterator[dict[str, str]]:
 
 
 def seed() -> None:
-    """The catalog of family `home`, and story SAMPLE_STORY_ID made for bedtime on the
-    sample events' night, narrated and waiting for its picture."""
+    """The catalog of family `home` (with an address), and story SAMPLE_STORY_ID made
+    for bedtime on the sample events' night, narrated and waiting for its picture."""
     services.catalog_store().replace("home", load_catalog())
+    home = Family.home(services.settings())
+    services.family_store().save(replace(home, emails=("parent@example.com",)))
     store = services.story_store()
     bedtime = datetime(2026, 11, 25, 19, 15, tzinfo=UTC)
     store.add(replace(story_record(SAMPLE_STORY_ID), deliver_at=bedtime))

@@ -90,14 +90,18 @@ def test_each_stage_reads_its_own_queue_at_its_providers_pace(
         assert target["DeadLetterConfig"] == FAILURES
 
 
-def test_story_ready_goes_to_the_notify_function_which_publishes_to_the_topic(template) -> None:
+def test_story_ready_goes_to_the_notify_function_which_sends_email_with_ses(template) -> None:
     spec = functions(template)["NotifyFunction"]
     event = spec["Events"]["StoryReady"]
     assert event["Type"] == "EventBridgeRule"
     assert event["Properties"]["Pattern"]["detail-type"] == ["StoryReady"]
-    assert {
-        "SNSPublishMessagePolicy": {"TopicName": {"Fn::GetAtt": ["StoryTopic", "TopicName"]}}
-    } in spec["Policies"]
+    actions = [
+        statement["Action"]
+        for policy in spec["Policies"]
+        for statement in policy.get("Statement", [])
+    ]
+    assert "ses:SendEmail" in actions
+    assert "StoryTopic" not in template["Resources"]
 
 
 def test_bucket_is_private_encrypted_tls_only_and_forgets_after_two_days(template) -> None:
@@ -134,7 +138,9 @@ def test_every_function_has_an_on_failure_destination_and_its_own_log_group(temp
             assert on_failure == {"Type": "SQS", "Destination": FAILURES["Arn"]}, name
 
 
-def test_web_function_has_a_public_url_and_only_reads(template) -> None:
+def test_web_function_has_a_public_url_and_only_reads_but_ratings_and_unsubscribes(
+    template,
+) -> None:
     spec = functions(template)["WebFunction"]
     assert spec["FunctionUrlConfig"] == {"AuthType": "NONE"}
     assert spec["Policies"] == [
@@ -157,6 +163,12 @@ def test_web_function_has_a_public_url_and_only_reads(template) -> None:
                         {"Fn::GetAtt": ["StoriesTable", "Arn"]},
                         {"Fn::GetAtt": ["CanonTable", "Arn"]},
                     ],
+                },
+                {  # an address's unsubscribe link, and its undo
+                    "Sid": "RecordWhoUnsubscribed",
+                    "Effect": "Allow",
+                    "Action": "dynamodb:UpdateItem",
+                    "Resource": {"Fn::GetAtt": ["FamiliesTable", "Arn"]},
                 },
             ]
         },

@@ -3,6 +3,8 @@ family's reader secret.
 
 - A story token (in the email link) opens one story until that story expires.
 - A feed token (in the podcast feed's address) opens the family's feed.
+- An unsubscribe token (in each email's List-Unsubscribe link) stops one address's
+  emails for the family, and lets that address undo it.
 - A session (a cookie, set when a story token is used) opens the family's home page,
   live stories and feed until the story it came from expires.
 
@@ -19,6 +21,7 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 SESSION_COOKIE = "bedtime_session"
 _SIGNATURE = r"[A-Za-z0-9_-]{43}"
@@ -57,6 +60,19 @@ class Keys:
         expires = int(match.group(1))
         valid = self._same(match.group(2), self._sign("story", story_id, expires))
         return expires if valid else None
+
+    def unsubscribe_query(self, address: str) -> str:
+        """What an unsubscribe link adds: this address, for this family, with no expiry
+        (an email kept for a year still lets its reader stop the next one)."""
+        return "?" + urlencode(
+            {"family": self.family, "address": address, "u": self._unsubscribe(address)}
+        )
+
+    def unsubscribe_valid(self, address: str, token: str) -> bool:
+        return bool(_FEED_TOKEN.fullmatch(token)) and self._same(token, self._unsubscribe(address))
+
+    def _unsubscribe(self, address: str) -> str:
+        return self._sign("unsubscribe", address.strip().lower())
 
     def feed_token(self) -> str:
         return self._sign("feed")

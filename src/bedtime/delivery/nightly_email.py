@@ -1,5 +1,6 @@
 """Each family's one email a night: sent at bedtime when the story is ready, or the
-moment it is ready when it is late (with a line saying so), never twice."""
+moment it is ready when it is late (with a line saying so), never twice; to each of the
+family's addresses that has not unsubscribed, bounced or complained."""
 
 from __future__ import annotations
 
@@ -9,85 +10,176 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bedtime.core.access import Keys
+from bedtime.core.addresses import is_email_address
 from bedtime.core.observability import logger
+from bedtime.delivery.email_message import Picture, Tonight, compose
+from bedtime.families.unsubscribing import PATH as UNSUBSCRIBE
+from bedtime.records.families import Family
 from bedtime.records.stories import Story
 from bedtime.records.story_store import StoryStore
 
-SUBJECT = "Tonight's bedtime story for {family} is ready"  # SNS: one line, < 100 characters
 LATE_AFTER = timedelta(minutes=5)
 BEDTIME_WINDOW = timedelta(hours=12)  # a bedtime delivers the story made for it
+PICTURE_TYPES = {"png": "png", "jpg": "jpeg", "jpeg": "jpeg", "webp": "webp"}
 
 
-@dataclass(frozen=True)
-class Letter:
-    family: str
-    subject: str
-    body: str
+def summary(story: Story) -> str:
+    """One line: who is in it, and where."""
+    return f"{' and '.join(story.characters)} in {story.scene}."
 
 
-def subject(family_name: str) -> str:
-    """The email's subject, naming the family: SNS takes one line of printable text,
-    under 100 characters (a family's name is at most 60, and checked for controls)."""
-    printable = "".join(c for c in family_name if c.isprintable())
-    return SUBJECT.format(family=printable[:60])
-
-
-def letter(story: Story, link: str, late: bool, family_name: str) -> Letter:
-    """A plain-text email: the title as the family wrote or the model gave it, unescaped
-    (an email client shows text/plain as text)."""
-    lines = [f"{subject(family_name)}: {story.title}", ""]
-    if late:
-        lines += ["It is a little late tonight, sorry. Sleep tight all the same.", ""]
-    lines += [
-        f"Read it and listen to it here: {link}",
-        "",
-        "Sleep well. The story fades away after two days.",
-    ]
-    return Letter(story.family, subject(family_name), "\n".join(lines) + "\n")
+def recipients(family: Family | None) -> list[str]:
+    """The family's addresses, less those unsubscribed or suppressed (bounced or
+    complained), each once."""
+    if family is None:
+        return []
+    stopped = family.unsubscribed | family.suppressed
+    found: dict[str, str] = {}
+    for email in family.emails:
+        address = email.strip()
+        if not is_email_address(address):  # an item written past the family file's check
+            logger.error("not an email address: not emailed", family=family.id, text=email)
+        elif address.lower() not in stopped:
+            found.setdefault(address.lower(), address)
+    return list(found.values())
 
 
 class Postbox:
-    """The family's email: published to the stories topic with the family as a message
-    attribute, which each address's subscription filters on."""
+    """The families' email through Amazon SES (SESv2 SendEmail, raw MIME content), one
+    message per address so that each carries its own unsubscribe link. The configuration
+    set publishes bounces and complaints; the tag says whose email it was."""
 
-    def __init__(self, sns: Any, topic_arn: str) -> None:
-        self._sns = sns
-        self._topic = topic_arn
+    def __init__(self, ses: Any, sender: str, configuration_set: str) -> None:
+        self._ses = ses
+        self.sender = sender
+        self._configuration_set = configuration_set
 
-    def send(self, sent: Letter) -> None:
-        self._sns.publish(
-            TopicArn=self._topic,
-            Subject=sent.subject,
-            Message=sent.body,
-            MessageAttributes={"family": {"DataType": "String", "StringValue": sent.family}},
+    def send(self, family: str, to: str, raw: bytes) -> None:
+        self._ses.send_email(
+            FromEmailAddress=self.sender,
+            Destination={"ToAddresses": [to]},
+            Content={"Raw": {"Data": raw}},
+            ConfigurationSetName=self._configuration_set,
+            EmailTags=[{"Name": "family", "Value": family}],
         )
+
+
+@dataclass(frozen=True)
+class Household:
+    """What delivery reads about a family: the family itself (None once removed), its
+    signing keys, and tonight's picture."""
+
+    family: Callable[[str], Family | None]
+    keys: Callable[[str], Keys]
+    picture: Callable[[Story], Picture | None]
 
 
 def deliver(
     story: Story,
     site_url: str,
-    keys: Callable[[str], Keys] | None,
+    private: bool,
     store: StoryStore,
     postbox: Postbox,
     now: datetime,
-    family_name: Callable[[str], str] = str,
+    household: Household,
 ) -> bool:
-    """Send the story's email if it is due; True when this call sent it."""
+    """Send the story's email if it is due; True when this call sent it. The night is
+    claimed first; anything that fails before an address got its copy releases the
+    claim, so Lambda's retry sends it."""
     if not is_due(story, now):
         return False
     if not store.claim_email(story.id, now):
         return False
-    link = f"{site_url.rstrip('/')}/stories/{story.id}"
-    if keys is not None:
-        link += keys(story.family).story_query(story.id, story.expires_at)
-    late = is_late(story)
     try:
-        postbox.send(letter(story, link, late, family_name(story.family)))
+        sent = _send_claimed(story, site_url, private, postbox, now, household)
     except Exception:
         store.release_email(story.id)
         raise
-    logger.info("story emailed", story_id=story.id, family=story.family, late=late)
-    return True
+    return sent > 0
+
+
+def _send_claimed(
+    story: Story,
+    site_url: str,
+    private: bool,
+    postbox: Postbox,
+    now: datetime,
+    household: Household,
+) -> int:
+    family = household.family(story.family)
+    to = recipients(family)
+    if family is None or not to:
+        logger.warning(
+            "story not emailed: the family has no address to send to",
+            story_id=story.id,
+            family=story.family,
+        )
+        return 0
+    site = site_url.rstrip("/")
+    keys = household.keys(story.family)
+    link = f"{site}/stories/{story.id}"
+    if private:
+        link += keys.story_query(story.id, story.expires_at)
+    tonight = Tonight(
+        family=story.family,
+        family_name=family.name or story.family,
+        title=story.title,
+        summary=summary(story),
+        link=link,
+        late=is_late(story),
+        picture=household.picture(story),
+        language=family.language,
+    )
+    sent = _send_each(
+        tonight, to, postbox, now, lambda a: site + UNSUBSCRIBE + keys.unsubscribe_query(a)
+    )
+    if not sent:
+        raise EmailNotSent(f"no address of family {story.family} took tonight's email")
+    logger.info(
+        "story emailed",
+        story_id=story.id,
+        family=story.family,
+        late=tonight.late,
+        addresses=len(sent),
+    )
+    return len(sent)
+
+
+class EmailNotSent(RuntimeError):
+    """SES refused every address; the claim is released so a retry sends it."""
+
+
+def _send_each(
+    tonight: Tonight,
+    to: list[str],
+    postbox: Postbox,
+    now: datetime,
+    unsubscribe: Callable[[str], str],
+) -> list[str]:
+    """Each address its own copy. One refused address (SES's sandbox refuses an
+    unverified one) is logged and the others still get theirs; if all are refused the
+    caller raises, so the night is retried and, failing, reaches the failures queue."""
+    sent = []
+    for address in to:
+        message = compose(tonight, postbox.sender, address, unsubscribe(address), now)
+        try:
+            postbox.send(tonight.family, address, message.as_bytes())
+        except Exception as error:
+            logger.error("email refused", family=tonight.family, address=address, error=str(error))
+            continue
+        sent.append(address)
+    return sent
+
+
+def picture_of(story: Story, read: Callable[[str], bytes]) -> Picture | None:
+    """Tonight's picture as it travels inline, if it was painted."""
+    key = story.image.key
+    if story.image.status != "done" or not key:
+        return None
+    subtype = PICTURE_TYPES.get(key.rpartition(".")[2].lower())
+    if subtype is None:
+        return None
+    return Picture(read(key), subtype, story.image.alt or f"A picture of {summary(story)}")
 
 
 def is_due(story: Story, now: datetime) -> bool:

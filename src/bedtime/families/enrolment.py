@@ -13,9 +13,9 @@ from bedtime.records.families import FamilyStore
 
 def enrol(dynamodb: Any, tables: Mapping[str, str], entry: FamilyCatalog, private: bool) -> None:
     """The family, its catalog and (on a private site) its reader secret, by the template's
-    logical table names. Saving the family, last, tells the tick its time zone and sets its
-    email subscriptions going (through the Families stream); its catalog is there by then,
-    for a story asked for at once."""
+    logical table names. Saving the family, last, tells the tick its time zone (through the
+    Families stream); its catalog is there by then, for a story asked for at once. Its
+    addresses get the next email: no confirmation is asked of them."""
     catalogs = CatalogStore(dynamodb, tables["CharactersTable"], tables["ScenesTable"])
     catalogs.replace(entry.family.id, entry.catalog)
     if private:

@@ -6,6 +6,7 @@ the email need not wait."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
@@ -15,7 +16,7 @@ from bedtime.core import clock
 from bedtime.core.events import BadEvent, StoryCreated, StoryReady
 from bedtime.core.observability import logger
 from bedtime.core.settings import settings
-from bedtime.delivery.nightly_email import deliver, tonights_story
+from bedtime.delivery.nightly_email import Household, deliver, picture_of, tonights_story
 from bedtime.families.triggers import BadRequest, Bedtime
 from bedtime.handlers.queue import each_message, is_queue_batch
 from bedtime.media.illustrating import paint_picture
@@ -30,15 +31,14 @@ def send_if_due(story_id: str, now: datetime | None = None) -> dict:
         story = store.get(story_id)
     except StoryNotFound:
         return {"storyId": story_id, "emailed": False}
-    keys = services.reader_secrets().ensure if s.private else None
+    media = services.media_store()
+    household = Household(
+        services.family_store().find,
+        services.reader_secrets().ensure,
+        partial(picture_of, read=media.read),
+    )
     sent = deliver(
-        story,
-        s.site_url,
-        keys,
-        store,
-        services.postbox(),
-        now or clock.now(),
-        services.family_store().name_of,
+        story, s.site_url, s.private, store, services.postbox(), now or clock.now(), household
     )
     return {"storyId": story_id, "emailed": sent}
 

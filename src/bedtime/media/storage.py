@@ -37,6 +37,9 @@ class MediaStore:
         self._s3.put_object(Bucket=self._bucket, Key=key, Body=body, ContentType=content_type)
         return key
 
+    def read(self, key: str) -> bytes:
+        return bytes(self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read())
+
     def url(self, key: str) -> str:
         """A short-lived GET URL, signed with the caller's current credentials at most
         a few minutes ago, so it stays valid for most of an hour."""

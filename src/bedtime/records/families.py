@@ -14,6 +14,8 @@ from bedtime.core.settings import Settings
 from bedtime.core.zones import zone_named
 from bedtime.records.stories import HOME
 
+UNSUBSCRIBED = "unsubscribed"  # string sets on the family's item
+SUPPRESSED = "suppressed"
 BY_BEDTIME = "ByBedtime"  # the Families table's index by (time zone, bedtime)
 FAMILY_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
 
@@ -33,6 +35,10 @@ class Family:
     story_minutes: float = 6.0
     series_hero: str = ""
     emails: tuple[str, ...] = field(default=())
+    # Lowercased addresses that get no email: unsubscribed by their own link, or
+    # suppressed after a bounce or a complaint. Kept by save(), which never writes them.
+    unsubscribed: frozenset[str] = frozenset()
+    suppressed: frozenset[str] = frozenset()
 
     @classmethod
     def home(cls, settings: Settings) -> Family:
@@ -104,6 +110,12 @@ class FamilyStore:
             raise FamilyNotFound(family_id)
         return family_from(item)
 
+    def find(self, family_id: str) -> Family | None:
+        try:
+            return self.get(family_id)
+        except FamilyNotFound:
+            return None
+
     def name_of(self, family_id: str) -> str:
         """What a person calls the family (its "name"), or its id when it has gone."""
         try:
@@ -132,6 +144,29 @@ class FamilyStore:
             },
         )
         return [family_from(item) for page in pages for item in page["Items"]]
+
+    def stop_emailing(self, family_id: str, address: str, reason: str = UNSUBSCRIBED) -> bool:
+        """Add the address to the family's unsubscribed (or suppressed) set; False when
+        there is no such family (an item is never made for one)."""
+        return self._change_set(family_id, "ADD", reason, address)
+
+    def email_again(self, family_id: str, address: str) -> bool:
+        """Take the address out of the family's unsubscribed set (its own undo)."""
+        return self._change_set(family_id, "DELETE", UNSUBSCRIBED, address)
+
+    def _change_set(self, family_id: str, verb: str, name: str, address: str) -> bool:
+        try:
+            self._dynamodb.update_item(
+                TableName=self._table,
+                Key={"id": {"S": family_id}},
+                UpdateExpression=f"{verb} #set :address",
+                ConditionExpression="attribute_exists(time_zone)",
+                ExpressionAttributeNames={"#set": name},
+                ExpressionAttributeValues={":address": {"SS": [address.strip().lower()]}},
+            )
+        except self._dynamodb.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
 
     def remove(self, family_id: str) -> None:
         self._dynamodb.delete_item(TableName=self._table, Key={"id": {"S": family_id}})
@@ -170,4 +205,6 @@ def family_from(item: dict[str, Any]) -> Family:
         story_minutes=float(item.get("story_minutes", {}).get("N", "6")),
         series_hero=item.get("series_hero", {}).get("S", ""),
         emails=tuple(value["S"] for value in item.get("emails", {}).get("L", [])),
+        unsubscribed=frozenset(item.get(UNSUBSCRIBED, {}).get("SS", ())),
+        suppressed=frozenset(item.get(SUPPRESSED, {}).get("SS", ())),
     )

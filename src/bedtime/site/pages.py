@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, ModuleLoader, StrictUndefined,
 from bedtime.core.access import Keys
 
 if TYPE_CHECKING:  # the story page needs no story book: it is read for the home page only
+    from bedtime.families.unsubscribing import Subscriber
     from bedtime.writing.canon import CanonStore, Rating
 from bedtime.media.storage import MediaStore
 from bedtime.records.speech import NARRATION_WORDS_PER_MINUTE, spoken_lines
@@ -73,6 +74,15 @@ class StoryView:
         if self.story.audio.duration_ms:
             return max(1, round(self.story.audio.duration_ms / 60_000))
         return max(1, round(len(self.story.text.split()) / NARRATION_WORDS_PER_MINUTE))
+
+
+@dataclass(frozen=True)
+class Emailing:
+    """Who of the family gets no email: each unsubscribed address with its own page
+    (where it can start again), and those suppressed after a bounce or a complaint."""
+
+    unsubscribed: dict[str, str]
+    suppressed: list[str]
 
 
 def template_environment(web_root: Path = WEB_ROOT) -> Environment:
@@ -175,7 +185,7 @@ class Site:
         return [story for story in stories if not story.expired(moment)][:limit]
 
     # --- pages ------------------------------------------------------------------------
-    def home(self, family: str, now: float, feed_url: str) -> str:
+    def home(self, family: str, now: float, feed_url: str, emailing: Emailing | None = None) -> str:
         stories = self._live_for(family, now)
         today = datetime.fromtimestamp(now, self._zone).date()
         tonight = next((s for s in stories if s.night == today), None)
@@ -189,6 +199,16 @@ class Site:
             family_name=self._family_name(family),
             loved=loved,
             not_for_us=not_for_us,
+            emailing=emailing,
+        )
+
+    def unsubscribe_page(self, subscriber: Subscriber, action: str) -> str:
+        return self._render(
+            "unsubscribe.html",
+            address=subscriber.address,
+            family_name=subscriber.family.name or subscriber.family.id,
+            stopped=subscriber.stopped,
+            action=action,
         )
 
     def rate(self, story: Story, rating: Rating) -> None:

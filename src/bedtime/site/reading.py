@@ -19,10 +19,11 @@ from typing import Any
 
 from bedtime.core.access import SESSION_COOKIE, Keys, Session, session_family
 from bedtime.families.readers import HOME, ReaderSecrets
+from bedtime.families.unsubscribing import PATH, BadLink, Mailing, one_click
 from bedtime.records.families import FAMILY_ID
 from bedtime.records.stories import Story, StoryExpired, StoryNotFound
 from bedtime.site.http import BadRequest, Request, Response, cookie
-from bedtime.site.pages import HASHED_STATIC_NAME, Site
+from bedtime.site.pages import HASHED_STATIC_NAME, Emailing, Site
 
 _ID = r"(?P<story_id>[A-Za-z0-9_-]{16,64})"
 READ = ("GET", "HEAD")
@@ -47,6 +48,7 @@ ROUTES = (
     Route(re.compile(rf"/stories/{_ID}/rating"), "rate", ("POST",)),
     Route(re.compile(rf"/stories/{_ID}"), "story"),
     Route(re.compile(r"/feed\.xml"), "feed"),
+    Route(re.compile(r"/unsubscribe"), "unsubscribe", (*READ, "POST")),
     Route(re.compile(r"/static/(?P<name>[A-Za-z0-9._-]{1,64})"), "static"),
 )
 
@@ -81,10 +83,13 @@ class ReadingSite:
         secrets: ReaderSecrets | None,
         static: Callable[[], dict[str, tuple[bytes, str]]],
         clock: Callable[[], float] = time.time,
+        mailing: Mailing | None = None,
     ) -> None:
-        """`secrets` is None when the family chose a public site."""
+        """`secrets` is None when the family chose a public site; `mailing` (None: no
+        unsubscribe page) signs and reads the email's unsubscribe links on either."""
         self._site = site
         self._secrets = secrets
+        self._mailing = mailing
         self._static_files = static
         self._clock = clock
 
@@ -118,6 +123,10 @@ class ReadingSite:
             response.headers["Allow"] = ", ".join(wrong.allowed)
         except BadRequest:
             response = self._error(400, "That address is not right", "Try the link again.")
+        except BadLink:
+            response = self._error(
+                404, "That link is not right", "Use the unsubscribe link in the email itself."
+            )
         return self._finish(response)
 
     def respond_bad_request(self) -> Response:
@@ -128,7 +137,29 @@ class ReadingSite:
     def _home(self, request: Request) -> Response:
         reader = self._session_reader(request)
         feed_url = self._feed_url(request, reader.family)
-        return Response(200, self._site.home(reader.family, self._clock(), feed_url))
+        emailing = self._emailing(reader.family)
+        return Response(200, self._site.home(reader.family, self._clock(), feed_url, emailing))
+
+    def _emailing(self, family_id: str) -> Emailing | None:
+        """Who gets no email, for the family's home page (and each stopped address's
+        page, where it can start again)."""
+        family = self._mailing.families.find(family_id) if self._mailing else None
+        if self._mailing is None or family is None:
+            return None
+        return Emailing(self._mailing.undo_links(family), sorted(family.suppressed))
+
+    def _unsubscribe(self, request: Request) -> Response:
+        """GET shows what the link does, with one button; POST does it. A mail app's
+        one-click POST (RFC 8058) carries `List-Unsubscribe=One-Click` and no cookie."""
+        if self._mailing is None:
+            raise NotHere(request.path)
+        subscriber = self._mailing.subscriber(request.query)
+        if request.method == "POST":
+            form = request.form()
+            stop = one_click(form) or form.get("action") != "resubscribe"
+            subscriber = self._mailing.change(subscriber, stop)
+        action = PATH + subscriber.query
+        return Response(200, self._site.unsubscribe_page(subscriber, action))
 
     def _story(self, request: Request, story_id: str) -> Response:
         story, reader = self._story_reader(request, story_id)
