@@ -119,7 +119,7 @@ build: $(VENV)/.dev ## sam build (no Docker and no local Python 3.13 needed)
 	@$(BIN)/sam build --build-in-source --parallel
 
 deploy: $(VENV)/.local ## sam build + sam deploy (samconfig.toml's defaults); GUIDED=1 asks for every parameter
-	@$(PYTHON) -m bedtime_tools check-aws --models
+	@$(PYTHON) -m bedtime_tools check-aws --models $(if $(GUIDED),--guided)
 	@$(MAKE) build
 	@$(BIN)/sam deploy $(if $(GUIDED),--guided) $(if $(STACK),--stack-name $(STACK))
 

@@ -141,10 +141,13 @@ _PSEUDO = {
 LOCAL_PARAMETERS = {"SenderEmail": "stories@bedtime.example"}
 
 
-def parameter_values(template: dict, overrides: Mapping[str, str]) -> dict[str, str]:
+def parameter_values(
+    template: dict, overrides: Mapping[str, str], stand_ins: Mapping[str, str] = LOCAL_PARAMETERS
+) -> dict[str, str]:
+    """Each parameter's value: the override, else its default, else its local stand-in."""
     values = {}
     for name, spec in template.get("Parameters", {}).items():
-        default = spec.get("Default", LOCAL_PARAMETERS.get(name, ""))
+        default = spec.get("Default", stand_ins.get(name, ""))
         values[name] = str(overrides.get(name, default))
         allowed = spec.get("AllowedValues")
         if allowed and values[name] not in [str(a) for a in allowed]:

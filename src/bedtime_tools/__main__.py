@@ -22,7 +22,7 @@ from bedtime.records.families import Family
 from bedtime_local.arguments import Arguments, port_number
 from bedtime_tools.links import story_link
 from bedtime_tools.models import deploy_parameters, model_report, openai_client_here, verdict
-from bedtime_tools.preflight import NotConfigured, check_aws, check_time_zone
+from bedtime_tools.preflight import NotConfigured, check_aws, check_sender, check_time_zone
 from bedtime_tools.seed import (
     UnknownFamily,
     families,
@@ -120,6 +120,7 @@ def check_aws_command(args: argparse.Namespace) -> int:
         return 0
     parameters = deploy_parameters()
     say(f"StoryTimeZone {check_time_zone(parameters['StoryTimeZone'])}.")
+    say(f"SenderEmail {check_sender(parameters.get('SenderEmail', ''), args.guided)}.")
     statuses, skipped = model_report(
         parameters,
         openai_client_here(parameters, os.environ),
@@ -157,6 +158,7 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--remove", default=None)
         command.add_argument("--family", default=HOME)
         command.add_argument("--models", action="store_true")
+        command.add_argument("--guided", action="store_true", help="the deploy will ask")
         command.add_argument("--all", action="store_true")
     return parser
 

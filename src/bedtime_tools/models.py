@@ -25,7 +25,7 @@ def deploy_parameters(samconfig: Path = SAMCONFIG, template: Path = TEMPLATE) ->
         for word in shlex.split(deploy.get("parameters", {}).get("parameter_overrides", "")):
             name, _, value = word.partition("=")
             overrides[name] = value
-    return parameter_values(load_template(template), overrides)
+    return parameter_values(load_template(template), overrides, stand_ins={})
 
 
 def openai_client_here(parameters: Mapping[str, str], environ: Mapping[str, str]) -> Any:

@@ -65,6 +65,18 @@ def check_aws(session: boto3.Session | None = None) -> str:
     return session.region_name
 
 
+def check_sender(sender: str, guided: bool) -> str:
+    """The deploy's SenderEmail: a plain `sam deploy` stops at CloudFormation without one."""
+    if not sender and not guided:
+        raise NotConfigured(
+            "SenderEmail is not set: the families' email comes from it, through Amazon SES."
+            " Verify an address in SES first (README, Deploy to AWS), then deploy with"
+            " `make deploy GUIDED=1`, which asks for it, or add SenderEmail=you@example.com"
+            " to samconfig.toml's parameter_overrides."
+        )
+    return sender or "asked by the guided deploy"
+
+
 def check_time_zone(zone: str) -> str:
     """The deploy's StoryTimeZone, or NotConfigured naming the closest IANA zones: a
     mistyped zone would deploy cleanly and then fail every function on first use."""

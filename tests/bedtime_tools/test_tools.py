@@ -13,12 +13,14 @@ import sys
 import boto3
 import pytest
 
+from bedtime_tools.models import deploy_parameters
 from bedtime_tools.preflight import (
     CREDENTIALS_HELP,
     NO_FUNCTION_URLS,
     REGION_HELP,
     NotConfigured,
     check_aws,
+    check_sender,
     check_time_zone,
 )
 from bedtime_tools.seed import UnknownFamily
@@ -166,6 +168,22 @@ def test_a_region_with_function_urls_passes(no_aws_config) -> None:
         region_name="eu-west-2", aws_access_key_id="a", aws_secret_access_key="b"
     )
     assert check_aws(session) == "eu-west-2"
+
+
+def test_a_deploy_without_a_sender_is_refused_unless_the_deploy_will_ask() -> None:
+    """CloudFormation refuses a stack whose parameter has no value and no default
+    (CloudFormation User Guide, "Parameters": a parameter without a Default needs a value
+    at stack creation), after the build: say so first, naming what to set."""
+    with pytest.raises(NotConfigured, match=re.escape("SenderEmail=you@example.com")):
+        check_sender("", guided=False)
+    assert check_sender("", guided=True) == "asked by the guided deploy"
+    assert check_sender("stories@example.com", guided=False) == "stories@example.com"
+
+
+def test_the_deploy_reads_no_local_stand_in_for_the_sender(tmp_path) -> None:
+    samconfig = tmp_path / "samconfig.toml"
+    samconfig.write_text('[default.deploy.parameters]\nparameter_overrides = "StoryTime=20:00"\n')
+    assert deploy_parameters(samconfig)["SenderEmail"] == ""
 
 
 def test_a_mistyped_time_zone_is_refused_before_deploying() -> None:
