@@ -12,12 +12,16 @@ from bedtime.providers.offline.quality import (
     MAX_NEAR_COPIES,
     MAX_REUSE,
     MAX_SHARED,
+    MIN_AGE_CHANGE,
     WEEK,
+    age_change,
+    has_thread,
     max_line_reuse,
     most_near_copies,
     narration_minutes,
     nights,
     own_lines,
+    plans_differ,
     shared_line_ratio,
     tells_scene,
     titles_told,
@@ -34,6 +38,7 @@ NEW_CAST = (
     Entry("Bolt", "a friendly robot with a blinking blue light"),
 )
 NEW_SCENE = Entry("the Willow Houseboat", "a houseboat on a slow river")
+AGES_COMPARED = (3, 4, 6, 8)  # each age's story against the next age's, the same night
 OWN_LINES = 10  # at least this many lines about each character alone, every night
 NIGHTS = 10
 AGE = 5
@@ -53,8 +58,22 @@ def storyteller_rows(row: RowMaker, minutes_to_try: tuple[float, ...] = (3, 6, 1
         grades = [reading_grade(" ".join(d.paragraphs)) for d in drafts]
         heard = narration_minutes(drafts[0])
         near = most_near_copies(drafts, names)
+        threads = sum(map(has_thread, drafts))
+        plans = all(map(plans_differ, weeks(drafts)))
         label = f"{minutes:g} min, age {AGE}"
         rows += [
+            row(
+                f"plot thread ({label})",
+                f"{threads} of {NIGHTS} nights: want early, turn, callback at the end",
+                f"{NIGHTS} of {NIGHTS}",
+                threads == NIGHTS,
+            ),
+            row(
+                f"stanza plans ({label})",
+                f"questions and plot in new places every night of a week: {plans}",
+                "every night its own",
+                plans,
+            ),
             row(
                 f"near-copy lines ({label})",
                 f"{near:.2f} of a night's lines, most, in the rest of its {WEEK} nights",
@@ -99,7 +118,17 @@ def new_cast_rows(row: RowMaker, minutes: float = 6, age: int = 7) -> list:
     fewest = min(min(own_lines(d, first, second), own_lines(d, second, first)) for d in drafts)
     near = most_near_copies(drafts, names)
     label = f"fox, robot, houseboat; {minutes:g} min, age {age}"
+    by_age = {a: nights(NEW_CAST, NEW_SCENE, 1, minutes, a)[0] for a in AGES_COMPARED}
+    changes = {
+        f"{a}->{b}": age_change(by_age[a], by_age[b], names) for a, b in pairwise(AGES_COMPARED)
+    }
     return [
+        row(
+            f"age changes the story (fox, robot, houseboat; {minutes:g} min)",
+            ", ".join(f"{ages}: {c:.2f}" for ages, c in changes.items()) + " of lines differ",
+            f">= {MIN_AGE_CHANGE:.2f}",
+            min(changes.values()) >= MIN_AGE_CHANGE,
+        ),
         row(
             f"scene's own things ({label})",
             f"{scene_nights} of {WEEK} nights",

@@ -12,9 +12,15 @@ from bedtime.providers.offline.characters import COLOURS
 from bedtime.providers.offline.figures import figure_image, figure_spec
 from bedtime.providers.offline.picture import (
     FONT,
+    HORIZON,
+    LABEL_SIZE,
+    LABEL_SMALLEST,
+    LABEL_WIDTH,
+    SIZE,
     OfflinePainter,
     figure_box,
     label_font,
+    label_layout,
 )
 from bedtime.providers.offline.scenes import scene_kind
 from bedtime.records.briefs import PictureBrief
@@ -130,3 +136,49 @@ def test_the_moon_is_always_a_crescent() -> None:
         left, top, right, bottom = lit.getbbox()
         area = lit.histogram()[255]
         assert 2000 < area < 0.6 * (right - left) * (bottom - top)  # a disc fills ~0.79
+
+
+@pytest.mark.parametrize(
+    "name", ["Ana-María's cat Miso", "Mr Bumble, a fat fuzzy bumblebee", "Alexandrina-Wilhelmina"]
+)
+def test_a_long_name_s_label_shrinks_or_wraps_and_is_never_cut(name) -> None:
+    lines, size = label_layout(name)
+    assert " ".join(lines) == name
+    assert LABEL_SMALLEST <= size <= LABEL_SIZE and len(lines) <= 2
+    assert all(label_font(size).getlength(line) <= LABEL_WIDTH for line in lines)
+
+
+def test_a_short_name_s_label_stays_one_line_at_full_size() -> None:
+    assert label_layout("Pip") == (("Pip",), LABEL_SIZE)
+
+
+def changed_share(first: Image.Image, second: Image.Image, box: tuple[int, int, int, int]) -> float:
+    """The share of the box's pixels that differ between the two pictures."""
+    difference = ImageChops.difference(first.crop(box), second.crop(box)).convert("L")
+    changed = sum(difference.point(lambda v: 255 if v > 24 else 0).histogram()[255:])
+    return changed / (difference.width * difference.height)
+
+
+@pytest.mark.parametrize(
+    ("own", "plain"),
+    [
+        (
+            Entry("the Willow Houseboat", "a houseboat on a slow river"),
+            Entry("the Willow", "a hilltop"),
+        ),
+        (
+            Entry("the Snowy Cabin", "a snowy cabin with a warm fire"),
+            Entry("the Snowy Hill", "a snowy hill"),
+        ),
+        (
+            Entry("the Vegetable Garden", "a vegetable garden with carrots and beans"),
+            Entry("the Garden", "a garden"),
+        ),
+    ],
+)
+def test_the_scene_s_own_things_are_drawn_behind_the_characters(own, plain) -> None:
+    """A boat on the river, the cabin with its fire, rows of vegetables: where a scene of
+    the same kind without them has its plain ground."""
+    assert scene_kind(own) == scene_kind(plain)
+    band = (0, HORIZON - 200, SIZE, HORIZON + 170)
+    assert changed_share(paint(own), paint(plain), band) > 0.08

@@ -13,6 +13,7 @@ import pytest
 
 from bedtime.providers.offline import quality
 from bedtime.providers.offline import vocabulary as vocab
+from bedtime.providers.offline.plots import BIG, LITTLE
 from bedtime.providers.offline.scenes import KINDS, own_things, scene_kind
 from bedtime.providers.offline.story import (
     LEVELS,
@@ -44,6 +45,7 @@ EVERY_KIND = {
     "meadow": Entry("Clover Meadow", "a wide grassy meadow"),
     "night": Entry("the Quiet Hilltop", "a hilltop under the stars"),
 }
+PLOT_BAND = (5, 12)  # a plot's lines, with their talk: "\"Look!\" said Luna. \"Come and see!\""
 SLEEP = re.compile(r"\b(sleep|asleep|slept|sleeping|dream\w*)\b", re.IGNORECASE)
 
 
@@ -75,6 +77,24 @@ def some_stories() -> list[Draft]:
 
 def lines(draft: Draft) -> list[str]:
     return [line for paragraph in draft.paragraphs for line in paragraph.splitlines()]
+
+
+@cache
+def _plot_patterns() -> re.Pattern[str]:
+    texts = (text for plot in (*LITTLE, *BIG) for stanza in plot.stanzas for text in stanza)
+    filled = (re.escape(text).replace(r"\{", "{").replace(r"\}", "}") for text in texts)
+    return re.compile("|".join(re.sub(r"\{\w+\}", ".+", f) for f in filled), re.IGNORECASE)
+
+
+def plot_line(line: str) -> bool:
+    """A line of the night's plot: it carries what is said and done, so it keeps the
+    plot's own metre (PLOT_BAND), not the band of the lines around it."""
+    return bool(_plot_patterns().fullmatch(line))
+
+
+def scans(line: str, age: int) -> bool:
+    low, high = PLOT_BAND if plot_line(line) else LEVELS[age].band
+    return low <= syllables(line) <= high
 
 
 def word_count(draft: Draft) -> int:
@@ -240,8 +260,8 @@ def test_couplets_rhyme_and_lines_keep_a_steady_metre(age) -> None:
             assert len(found) % 2 == 0
             for first, second in zip(found[::2], found[1::2], strict=True):
                 assert rhymes(first, second), (first, second)
-            assert all(low <= syllables(line) <= high for line in found), [
-                (syllables(line), line) for line in found if not low <= syllables(line) <= high
+            assert all(scans(line, age) for line in found), [
+                (syllables(line), line) for line in found if not scans(line, age)
             ]
 
 
@@ -322,10 +342,9 @@ def test_short_and_long_nights_keep_changing_too(minutes, kind, age) -> None:
     scene = EVERY_KIND[kind]
     drafts = quality.nights([HEDGEHOG, OWL], scene, count=10, minutes=minutes, age=age)
     assert_nights_keep_changing(drafts, ["Pip", "Luna", scene.name])
-    low, high = LEVELS[age].band  # however many lines the night needs, they rhyme and scan
-    for found in map(lines, drafts):
+    for found in map(lines, drafts):  # however many lines the night needs, they rhyme and scan
         assert all(rhymes(a, b) for a, b in zip(found[::2], found[1::2], strict=True))
-        assert [line for line in found if not low <= syllables(line) <= high] == []
+        assert [line for line in found if not scans(line, age)] == []
 
 
 def test_without_the_canon_the_same_lines_come_back() -> None:
@@ -405,3 +424,56 @@ def test_near_copies_are_counted_by_meaning_not_by_string() -> None:
     other = Draft("B", ("The night breeze softly blows.\nLuna hummed a tune.",))
     assert quality.near_copy_share(night, [other], ["Pip", "Luna"]) == 0.5
     assert quality.near_copy_share(night, [night], ["Pip", "Luna"]) == 1.0
+
+
+# --- the thread, variety by meaning, age ---------------------------------------------
+def test_every_plot_rhymes_in_couplets_names_its_thing_early_and_late_and_keeps_slots_inside() -> (
+    None
+):
+    for plot in (*LITTLE, *BIG):
+        assert len(plot.stanzas) == 5, plot.kind
+        for stanza in plot.stanzas:
+            for line in stanza:
+                assert not re.search(r"\{\w+\}\W*$", line), line  # any name or thing rhymes
+            filled = [t.format(x="Pip", y="Luna", thing=plot.things[0]) for t in stanza]
+            assert rhymes(filled[0], filled[1]) and rhymes(filled[2], filled[3]), filled
+            assert all(PLOT_BAND[0] <= syllables(line) <= PLOT_BAND[1] for line in filled)
+        want, *_, home = plot.stanzas
+        assert any("{thing}" in line for line in want), plot.kind  # set up early
+        assert any("{thing}" in line for line in home), plot.kind  # called back at the end
+
+
+def test_five_nights_of_a_new_cast_each_have_a_thread_and_few_near_copies() -> None:
+    week = houseboat_week()
+    names = ["Ember", "Bolt", HOUSEBOAT.name]
+    assert all(quality.has_thread(draft) for draft in week), [d.title for d in week]
+    assert len({quality.plot_thing(draft) for draft in week}) == len(week)
+    assert quality.most_near_copies(week, names) <= quality.MAX_NEAR_COPIES
+    assert quality.plans_differ(week)
+    for draft in week:
+        assert quality.plot_thing(draft).title() in draft.title or "Sleepy" in draft.title
+
+
+def test_the_listener_s_age_changes_what_happens_not_only_the_line_length() -> None:
+    names = ["Ember", "Bolt", HOUSEBOAT.name]
+    by_age = {
+        age: write(scene=HOUSEBOAT, cast=(FOX, ROBOT), age=age, minutes=6) for age in (3, 4, 8)
+    }
+    assert quality.age_change(by_age[3], by_age[4], names) >= quality.MIN_AGE_CHANGE
+    assert quality.age_change(by_age[4], by_age[8], names) >= quality.MIN_AGE_CHANGE
+    little = {quality.plot_thing(by_age[age]) for age in (3, 4)}
+    assert little <= {thing for plot in LITTLE for thing in plot.things}
+    assert quality.plot_thing(by_age[8]) in {thing for plot in BIG for thing in plot.things}
+
+
+def test_measures_see_a_missing_thread_and_the_same_plan_every_night() -> None:
+    flat = Draft("A", ('Pip asked, "Why?"\nLuna said, "Because."', "They slept."))
+    assert not quality.has_thread(flat)
+    assert not quality.plans_differ([flat, flat])
+    told_thread = Draft(
+        "Pip and the Lost Red Button",
+        ("My red button!", "Hush.", "The red button!", "Hush.", "Hush.", "The red button, safe."),
+        motifs=("title-x", "thread-lost.red_button"),
+    )
+    assert quality.plot_thing(told_thread) == "red button"
+    assert quality.has_thread(told_thread)

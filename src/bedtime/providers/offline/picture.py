@@ -16,6 +16,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from bedtime.providers.offline.characters import words
 from bedtime.providers.offline.figures import SPRITE, figure_image, figure_spec
 from bedtime.providers.offline.scenes import mentions, scene_kind
 from bedtime.records.briefs import PictureBrief
@@ -26,6 +27,8 @@ HORIZON = 640
 GROUND = 900  # where the characters stand
 FONT = Path(__file__).with_name("fonts") / "DejaVuSans.ttf"
 LABEL_SIZE = 44
+LABEL_SMALLEST = 26
+LABEL_WIDTH = 380  # under the 424 between two figures
 RGB = tuple[int, int, int]
 Draw = ImageDraw.ImageDraw
 _MOON = (255, 244, 205)
@@ -38,6 +41,7 @@ class OfflinePainter:
         rng = random.Random(brief.seed)
         image = Image.new("RGB", (SIZE, SIZE))
         _SCENES[scene_kind(brief.scene)](image, rng, brief.scene)
+        _own_things(ImageDraw.Draw(image), rng, brief.scene)
         cast = brief.characters[:2]
         for index, character in enumerate(cast):
             _stand(image, character, index, len(cast))
@@ -71,17 +75,37 @@ def _stand(image: Image.Image, character: Entry, index: int, count: int) -> None
     _label(ImageDraw.Draw(image), character.name, figure_x(index, count))
 
 
+def label_layout(name: str) -> tuple[tuple[str, ...], int]:
+    """The name's label as lines and a font size that fit LABEL_WIDTH: one line, shrunk as
+    far as LABEL_SMALLEST; else two lines split at a space; never cut short."""
+    sizes = range(LABEL_SIZE, LABEL_SMALLEST - 1, -2)
+    ways: list[tuple[str, ...]] = [(name,)]
+    parts = name.split(" ")
+    ways += [(" ".join(parts[:i]), " ".join(parts[i:])) for i in range(1, len(parts))]
+    for lines in ways:
+        for size in sizes:
+            if max(label_font(size).getlength(line) for line in lines) <= LABEL_WIDTH:
+                return lines, size
+    widest = min(
+        ways, key=lambda lines: max(label_font(LABEL_SMALLEST).getlength(x) for x in lines)
+    )
+    return widest, LABEL_SMALLEST
+
+
 def _label(draw: Draw, name: str, centre_x: int) -> None:
-    font = label_font()
-    label = name if len(name) <= 18 else name[:17] + "…"
-    width = draw.textlength(label, font=font)
+    lines, size = label_layout(name)
+    font = label_font(size)
+    width = max(draw.textlength(line, font=font) for line in lines)
+    step = size + 8
     top = GROUND + 22
     draw.rounded_rectangle(
-        [centre_x - width / 2 - 18, top, centre_x + width / 2 + 18, top + 62],
+        [centre_x - width / 2 - 18, top, centre_x + width / 2 + 18, top + 18 + step * len(lines)],
         radius=22,
         fill=(20, 20, 50),
     )
-    draw.text((centre_x, top + 31), label, font=font, fill=(255, 244, 214), anchor="mm")
+    for row, line in enumerate(lines):
+        at = (centre_x, top + 9 + step * row + step / 2)
+        draw.text(at, line, font=font, fill=(255, 244, 214), anchor="mm")
 
 
 # --- the sky ---------------------------------------------------------------------
@@ -296,6 +320,74 @@ def _open_night(image: Image.Image, rng: random.Random, scene: Entry) -> None:
     draw = _night(image, rng, (10, 12, 40), (60, 48, 110))
     _stars(draw, rng, (0, 0, SIZE, HORIZON), 80)
     _hills(draw, (34, 40, 70), (44, 50, 84))
+
+
+# --- the scene's own things: what its description names, whatever its kind -------
+_WATER = {"river", "lake", "pond", "canal", "stream", "boat", "houseboat", "raft"}
+_BOAT = {"boat", "houseboat", "raft", "canoe", "barge"}
+_FIRE = {"cabin", "fire", "fireplace", "hearth", "hut", "campfire"}
+_VEGETABLES = {"vegetable", "vegetables", "carrot", "carrots", "beans", "cabbages", "pumpkins"}
+
+
+def _own_things(draw: Draw, rng: random.Random, scene: Entry) -> None:
+    """A boat on water, a cabin with its fire lit, rows of vegetables: the things the
+    scene's description names, behind where the characters stand."""
+    said = set(words(f"{scene.name} {scene.description}".lower()))
+    if said & _WATER:
+        _river(draw, rng)
+    if said & _BOAT:
+        _boat(draw, rng.randrange(80, SIZE - 420), HORIZON + 70)
+    if said & _FIRE:
+        _cabin(draw, rng.randrange(60, SIZE - 360), HORIZON + 40)
+    if said & _VEGETABLES:
+        _vegetable_rows(draw, rng)
+
+
+def _river(draw: Draw, rng: random.Random) -> None:
+    draw.rectangle([0, HORIZON + 30, SIZE, HORIZON + 170], fill=(36, 66, 120))
+    for _ in range(40):
+        x, y = rng.randrange(SIZE), rng.randrange(HORIZON + 40, HORIZON + 160)
+        draw.line([(x, y), (x + rng.randrange(20, 60), y)], fill=(120, 160, 210), width=3)
+
+
+def _boat(draw: Draw, x: int, water: int) -> None:
+    """A houseboat: a hull on the water, a little house with a lit window on it."""
+    draw.polygon(
+        [(x, water - 40), (x + 340, water - 40), (x + 300, water + 10), (x + 40, water + 10)],
+        fill=(120, 70, 40),
+    )
+    draw.rectangle([x + 70, water - 130, x + 270, water - 40], fill=(190, 150, 100))
+    draw.polygon(
+        [(x + 55, water - 130), (x + 170, water - 190), (x + 285, water - 130)], fill=(150, 50, 50)
+    )
+    draw.rectangle([x + 110, water - 105, x + 160, water - 65], fill=(255, 220, 120))
+
+
+def _cabin(draw: Draw, x: int, base: int) -> None:
+    """A log cabin with smoke from its chimney and the fire glowing in its window."""
+    draw.rectangle([x, base - 170, x + 300, base], fill=(110, 70, 40))
+    for y in range(base - 160, base, 26):
+        draw.line([(x, y), (x + 300, y)], fill=(80, 50, 30), width=4)
+    draw.polygon(
+        [(x - 20, base - 170), (x + 150, base - 280), (x + 320, base - 170)], fill=(70, 40, 30)
+    )
+    draw.rectangle([x + 220, base - 300, x + 260, base - 220], fill=(90, 60, 50))
+    draw.rectangle([x + 60, base - 120, x + 150, base - 50], fill=(255, 150, 50))
+    draw.polygon(
+        [(x + 80, base - 50), (x + 105, base - 105), (x + 130, base - 50)], fill=(255, 220, 90)
+    )
+
+
+def _vegetable_rows(draw: Draw, rng: random.Random) -> None:
+    """Rows of earth with carrot tops and cabbages, going back to the horizon."""
+    for row, y in enumerate(range(HORIZON + 20, HORIZON + 200, 45)):
+        draw.rectangle([0, y, SIZE, y + 22], fill=(92, 60, 40))
+        for x in range(20 + 30 * (row % 2), SIZE, 60):
+            if rng.random() < 0.5:
+                draw.polygon([(x, y + 4), (x + 8, y + 30), (x + 16, y + 4)], fill=(240, 130, 40))
+                draw.line([(x + 8, y + 4), (x + 8, y - 16)], fill=(70, 160, 70), width=5)
+            else:
+                draw.ellipse([x, y - 8, x + 28, y + 18], fill=(110, 180, 100))
 
 
 _SCENES: dict[str, Callable[[Image.Image, random.Random, Entry], None]] = {

@@ -9,7 +9,13 @@
   the same way (difflib ratio >= NEAR), so nights differ in meaning, not only in strings;
 - own_lines: the lines about one character alone, so both have their own;
 - tells_scene: whether the story names a thing the scene's description names;
-- titles_told: whether each title names only what its story tells.
+- titles_told: whether each title names only what its own story tells;
+- has_thread: whether the night's plot thing is set up early, comes back between,
+  and again in the second half (the want, the turn, the resolution that calls back);
+- plan: where a night's questions and its plot fall, stanza by stanza, so a week's
+  nights can be seen not to put them in the same places;
+- age_change: how much of one age's story another age's, the same night, does not
+  say almost the same way: age changes what happens, not only how long lines are.
 
 Lines are compared with every name (characters and scene) replaced by one placeholder,
 so "Pip found a shell" and "Luna found a shell" count as the same line.
@@ -46,6 +52,7 @@ MAX_REUSE = 2
 WEEK = REMEMBERED_NIGHTS + 1
 NEAR = 0.8  # difflib ratio from which two lines are near-copies
 MAX_NEAR_COPIES = 0.20  # of a night's lines, with a near-copy in the rest of its week
+MIN_AGE_CHANGE = 1 / 3  # of a night's lines, told another way for another age
 
 
 def weeks(drafts: Sequence[Draft]) -> list[Sequence[Draft]]:
@@ -165,3 +172,39 @@ def tells_scene(draft: Draft, scene: Entry) -> bool:
 def titles_told(drafts: Sequence[Draft], names: Sequence[str]) -> bool:
     """Whether every title names only what its own story tells."""
     return all(happens_in(d.title, " ".join(d.paragraphs), names) for d in drafts)
+
+
+def plot_thing(draft: Draft) -> str:
+    """The thing tonight's plot is about ("red button"), as the storyteller noted it."""
+    threads = (m for m in draft.motifs if m.startswith("thread-"))
+    return next((m.partition(".")[2].replace("_", " ") for m in threads), "")
+
+
+def thing_stanzas(draft: Draft) -> list[int]:
+    """The stanzas that name the plot's thing."""
+    thing = plot_thing(draft)
+    return [i for i, p in enumerate(draft.paragraphs) if thing and thing in p.casefold()]
+
+
+def has_thread(draft: Draft) -> bool:
+    """The plot's thing named first in the first third of the stanzas (the want), last
+    in the second half (the resolution that calls back to it, before the wind-down), and
+    in a stanza between (the try or the turn)."""
+    named, count = thing_stanzas(draft), len(draft.paragraphs)
+    return len(named) >= 3 and 3 * named[0] < count and 2 * named[-1] >= count
+
+
+def plan(draft: Draft) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Where the night's questions and its plot's thing fall, stanza by stanza."""
+    asked = tuple(i for i, p in enumerate(draft.paragraphs) if "?" in p)
+    return asked, tuple(thing_stanzas(draft))
+
+
+def plans_differ(week: Sequence[Draft]) -> bool:
+    """Whether no two nights of the week put their questions and plot in the same places."""
+    return len({plan(d) for d in week}) == len(week)
+
+
+def age_change(one: Draft, other: Draft, names: Sequence[str]) -> float:
+    """The share of one age's lines that the other age's story has no near-copy of."""
+    return 1 - near_copy_share(one, [other], names)

@@ -39,6 +39,7 @@ from bedtime.providers.offline.grammar import (
     template,
     words,
 )
+from bedtime.providers.offline.plots import BIG, LITTLE, LITTLE_UP_TO, Plot
 from bedtime.providers.offline.scenes import own_things, place, scene_kind
 from bedtime.records.briefs import Draft, PastNight, StoryBrief
 from bedtime.records.catalog import Entry
@@ -67,12 +68,12 @@ THEMES = ("explore", "sky", "explore", "friends", "explore", "games", "explore",
 REMEMBERED_NIGHTS = 4  # with tonight, the five nights in which a line may come twice
 _TOLD_AGO = (60.0, 20.0, 12.0, 6.0)  # a line told 1, 2, 3 or 4 nights ago
 _TOLD_TWICE = 400.0  # a line told on two of the remembered nights
-_FAMILY_AGO = (6.0, 3.0, 2.0, 1.0)  # a line of a family told 1, 2, 3 or 4 nights ago
+_FAMILY_AGO = (45.0, 40.0, 35.0, 30.0)  # a line of a family told 1, 2, 3 or 4 nights ago
 VARIANTS = 4  # at most this many ways to make each template's choices
 _FIRSTS_TRIED = 40  # the cheapest first lines tried for a couplet
 _PER_CHARACTER = {"intro", "kind", "rest"}
 _THEME_NEEDS = {"questions": ["ask"]}
-_SOFT = {"scene", "rest", "own"}  # wanted, but not at the price of last night's lines
+_SOFT = {"scene", "rest"}  # wanted, but not at the price of last night's lines
 _SOFT_BONUS = 30.0
 _SHOWN_AGAIN = {"intr": 30.0, "feat": 8.0}  # a second introduction, a feature shown again
 _STALE = 50.0  # a couplet this costly repeats one of the last nights' lines
@@ -184,6 +185,8 @@ class _Teller:
         self.lines: list[Line] = []
         self.lately: Counter[str] = Counter()  # who the last lines were about
         self.pools = lines.pools
+        self.themes = self.rng.sample(THEMES, len(THEMES))  # the questions not always 10th
+        self.plot, self.thing, self.hero = self._plot()
         self.worn = {  # told on two of the last nights: a third time only if nothing else
             line.text
             for pool in self.pools.values()
@@ -195,7 +198,8 @@ class _Teller:
     def tell(self) -> Draft:
         opening = ["own", "named"] if self.own else ["named", "scene"]
         stanzas = [self._stanza("dusk", opening), self._stanza("meet", self._intros())]
-        stanzas += self._middle(stanzas)
+        thread = self._thread()
+        stanzas += self._woven(self._middle(stanzas + thread), thread)
         calm = _wind_down_count(len(stanzas))
         traits = [f"rest:{i}" for i in range(len(self.cast))]
         stanzas += [self._stanza("calm", traits, couplets=1) for _ in range(calm - 1)]
@@ -206,8 +210,66 @@ class _Teller:
             title=title,
             paragraphs=tuple("\n".join(line.text for line in stanza) for stanza in stanzas),
             summary=self._summary(),
-            motifs=tuple(dict.fromkeys([title_motif, *(line.motif for line in self.lines)])),
+            motifs=tuple(
+                dict.fromkeys(
+                    [title_motif, self._plot_motif(), *(line.motif for line in self.lines)]
+                )
+            ),
         )
+
+    # --- the thread: a want, a try, help, a turn, home ------------------------------
+    def _plot(self) -> tuple[Plot, str, int]:
+        """Tonight's plot, thing and the one who wants it: a plot for the listener's age
+        (each age its own pick), not one of the last nights' if another is left."""
+        age = listener_age(self.brief.listener_age)
+        pick = random.Random(f"{self.brief.seed}:{age}")
+        plots = LITTLE if age <= LITTLE_UP_TO else BIG
+        plot = min(plots, key=lambda p: self.memory.cost(f"thread-{p.kind}.") + pick.random())
+        return plot, pick.choice(plot.things), pick.randrange(len(self.cast))
+
+    def _plot_motif(self) -> str:
+        return f"thread-{self.plot.kind}.{self.thing.replace(' ', '_')}"
+
+    def _thread(self) -> list[list[Line]]:
+        """The plot's stanzas, told by tonight's two: the hero wants, the other helps."""
+        values = {
+            "x": self.cast[self.hero].handle,
+            "y": self.cast[1 - self.hero].handle,
+            "thing": self.thing,
+        }
+        stanzas = []
+        for stanza in self.plot.stanzas:
+            lines = [self._plot_line(text, values) for text in stanza]
+            for line in lines:
+                self._note(line)
+            stanzas.append(lines)
+        return stanzas
+
+    def _plot_line(self, text: str, values: dict[str, str]) -> Line:
+        tpl = template(f"{text} ~ {self.plot.deed}", f"plot-{self.plot.kind}")
+        said = fill(text, values)
+        end, sounds, motif, content = _facts(said, self.names) or ("", frozenset(), "", frozenset())
+        who = tuple(f"who:{i}" for i, c in enumerate(self.cast) if c.handle in said)
+        count, (low, high) = _syllables(said), self.level.band
+        return Line(
+            said, tpl, frozenset(who), f"{tpl.id}.{motif}", end, sounds, count, 0, content,
+            len(said.split()), low <= count <= high, who,
+        )  # fmt: skip
+
+    def _woven(self, middle: list[list[Line]], thread: list[list[Line]]) -> list[list[Line]]:
+        """The middle with the plot's stanzas told in it, in order: the want in the first
+        two stanzas, the try, help and turn at places of tonight's own, home last."""
+        short = middle[-1:] if middle and len(middle[-1]) < len(thread[-1]) else []
+        middle = middle[: len(middle) - len(short)]  # a last half stanza stays last
+        first = self.rng.randint(0, min(1, len(middle)))
+        later = range(first + 1, len(middle) + 1)
+        at = [first, *sorted(self.rng.sample(later, min(len(thread) - 2, len(later))))]
+        stages = iter(thread[:-1])
+        woven: list[list[Line]] = []
+        for index, stanza in enumerate([*middle, []]):
+            woven += [next(stages) for _ in range(at.count(index))]
+            woven += [stanza] if stanza else []
+        return [*woven, *stages, thread[-1], *short]
 
     def _intros(self) -> list[str]:
         return [f"intro:{i}" for i in range(len(self.cast))]
@@ -218,7 +280,7 @@ class _Teller:
         while not self._long_enough(opening, couplets):
             traits = [t for t in self._traits() if t not in self.shown][:1]
             if len(couplets) % 2 == 0:
-                theme = "explore" if traits else THEMES[(len(couplets) // 2) % len(THEMES)]
+                theme = "explore" if traits else self.themes[(len(couplets) // 2) % len(THEMES)]
             if traits:  # shown, or given up rather than the metre: no line in it shows it
                 found = self._best(theme, traits, overlong=False) or self._best(theme, [])
             else:
@@ -394,16 +456,22 @@ class _Teller:
     def _take(self, pair: Couplet) -> Couplet:
         first, second = sorted(pair, key=lambda line: line.order)
         for line in (first, second):
-            self.used_texts.add(line.text)
-            self.used_templates.add(line.template.id)
-            self.ends[line.end] += 1
-            self.shown |= line.tags
-            self.lines.append(line)
-        self.lately = Counter(t for seen in self.lines[-6:] for t in seen.who)
+            self._note(line)
         return first, second
+
+    def _note(self, line: Line) -> None:
+        self.used_texts.add(line.text)
+        self.used_templates.add(line.template.id)
+        self.ends[line.end] += 1
+        self.shown |= line.tags
+        self.lines.append(line)
+        self.lately = Counter(t for seen in self.lines[-6:] for t in seen.who)
 
     # --- the title and the summary -----------------------------------------------
     def _title(self) -> tuple[str, str]:
+        plot_title = template(self.plot.title, f"title-{self.plot.kind}")
+        if told := self._title_option(plot_title):
+            return told[0], told[1].id
         options = [option for option in map(self._title_option, _titles()) if option]
         options = options or [(f"{self.cast[0].handle} and {self.cast[1].handle}", _titles()[0])]
         text, tpl = min(options, key=lambda o: self._title_cost(*o))
@@ -440,9 +508,12 @@ class _Teller:
             "bare": _bare(self.brief.scene.name),
             "place": self.where["place"],
             "Things": one_told(self.scene.things),
-            "Thing": one_told(self.scene.thing),
             "Own": one_told(self.own).title(),
             "Adj": self.rng.choice(vocab.TITLE_WORDS),
+            "X": self.cast[self.hero].handle,
+            "Thing": self.thing.title()
+            if tpl.pool.startswith("title-")
+            else one_told(self.scene.thing),
         }
         text = fill(tpl.text, values)
         if text.casefold() in self.memory.titles or not happens_in(text, told, names):
@@ -451,6 +522,7 @@ class _Teller:
 
     def _summary(self) -> str:
         deeds = list(dict.fromkeys(line.template.deed for line in self.lines if line.template.deed))
+        deeds = [fill(deed, {"thing": self.thing}) for deed in deeds]
         who = " and ".join(
             c.name if c.name_says_kind else f"{c.name} the {c.called}" for c in self.cast
         )
