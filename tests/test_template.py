@@ -135,6 +135,8 @@ def test_every_function_has_an_on_failure_destination_and_its_own_log_group(temp
 
 
 def test_web_function_has_a_public_url_and_only_reads(template) -> None:
+    """It reads, records a rating, and signs upload forms for recordings only (IAM User
+    Guide, "Amazon S3 resources": an object ARN's key may hold wildcards)."""
     spec = functions(template)["WebFunction"]
     assert spec["FunctionUrlConfig"] == {"AuthType": "NONE"}
     assert spec["Policies"] == [
@@ -148,6 +150,12 @@ def test_web_function_has_a_public_url_and_only_reads(template) -> None:
                     "Effect": "Allow",
                     "Action": "s3:GetObject",
                     "Resource": {"Fn::Sub": "${MediaBucket.Arn}/*"},
+                },
+                {
+                    "Sid": "TakeARecordingOfTheStory",
+                    "Effect": "Allow",
+                    "Action": "s3:PutObject",
+                    "Resource": {"Fn::Sub": "${MediaBucket.Arn}/stories/*/recording-*"},
                 },
                 {
                     "Sid": "RecordTheFamilysRating",

@@ -32,6 +32,7 @@ class Family:
     story_minutes: float = 6.0
     series_hero: str = ""
     emails: tuple[str, ...] = field(default=())
+    recording: bool = True  # whoever holds the family's link may record a story's reading
 
     @classmethod
     def home(cls, settings: Settings) -> Family:
@@ -98,6 +99,14 @@ class FamilyStore:
         except FamilyNotFound:
             return family_id
 
+    def allows_recording(self, family_id: str) -> bool:
+        """Whether the family lets its stories be recorded (a family not in the table, a
+        one-family deployment's home, keeps the default: yes)."""
+        try:
+            return self.get(family_id).recording
+        except FamilyNotFound:
+            return True
+
     def all(self) -> list[Family]:
         found = []
         for page in self._dynamodb.get_paginator("scan").paginate(TableName=self._table):
@@ -134,6 +143,7 @@ def _attributes(family: Family) -> dict[str, dict[str, Any]]:
         "story_minutes": {"N": f"{family.story_minutes:g}"},
         "series_hero": {"S": family.series_hero},
         "emails": {"L": [{"S": email} for email in family.emails]},
+        "recording": {"BOOL": family.recording},
     }
     return values
 
@@ -157,4 +167,5 @@ def family_from(item: dict[str, Any]) -> Family:
         story_minutes=float(item.get("story_minutes", {}).get("N", "6")),
         series_hero=item.get("series_hero", {}).get("S", ""),
         emails=tuple(value["S"] for value in item.get("emails", {}).get("L", [])),
+        recording=item.get("recording", {}).get("BOOL", True),
     )

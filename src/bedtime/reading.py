@@ -3,7 +3,8 @@ response may be kept. Knows nothing of Lambda: a Request in, a Response out.
 
 When the site is private (the default), every page but /static/ needs one of: the
 story's own token (the email link's `?t=`), the family's feed token (`?feed=`, for
-podcast apps), or a session cookie (set when a story token is used). A story token on
+podcast apps), or a session cookie (set when a story token is used). A story's
+recording page, and the upload it finishes, need its recording token (`?r=`) alone. A story token on
 the page itself is traded for the cookie with a 303 to the same page without it, so the
 token leaves the address bar.
 """
@@ -21,6 +22,7 @@ from bedtime.access import SESSION_COOKIE, Keys, Session, session_family
 from bedtime.families import FAMILY_ID
 from bedtime.http import BadRequest, Request, Response, cookie
 from bedtime.readers import HOME, ReaderSecrets
+from bedtime.recordings import Finished, RecordingRefused
 from bedtime.site import HASHED_STATIC_NAME, Site
 from bedtime.stories import Story, StoryExpired, StoryNotFound
 
@@ -44,7 +46,9 @@ ROUTES = (
     Route(re.compile(r"/"), "home"),
     Route(re.compile(rf"/stories/{_ID}\.json"), "story_json"),
     Route(re.compile(rf"/stories/{_ID}/narration\.mp3"), "narration"),
+    Route(re.compile(rf"/stories/{_ID}/recording"), "recording"),
     Route(re.compile(rf"/stories/{_ID}/rating"), "rate", ("POST",)),
+    Route(re.compile(rf"/stories/{_ID}/record"), "record", (*READ, "POST")),
     Route(re.compile(rf"/stories/{_ID}"), "story"),
     Route(re.compile(r"/feed\.xml"), "feed"),
     Route(re.compile(r"/static/(?P<name>[A-Za-z0-9._-]{1,64})"), "static"),
@@ -128,7 +132,8 @@ class ReadingSite:
     def _home(self, request: Request) -> Response:
         reader = self._session_reader(request)
         feed_url = self._feed_url(request, reader.family)
-        return Response(200, self._site.home(reader.family, self._clock(), feed_url))
+        keys = self._keys(reader.family)
+        return Response(200, self._site.home(reader.family, self._clock(), feed_url, keys))
 
     def _story(self, request: Request, story_id: str) -> Response:
         story, reader = self._story_reader(request, story_id)
@@ -147,6 +152,49 @@ class ReadingSite:
     def _narration(self, request: Request, story_id: str) -> Response:
         story, _ = self._story_reader(request, story_id)
         return Response(302, headers={"Location": self._site.narration_url(story)})
+
+    def _recording(self, request: Request, story_id: str) -> Response:
+        story, _ = self._story_reader(request, story_id)
+        return Response(302, headers={"Location": self._site.recording_url(story)})
+
+    def _record(self, request: Request, story_id: str) -> Response:
+        """The recording page (GET), or the upload it finishes (POST, answered in JSON
+        for the page to show); every refusal says why, and changes nothing."""
+        try:
+            story = self._recording_story(request, story_id)
+            if request.method != "POST":
+                query = f"?r={request.query['r']}" if self.private else ""
+                return Response(200, self._site.recording_page(story, query))
+            if not request.same_origin:
+                raise RecordingRefused(403, "Recordings are sent from the recording page.")
+            recording = self._site.take_recording(story, Finished.from_form(request.form()))
+        except RecordingRefused as refused:
+            if request.method == "POST":
+                return _json(refused.status, refused.message)
+            return self._error(refused.status, "This recording link does not work", refused.message)
+        return _json(200, f"Thank you, {recording.reader}. Tonight's story is in your voice.")
+
+    def _recording_story(self, request: Request, story_id: str) -> Story:
+        """The live story a recording link opens, for a family that allows recording."""
+        now = self._clock()
+        try:
+            story = self._site.stored_story(story_id)
+            keys = self._keys(story.family) if self.private else None
+            token = request.query.get("r", "")
+            expires = keys.record_token_expiry(story.id, token) if keys else None
+            if self.private and expires is None:
+                raise StoryNotFound(story_id)  # told as a wrong link: no story's existence
+            if expires is not None and expires <= now:
+                raise RecordingRefused(410, "This recording link has expired. Ask for a new one.")
+            self._site.check_live(story, now)
+        except StoryNotFound as error:
+            wrong = "This recording link is not right. Ask for it again."
+            raise RecordingRefused(401, wrong) from error
+        except StoryExpired as error:
+            raise RecordingRefused(410, "This story has drifted away, as stories do.") from error
+        if not self._site.allows_recording(story.family):
+            raise RecordingRefused(403, "This family has turned recording off.")
+        return story
 
     def _rate(self, request: Request, story_id: str) -> Response:
         """The family's "We loved it" or "Not for us": a form posted from the story page,
@@ -265,6 +313,10 @@ class ReadingSite:
         if self.private and response.headers["Cache-Control"] == PRIVATE:
             response.headers["Vary"] = "Cookie"
         return response
+
+
+def _json(status: int, message: str) -> Response:
+    return Response(status, json.dumps({"message": message}), "application/json")
 
 
 def session_cookie_name(family: str) -> str:
