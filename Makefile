@@ -58,22 +58,22 @@ $(VENV)/.dev: $(VENV)/.local requirements/dev.txt
 
 # --- Local --------------------------------------------------------------------
 run: $(VENV)/.local ## Run the whole flow locally (no AWS, no Docker, no key); prints the story's link
-	@$(PYTHON) -m bedtime.local $(if $(CATALOG),--catalog $(CATALOG)) --port $(PORT)
+	@$(PYTHON) -m bedtime_local $(if $(CATALOG),--catalog $(CATALOG)) --port $(PORT)
 
 story: $(VENV)/.local ## Make a story now on the `make run` on PORT (or STACK) and print its link
-	@$(PYTHON) -m bedtime.tools story $(TOOLS_ARGS)
+	@$(PYTHON) -m bedtime_tools story $(TOOLS_ARGS)
 
 seed: $(VENV)/.local ## Load CATALOG=path (families and their catalogs) into the `make run` on PORT or STACK
-	@$(PYTHON) -m bedtime.tools seed $(TOOLS_ARGS) $(if $(CATALOG),--catalog $(CATALOG))
+	@$(PYTHON) -m bedtime_tools seed $(TOOLS_ARGS) $(if $(CATALOG),--catalog $(CATALOG))
 
 family: $(VENV)/.local ## List families; ADD=file.json adds or changes, REMOVE=id removes (local run or STACK)
-	@$(PYTHON) -m bedtime.tools family $(TOOLS_ARGS) $(if $(ADD),--add $(ADD)) $(if $(REMOVE),--remove $(REMOVE))
+	@$(PYTHON) -m bedtime_tools family $(TOOLS_ARGS) $(if $(ADD),--add $(ADD)) $(if $(REMOVE),--remove $(REMOVE))
 
 smoke: $(VENV)/.local ## Prove the deployed STACK (or the `make run` on PORT) from outside
-	@$(PYTHON) -m bedtime.tools smoke $(TOOLS_ARGS)
+	@$(PYTHON) -m bedtime_tools smoke $(TOOLS_ARGS)
 
 new-secret: $(VENV)/.local ## Replace FAMILY's reader secret (ALL=1: every family's): its links, feed and browsers stop working
-	@$(PYTHON) -m bedtime.tools new-secret $(TOOLS_ARGS) $(if $(ALL),--all)
+	@$(PYTHON) -m bedtime_tools new-secret $(TOOLS_ARGS) $(if $(ALL),--all)
 
 # --- Quality ------------------------------------------------------------------
 test: $(VENV)/.dev ## The whole gate: lint, types, validate, scan, build, then every test
@@ -109,17 +109,17 @@ security: $(VENV)/.dev $(TOOLS)/.installed ## bandit on src/ (no medium or high)
 	@$(TOOLS)/bin/checkov --file template.yaml --framework cloudformation --compact --quiet --skip-download
 
 bench: build ## Measure cold starts, sizes, render time, the local flow and load; print a table
-	@$(PYTHON) -m bedtime.local.bench
+	@$(PYTHON) -m bedtime_bench.bench
 
 simulate: $(VENV)/.local ## Simulate one night for FAMILIES families: queues, caps, rate limits; late and lost
-	@$(PYTHON) -m bedtime.local.simulate --families $(FAMILIES)
+	@$(PYTHON) -m bedtime_bench.simulate --families $(FAMILIES)
 
 # --- AWS ----------------------------------------------------------------------
 build: $(VENV)/.dev ## sam build (no Docker and no local Python 3.13 needed)
 	@$(BIN)/sam build --build-in-source --parallel
 
 deploy: $(VENV)/.local ## sam build + sam deploy (samconfig.toml's defaults); GUIDED=1 asks for every parameter
-	@$(PYTHON) -m bedtime.tools check-aws --models
+	@$(PYTHON) -m bedtime_tools check-aws --models
 	@$(MAKE) build
 	@$(BIN)/sam deploy $(if $(GUIDED),--guided) $(if $(STACK),--stack-name $(STACK))
 
@@ -131,10 +131,10 @@ invoke: $(VENV)/.dev ## sam local invoke FN=WebFunction EVENT=events/web-home.js
 	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "Usage: make invoke FN=WebFunction EVENT=events/web-home.json" >&2; exit 2; }
 	@tools/lambda-image $(PYTHON)
 	@LAMBDA_ARCH=$(LOCAL_ARCH) $(BIN)/sam build $(FN) --build-in-source --build-dir $(LOCAL_BUILD)
-	@$(PYTHON) -m bedtime.tools.invoke $(FN) $(EVENT) --build-dir $(LOCAL_BUILD) --port $(PORT) $(if $(STACK),--stack $(STACK))
+	@$(PYTHON) -m bedtime_tools.invoke $(FN) $(EVENT) --build-dir $(LOCAL_BUILD) --port $(PORT) $(if $(STACK),--stack $(STACK))
 
 logs: $(VENV)/.dev ## Follow the deployed STACK's function logs
-	@$(PYTHON) -m bedtime.tools check-aws
+	@$(PYTHON) -m bedtime_tools check-aws
 	@$(BIN)/sam logs --stack-name $(or $(STACK),bedtime-stories) --tail
 
 clean: ## Remove build output and local run state
@@ -163,7 +163,6 @@ define lambda_artifact
 	$(LAMBDA_PIP) "$(ARTIFACTS_DIR)" -r requirements/$(1).txt
 	rm -rf "$(ARTIFACTS_DIR)"/setuptools* "$(ARTIFACTS_DIR)"/pkg_resources "$(ARTIFACTS_DIR)"/_distutils_hack "$(ARTIFACTS_DIR)"/distutils-precedence.pth
 	cp -r src/bedtime "$(ARTIFACTS_DIR)/"
-	rm -rf "$(ARTIFACTS_DIR)"/bedtime/local "$(ARTIFACTS_DIR)"/bedtime/tools
 endef
 
 define compile_bytecode
@@ -206,7 +205,7 @@ build-ModelCheckFunction:
 build-WebFunction:
 	$(call lambda_artifact,web)
 	cp -r web "$(ARTIFACTS_DIR)/"
-	PYTHONPATH="$(ARTIFACTS_DIR)" $(PYTHON) -c 'import sys; from bedtime.site import compile_templates; compile_templates(sys.argv[1])' "$(ARTIFACTS_DIR)/web"
+	PYTHONPATH="$(ARTIFACTS_DIR)" $(PYTHON) -c 'import sys; from bedtime.site.pages import compile_templates; compile_templates(sys.argv[1])' "$(ARTIFACTS_DIR)/web"
 	$(call compile_bytecode)
 
 .PHONY: help run story seed family smoke new-secret test check lint validate security bench simulate build deploy invoke logs clean \

@@ -16,12 +16,13 @@ import pytest
 from moto import mock_aws
 from moto.server import ThreadedMotoServer
 
-from bedtime import light_aws, services
-from bedtime.local.functions import LambdaContext, environment
-from bedtime.local.outbox import subscribe_outbox
-from bedtime.local.stack import LocalStack, create_stack
-from bedtime.local.template import load_template, template_resolver
-from bedtime.observability import logger
+from bedtime import services
+from bedtime.core.observability import logger
+from bedtime.site import light_aws
+from bedtime_local.functions import LambdaContext, environment
+from bedtime_local.outbox import subscribe_outbox
+from bedtime_local.stack import LocalStack, create_stack
+from bedtime_local.template import load_template, template_resolver
 from helpers import ROOT
 from iam_audit import is_allowed, recorder_for
 

@@ -11,9 +11,9 @@ from typing import Any
 
 import boto3
 
-from bedtime.local.outbox import Email, read_email
-from bedtime.local.stack import LocalStack
-from bedtime.stories import LIFETIME, Medium, Story
+from bedtime.records.stories import LIFETIME, Medium, Story
+from bedtime_local.outbox import Email, read_email
+from bedtime_local.stack import LocalStack
 
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS = ROOT / "events"
@@ -55,7 +55,7 @@ def delivered(stack: LocalStack, rule_prefix: str) -> list[dict]:
 def saved_stories() -> list[Story]:
     """Every story in the Stories table, newest first."""
     from bedtime import services
-    from bedtime.story_store import story_from
+    from bedtime.records.story_store import story_from
 
     table = services.settings().stories_table
     pages = boto3.client("dynamodb").get_paginator("scan").paginate(TableName=table)
@@ -128,7 +128,7 @@ def translated_template(parameters: dict[str, str] | None = None) -> dict:
 def resolved_resources(parameters: dict[str, str] | None = None) -> dict[str, dict]:
     """The translated template's resources with parameters, conditions and intrinsics
     resolved, as CloudFormation would for a stack with these parameter values."""
-    from bedtime.local.template import template_resolver
+    from bedtime_local.template import template_resolver
 
     template = translated_template(parameters)
     resolver = template_resolver(template, parameters or {})
@@ -147,8 +147,8 @@ def reader_cookie(hours: float = 24) -> dict[str, str]:
     import time
 
     from bedtime import services
-    from bedtime.access import SESSION_COOKIE
-    from bedtime.stories import HOME
+    from bedtime.core.access import SESSION_COOKIE
+    from bedtime.records.stories import HOME
 
     keys = services.reader_secrets().ensure(HOME)
     now = int(time.time())

@@ -35,7 +35,7 @@ from fnmatch import fnmatchcase
 from functools import cache
 from typing import Any, ClassVar
 
-from bedtime.local.stack import ACCOUNT
+from bedtime_local.stack import ACCOUNT
 from helpers import resolved_resources, translated_template
 
 REGION = "us-east-1"
@@ -172,7 +172,7 @@ class Recorder:
         frame = sys._getframe(2)
         while frame is not None:
             module = frame.f_globals.get("__name__", "")
-            if module.startswith("bedtime.local."):
+            if module.startswith("bedtime_local."):
                 return None
             if frame.f_code.co_name == "handler" and module in self.handlers:
                 return self.handlers[module]

@@ -10,25 +10,26 @@ import os
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from bedtime.clients import client, provider_client
-from bedtime.settings import settings
-from bedtime.story_store import StoryStore
+from bedtime.core.clients import client
+from bedtime.core.settings import settings
+from bedtime.providers.budget import provider_client
+from bedtime.records.story_store import StoryStore
 
 if TYPE_CHECKING:
-    from bedtime.canon import CanonStore
-    from bedtime.catalog import CatalogStore
-    from bedtime.delivery import Postbox
-    from bedtime.events import EventBus
-    from bedtime.families import FamilyStore
-    from bedtime.media import MediaStore
-    from bedtime.model_alarm import ModelAlarm
+    from bedtime.core.events import EventBus
+    from bedtime.delivery.nightly_email import Postbox
+    from bedtime.families.readers import ReaderSecrets
+    from bedtime.families.subscriptions import EmailSubscriptions
+    from bedtime.families.tick import TickState, WorkQueues
+    from bedtime.media.storage import MediaStore
     from bedtime.providers import ModelGone
     from bedtime.providers.lifecycle import ConfiguredModel
-    from bedtime.readers import ReaderSecrets
-    from bedtime.reading import ReadingSite
-    from bedtime.site import Site
-    from bedtime.subscriptions import EmailSubscriptions
-    from bedtime.tick import TickState, WorkQueues
+    from bedtime.providers.model_alarm import ModelAlarm
+    from bedtime.records.catalog import CatalogStore
+    from bedtime.records.families import FamilyStore
+    from bedtime.site.pages import Site
+    from bedtime.site.reading import ReadingSite
+    from bedtime.writing.canon import CanonStore
 
 
 @cache
@@ -38,7 +39,7 @@ def story_store() -> StoryStore:
 
 @cache
 def catalog_store() -> CatalogStore:
-    from bedtime.catalog import CatalogStore
+    from bedtime.records.catalog import CatalogStore
 
     s = settings()
     return CatalogStore(client("dynamodb"), s.characters_table, s.scenes_table)
@@ -46,35 +47,35 @@ def catalog_store() -> CatalogStore:
 
 @cache
 def media_store() -> MediaStore:
-    from bedtime.media import MediaStore
+    from bedtime.media.storage import MediaStore
 
     return MediaStore(client("s3"), settings().media_bucket)
 
 
 @cache
 def event_bus() -> EventBus:
-    from bedtime.events import EventBus
+    from bedtime.core.events import EventBus
 
     return EventBus(client("events"), settings().event_bus)
 
 
 @cache
 def family_store() -> FamilyStore:
-    from bedtime.families import FamilyStore
+    from bedtime.records.families import FamilyStore
 
     return FamilyStore(client("dynamodb"), settings().families_table)
 
 
 @cache
 def tick_state() -> TickState:
-    from bedtime.tick import TickState
+    from bedtime.families.tick import TickState
 
     return TickState(client("dynamodb"), os.environ["TICK_TABLE"])
 
 
 @cache
 def work_queues() -> WorkQueues:
-    from bedtime.tick import WorkQueues
+    from bedtime.families.tick import WorkQueues
 
     return WorkQueues(
         client("sqs"), os.environ["WRITING_QUEUE_URL"], os.environ["BEDTIME_QUEUE_URL"]
@@ -83,7 +84,7 @@ def work_queues() -> WorkQueues:
 
 @cache
 def email_subscriptions() -> EmailSubscriptions:
-    from bedtime.subscriptions import EmailSubscriptions
+    from bedtime.families.subscriptions import EmailSubscriptions
 
     return EmailSubscriptions(
         client("sns"),
@@ -95,14 +96,14 @@ def email_subscriptions() -> EmailSubscriptions:
 
 @cache
 def postbox() -> Postbox:
-    from bedtime.delivery import Postbox
+    from bedtime.delivery.nightly_email import Postbox
 
     return Postbox(client("sns"), os.environ["STORY_TOPIC_ARN"])
 
 
 @cache
 def reader_secrets() -> ReaderSecrets:
-    from bedtime.readers import ReaderSecrets
+    from bedtime.families.readers import ReaderSecrets
 
     s = settings()
     return ReaderSecrets(
@@ -113,17 +114,17 @@ def reader_secrets() -> ReaderSecrets:
 @cache
 def web_client(service: str) -> Any:
     """The web function's client for a service, without botocore (see light_aws)."""
-    from bedtime.light_aws import light_client
+    from bedtime.site.light_aws import light_client
 
     return light_client(service)
 
 
 @cache
 def site() -> Site:
-    from bedtime.canon import CanonStore
-    from bedtime.families import FamilyStore
-    from bedtime.media import MediaStore
-    from bedtime.site import Site
+    from bedtime.media.storage import MediaStore
+    from bedtime.records.families import FamilyStore
+    from bedtime.site.pages import Site
+    from bedtime.writing.canon import CanonStore
 
     s = settings()
     stories = StoryStore(web_client("dynamodb"), s.stories_table)
@@ -147,7 +148,7 @@ def site() -> Site:
 
 @cache
 def canon_store() -> CanonStore:
-    from bedtime.canon import CanonStore
+    from bedtime.writing.canon import CanonStore
 
     return CanonStore(client("dynamodb"), settings().canon_table)
 
@@ -158,7 +159,7 @@ def static_files() -> dict[str, tuple[bytes, str]]:
     name: name -> (body, content type)."""
     import mimetypes
 
-    from bedtime.site import hashed_name
+    from bedtime.site.pages import hashed_name
 
     files = {}
     for path in site().static_root.iterdir():
@@ -171,8 +172,8 @@ def static_files() -> dict[str, tuple[bytes, str]]:
 
 @cache
 def reading_site() -> ReadingSite:
-    from bedtime.readers import ReaderSecrets
-    from bedtime.reading import ReadingSite
+    from bedtime.families.readers import ReaderSecrets
+    from bedtime.site.reading import ReadingSite
 
     s = settings()
     secrets = (
@@ -187,7 +188,7 @@ def reading_site() -> ReadingSite:
 
 @cache
 def model_alarm() -> ModelAlarm:
-    from bedtime.model_alarm import ModelAlarm
+    from bedtime.providers.model_alarm import ModelAlarm
 
     return ModelAlarm(
         client("dynamodb"),
@@ -199,7 +200,7 @@ def model_alarm() -> ModelAlarm:
 
 def report_model_gone(error: ModelGone, configured: ConfiguredModel, instead: str) -> None:
     """A provider's Degrading report: the operator's alarm, raised once."""
-    from bedtime import clock
+    from bedtime.core import clock
 
     model_alarm().model_gone(error, configured, instead, clock.now())
 

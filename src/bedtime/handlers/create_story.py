@@ -7,13 +7,14 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from bedtime import clock, services
-from bedtime.catalog import CatalogError, Entry
-from bedtime.families import Family, FamilyNotFound
+from bedtime import services
+from bedtime.core import clock
+from bedtime.core.idempotency import once
+from bedtime.core.observability import logger
+from bedtime.core.settings import settings
+from bedtime.families.triggers import BadRequest, StoryRequest
 from bedtime.handlers.queue import each_message, is_queue_batch
-from bedtime.idempotency import once
-from bedtime.looks import with_looks
-from bedtime.observability import logger
+from bedtime.media.looks import with_looks
 from bedtime.providers.budget import Budget
 from bedtime.providers.factory import (
     moderator,
@@ -21,10 +22,10 @@ from bedtime.providers.factory import (
     paints_with_a_model,
     story_writer,
 )
-from bedtime.settings import settings
-from bedtime.stories import HOME
-from bedtime.triggers import BadRequest, StoryRequest
-from bedtime.writing import make_story
+from bedtime.records.catalog import CatalogError, Entry
+from bedtime.records.families import Family, FamilyNotFound
+from bedtime.records.stories import HOME
+from bedtime.writing.tonight import make_story
 
 Looks = Callable[[tuple[Entry, Entry]], tuple[Entry, Entry]]
 

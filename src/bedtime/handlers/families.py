@@ -17,11 +17,12 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
     DynamoDBRecord,
 )
 
-from bedtime import clock, services
-from bedtime.families import Family
-from bedtime.family_changes import follow
-from bedtime.observability import logger
-from bedtime.settings import settings
+from bedtime import services
+from bedtime.core import clock
+from bedtime.core.observability import logger
+from bedtime.core.settings import settings
+from bedtime.families.family_changes import follow
+from bedtime.records.families import Family
 
 
 def follow_record(record: DynamoDBRecord, every_family: Callable[[], list[Family]]) -> None:

@@ -6,13 +6,14 @@ from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
 
-from bedtime import clock, services
+from bedtime import services
+from bedtime.core import clock
+from bedtime.core.observability import logger
+from bedtime.core.settings import settings
 from bedtime.handlers.media_task import handle_media
-from bedtime.illustrating import paint_picture
-from bedtime.observability import logger
+from bedtime.media.illustrating import paint_picture
 from bedtime.providers.budget import Budget
 from bedtime.providers.factory import offline_painter, painter
-from bedtime.settings import settings
 
 
 @logger.inject_lambda_context(clear_state=True, correlation_id_path=correlation_paths.EVENT_BRIDGE)

@@ -6,14 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bedtime import clock, services
-from bedtime.events import BadEvent, StoryCreated
+from bedtime import services
+from bedtime.core import clock
+from bedtime.core.events import BadEvent, StoryCreated
+from bedtime.core.idempotency import once
+from bedtime.core.observability import logger
+from bedtime.core.settings import settings
 from bedtime.handlers.queue import each_message, is_queue_batch
-from bedtime.idempotency import once
-from bedtime.observability import logger
-from bedtime.readiness import complete_medium
-from bedtime.settings import settings
-from bedtime.stories import Medium, MediumName, Story, StoryNotFound
+from bedtime.media.readiness import complete_medium
+from bedtime.records.stories import Medium, MediumName, Story, StoryNotFound
 
 
 def handle_media(

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from bedtime import clock, services
-from bedtime.clients import client
-from bedtime.model_alarm import alarm_for
-from bedtime.observability import logger
+from bedtime import services
+from bedtime.core import clock
+from bedtime.core.clients import client
+from bedtime.core.observability import logger
+from bedtime.core.settings import settings
 from bedtime.providers.factory import openai_client_for
 from bedtime.providers.lifecycle import check_models, configured_models, parameters_of
-from bedtime.settings import settings
+from bedtime.providers.model_alarm import alarm_for
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -7,12 +7,12 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 
 from bedtime import services
+from bedtime.core.observability import logger
+from bedtime.core.settings import settings
 from bedtime.handlers.media_task import handle_media
-from bedtime.narrating import narrate
-from bedtime.observability import logger
+from bedtime.media.narrating import narrate
 from bedtime.providers.budget import Budget
 from bedtime.providers.factory import voice
-from bedtime.settings import settings
 
 
 @logger.inject_lambda_context(clear_state=True, correlation_id_path=correlation_paths.EVENT_BRIDGE)

@@ -10,17 +10,18 @@ from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
 
-from bedtime import clock, services
-from bedtime.delivery import deliver, tonights_story
-from bedtime.events import BadEvent, StoryCreated, StoryReady
+from bedtime import services
+from bedtime.core import clock
+from bedtime.core.events import BadEvent, StoryCreated, StoryReady
+from bedtime.core.observability import logger
+from bedtime.core.settings import settings
+from bedtime.delivery.nightly_email import deliver, tonights_story
+from bedtime.families.triggers import BadRequest, Bedtime
 from bedtime.handlers.queue import each_message, is_queue_batch
-from bedtime.illustrating import paint_picture
-from bedtime.observability import logger
+from bedtime.media.illustrating import paint_picture
+from bedtime.media.readiness import complete_medium
 from bedtime.providers.factory import offline_painter
-from bedtime.readiness import complete_medium
-from bedtime.settings import settings
-from bedtime.stories import Story, StoryNotFound
-from bedtime.triggers import BadRequest, Bedtime
+from bedtime.records.stories import Story, StoryNotFound
 
 
 def send_if_due(story_id: str, now: datetime | None = None) -> dict:

@@ -18,7 +18,7 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from bedtime import services
-from bedtime.observability import logger
+from bedtime.core.observability import logger
 from bedtime.providers import ProviderError
 
 FIRST_BACKOFF_SECONDS = 30

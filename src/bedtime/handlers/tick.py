@@ -1,15 +1,15 @@
 """TickFunction: the template's one schedule, every minute. Sends each family whose make
-time or bedtime has come since the last tick its work (bedtime.tick)."""
+time or bedtime has come since the last tick its work (bedtime.families.tick)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from bedtime import services
-from bedtime.observability import logger
-from bedtime.settings import settings
-from bedtime.tick import tick
-from bedtime.triggers import BadRequest, scheduled_time
+from bedtime.core.observability import logger
+from bedtime.core.settings import settings
+from bedtime.families.tick import tick
+from bedtime.families.triggers import BadRequest, scheduled_time
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from bedtime import services
-from bedtime.http import BadRequest, Request
+from bedtime.site.http import BadRequest, Request
 
 logger = logging.getLogger("bedtime.web")
 

@@ -10,13 +10,14 @@ import json
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from bedtime.briefs import Draft, PictureBrief, StoryBrief
-from bedtime.catalog import Entry
+from bedtime.records.briefs import Draft, PictureBrief, StoryBrief
+from bedtime.records.catalog import Entry
 
 
 @dataclass(frozen=True)
 class Narration:
-    """MP3 audio and, where the voice can tell, one mark per spoken line (see bedtime.speech)."""
+    """MP3 audio and, where the voice can tell, one mark per spoken line
+    (see bedtime.records.speech)."""
 
     mp3: bytes
     line_marks: list[dict] | None = None

@@ -7,12 +7,18 @@ import base64
 import json
 from typing import Any
 
-from bedtime.briefs import Draft, PictureBrief, StoryBrief
-from bedtime.catalog import Entry
-from bedtime.prompts import LOOK_SYSTEM, STORY_SYSTEM, look_prompt, picture_prompt, story_prompt
 from bedtime.providers import STORY_SCHEMA, ProviderError, draft_from_json
 from bedtime.providers.aws import MAX_BACKOFF, AwsCaller, ClientFor
 from bedtime.providers.budget import Budget, CallSpec
+from bedtime.providers.prompts import (
+    LOOK_SYSTEM,
+    STORY_SYSTEM,
+    look_prompt,
+    picture_prompt,
+    story_prompt,
+)
+from bedtime.records.briefs import Draft, PictureBrief, StoryBrief
+from bedtime.records.catalog import Entry
 
 STORY_CALL = CallSpec(timeout=120, attempts=2, max_backoff=MAX_BACKOFF)
 LOOK_CALL = CallSpec(timeout=15, attempts=1, max_backoff=MAX_BACKOFF)

@@ -13,8 +13,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+from bedtime.core.clients import new_client
 from bedtime.providers import ProviderError
 
 RESERVE_SECONDS = 20.0
@@ -77,3 +79,16 @@ class Budget:
         if left >= SHORTEST_USEFUL_SECONDS:
             return CallPlan(left, 1)
         raise OutOfTime(f"{left:.0f} s left of the invocation: too little for another call")
+
+
+@cache
+def provider_client(service: str, plan: CallPlan) -> Any:
+    """A client for a provider call whose timeout and attempts follow the plan."""
+    from botocore.config import Config
+
+    config = Config(
+        retries={"mode": "standard", "total_max_attempts": plan.attempts},
+        connect_timeout=min(5.0, plan.timeout),
+        read_timeout=plan.timeout,
+    )
+    return new_client(service, config=config)

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bedtime.briefs import Draft, PictureBrief, StoryBrief
-from bedtime.catalog import Entry
-from bedtime.observability import logger
+from bedtime.core.observability import logger
 from bedtime.providers import ModelGone, Narration
 from bedtime.providers.lifecycle import SUCCESSORS, ConfiguredModel
+from bedtime.records.briefs import Draft, PictureBrief, StoryBrief
+from bedtime.records.catalog import Entry
 
 DEGRADED = "model retired: degraded"
 # (the error, the configured model, what is used instead)

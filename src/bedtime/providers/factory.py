@@ -11,9 +11,7 @@ import os
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from bedtime.briefs import Draft, PictureBrief, StoryBrief
-from bedtime.catalog import Entry
-from bedtime.clients import provider_client
+from bedtime.core.settings import Settings
 from bedtime.providers import (
     KeyMissing,
     Moderator,
@@ -23,10 +21,11 @@ from bedtime.providers import (
     StoryWriter,
     Voice,
 )
-from bedtime.providers.budget import Budget
+from bedtime.providers.budget import Budget, provider_client
 from bedtime.providers.degrading import Degrading, Report, log_only
 from bedtime.providers.lifecycle import ConfiguredModel
-from bedtime.settings import Settings
+from bedtime.records.briefs import Draft, PictureBrief, StoryBrief
+from bedtime.records.catalog import Entry
 
 if TYPE_CHECKING:
     pass

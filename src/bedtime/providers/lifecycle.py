@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from bedtime.settings import Settings
+from bedtime.core.settings import Settings
 
 if TYPE_CHECKING:
     import openai  # only the functions that paint or write with OpenAI ship it

@@ -10,9 +10,7 @@ import base64
 
 import openai
 
-from bedtime.briefs import Draft, PictureBrief, StoryBrief
-from bedtime.catalog import Entry
-from bedtime.prompts import LOOK_SYSTEM, STORY_SYSTEM, look_prompt, picture_prompt, story_prompt
+from bedtime.core.settings import ImageQuality
 from bedtime.providers import (
     STORY_SCHEMA,
     KeyMissing,
@@ -22,7 +20,15 @@ from bedtime.providers import (
     draft_from_json,
 )
 from bedtime.providers.budget import Budget, CallSpec
-from bedtime.settings import ImageQuality
+from bedtime.providers.prompts import (
+    LOOK_SYSTEM,
+    STORY_SYSTEM,
+    look_prompt,
+    picture_prompt,
+    story_prompt,
+)
+from bedtime.records.briefs import Draft, PictureBrief, StoryBrief
+from bedtime.records.catalog import Entry
 
 # openai-python waits at most 8 s between attempts, or what a Retry-After header asks
 # for when that is 60 s or less.

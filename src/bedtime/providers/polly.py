@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from typing import Any
 from xml.sax.saxutils import escape
 
-from bedtime.audio import mp3_from_pcm, silence
 from bedtime.providers import Narration
+from bedtime.providers.audio import mp3_from_pcm, silence
 from bedtime.providers.aws import MAX_BACKOFF, AwsCaller, ClientFor
 from bedtime.providers.budget import Budget, CallSpec
-from bedtime.speech import LINE_PAUSE_MS, STANZA_PAUSE_MS, SpokenLine, spoken_lines
+from bedtime.records.speech import LINE_PAUSE_MS, STANZA_PAUSE_MS, SpokenLine, spoken_lines
 
 SAMPLE_RATE = 16000
 # SynthesizeSpeech takes at most 6,000 characters of input, SSML tags included, of which

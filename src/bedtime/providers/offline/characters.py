@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bedtime.catalog import Entry
+from bedtime.records.catalog import Entry
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from functools import cache
 
 from PIL import Image, ImageDraw
 
-from bedtime.catalog import Entry
 from bedtime.providers.offline.characters import COLOURS, FEATURES, read_character
+from bedtime.records.catalog import Entry
 
 RGB = tuple[int, int, int]
 SPRITE = 300  # the figure's square, in pixels of the picture

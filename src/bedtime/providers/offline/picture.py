@@ -16,10 +16,10 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from bedtime.briefs import PictureBrief
-from bedtime.catalog import Entry
 from bedtime.providers.offline.figures import SPRITE, figure_image, figure_spec
 from bedtime.providers.offline.scenes import mentions, scene_kind
+from bedtime.records.briefs import PictureBrief
+from bedtime.records.catalog import Entry
 
 SIZE = 1024
 HORIZON = 640

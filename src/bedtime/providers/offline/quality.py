@@ -23,8 +23,6 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from bedtime.briefs import Draft, PastNight, StoryBrief
-from bedtime.catalog import Entry
 from bedtime.providers.offline.characters import read_character
 from bedtime.providers.offline.scenes import own_things
 from bedtime.providers.offline.story import (
@@ -34,7 +32,9 @@ from bedtime.providers.offline.story import (
     plain_line,
 )
 from bedtime.providers.offline.voice import record
-from bedtime.speech import MIN_STORY_WORDS, spoken_lines, words_for_minutes
+from bedtime.records.briefs import Draft, PastNight, StoryBrief
+from bedtime.records.catalog import Entry
+from bedtime.records.speech import MIN_STORY_WORDS, spoken_lines, words_for_minutes
 
 CANON_NIGHTS = 5  # how many past nights a brief carries
 FIRST_NIGHT = date(2026, 1, 1)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from bedtime.catalog import Entry
 from bedtime.providers.offline.characters import words
+from bedtime.records.catalog import Entry
 
 NIGHT = "night"  # anywhere else: the night sky, the moon and the stars
 # In order of preference when two kinds match equally well.

@@ -23,8 +23,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 
-from bedtime.briefs import Draft, PastNight, StoryBrief
-from bedtime.catalog import Entry
 from bedtime.providers.offline import vocabulary as vocab
 from bedtime.providers.offline.characters import Character, read_character
 from bedtime.providers.offline.grammar import (
@@ -42,8 +40,10 @@ from bedtime.providers.offline.grammar import (
     words,
 )
 from bedtime.providers.offline.scenes import own_things, place, scene_kind
-from bedtime.readability import MAX_GRADE, YOUNGEST, listener_age, reading_grade
-from bedtime.speech import wind_down_stanzas
+from bedtime.records.briefs import Draft, PastNight, StoryBrief
+from bedtime.records.catalog import Entry
+from bedtime.records.readability import MAX_GRADE, YOUNGEST, listener_age, reading_grade
+from bedtime.records.speech import wind_down_stanzas
 
 # Export for callers that check rhymes the way the storyteller does.
 __all__ = ["LEVELS", "Level", "OfflineStoryWriter", "rhymes", "syllables"]

@@ -14,9 +14,9 @@ from functools import cache
 
 import espeakng_loader
 
-from bedtime.audio import mp3_from_pcm, silence
 from bedtime.providers import Narration
-from bedtime.speech import LINE_PAUSE_MS, STANZA_PAUSE_MS, SpokenLine, spoken_lines
+from bedtime.providers.audio import mp3_from_pcm, silence
+from bedtime.records.speech import LINE_PAUSE_MS, STANZA_PAUSE_MS, SpokenLine, spoken_lines
 
 _SYNCHRONOUS = 2
 _DONT_EXIT = 0x8000

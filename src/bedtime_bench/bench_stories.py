@@ -1,0 +1,127 @@
+"""`make bench`'s rows for the offline storyteller: how much nights repeat each other,
+how hard the words are, and how long the narration lasts against its target."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable
+from itertools import pairwise
+
+from bedtime.providers.offline.characters import read_character
+from bedtime.providers.offline.quality import (
+    MAX_NEAR_COPIES,
+    MAX_REUSE,
+    MAX_SHARED,
+    WEEK,
+    max_line_reuse,
+    most_near_copies,
+    narration_minutes,
+    nights,
+    own_lines,
+    shared_line_ratio,
+    tells_scene,
+    titles_told,
+    weeks,
+)
+from bedtime.records.catalog import Entry
+from bedtime.records.readability import MAX_GRADE, reading_grade
+
+CHARACTERS = (Entry("Pip", "a small brave hedgehog"), Entry("Luna", "a wise old owl"))
+SCENE = Entry("Moonlit Bay", "a calm beach with a lighthouse")
+# A cast no vocabulary knows: a kind without lines of its own, a place of no kind.
+NEW_CAST = (
+    Entry("Ember", "a clever fox with a green scarf"),
+    Entry("Bolt", "a friendly robot with a blinking blue light"),
+)
+NEW_SCENE = Entry("the Willow Houseboat", "a houseboat on a slow river")
+OWN_LINES = 10  # at least this many lines about each character alone, every night
+NIGHTS = 10
+AGE = 5
+MINUTES_TOLERANCE = 0.20
+
+RowMaker = Callable[[str, str, str, bool | None], object]
+
+
+def storyteller_rows(row: RowMaker, minutes_to_try: tuple[float, ...] = (3, 6, 10)) -> list:
+    rows = []
+    names = [c.name for c in CHARACTERS] + [SCENE.name]
+    for minutes in minutes_to_try:
+        drafts = nights(CHARACTERS, SCENE, NIGHTS, minutes, AGE)
+        shared = max(shared_line_ratio(a, b, names) for a, b in pairwise(drafts))
+        reuse = max(max_line_reuse(week, names) for week in weeks(drafts))
+        titles = all(len({d.title for d in week}) == WEEK for week in weeks(drafts))
+        grades = [reading_grade(" ".join(d.paragraphs)) for d in drafts]
+        heard = narration_minutes(drafts[0])
+        near = most_near_copies(drafts, names)
+        label = f"{minutes:g} min, age {AGE}"
+        rows += [
+            row(
+                f"near-copy lines ({label})",
+                f"{near:.2f} of a night's lines, most, in the rest of its {WEEK} nights",
+                f"<= {MAX_NEAR_COPIES:.2f}",
+                near <= MAX_NEAR_COPIES,
+            ),
+            row(
+                f"nights share ({label})",
+                f"{shared:.2f} most, night to next",
+                f"< {MAX_SHARED:.2f}",
+                shared < MAX_SHARED,
+            ),
+            row(
+                f"line reuse ({label})",
+                f"{reuse} stories at most, any {WEEK} nights; titles differ: {titles}",
+                f"<= {MAX_REUSE}",
+                reuse <= MAX_REUSE and titles,
+            ),
+            row(
+                f"reading grade ({label})",
+                f"{statistics.mean(grades):.1f} mean, {max(grades):.1f} most",
+                f"<= {MAX_GRADE[AGE]}",
+                max(grades) <= MAX_GRADE[AGE],
+            ),
+            row(
+                f"narration ({label})",
+                f"{heard:.1f} min",
+                f"{minutes:g} min ± {MINUTES_TOLERANCE:.0%}",
+                abs(heard - minutes) <= minutes * MINUTES_TOLERANCE,
+            ),
+        ]
+    return rows
+
+
+def new_cast_rows(row: RowMaker, minutes: float = 6, age: int = 7) -> list:
+    """The measures of a story, not a list, for a cast the vocabulary has never seen."""
+    drafts = nights(NEW_CAST, NEW_SCENE, WEEK, minutes, age)
+    handles = [read_character(c).handle for c in NEW_CAST]
+    names = [c.name for c in NEW_CAST] + handles + [NEW_SCENE.name]
+    first, second = NEW_CAST
+    scene_nights = sum(tells_scene(d, NEW_SCENE) for d in drafts)
+    fewest = min(min(own_lines(d, first, second), own_lines(d, second, first)) for d in drafts)
+    near = most_near_copies(drafts, names)
+    label = f"fox, robot, houseboat; {minutes:g} min, age {age}"
+    return [
+        row(
+            f"scene's own things ({label})",
+            f"{scene_nights} of {WEEK} nights",
+            f"{WEEK} of {WEEK}",
+            scene_nights == WEEK,
+        ),
+        row(
+            f"own lines each ({label})",
+            f"{fewest} fewest, either character, any night",
+            f">= {OWN_LINES}",
+            fewest >= OWN_LINES,
+        ),
+        row(
+            f"titles told ({label})",
+            "; ".join(d.title for d in drafts),
+            "each names what happens",
+            titles_told(drafts, names),
+        ),
+        row(
+            f"near-copy lines ({label})",
+            f"{near:.2f} of a night's lines, most",
+            f"<= {MAX_NEAR_COPIES:.2f}",
+            near <= MAX_NEAR_COPIES,
+        ),
+    ]

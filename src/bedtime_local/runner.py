@@ -1,0 +1,522 @@
+"""`make run`: the whole system on this machine, wired as template.yaml wires it in AWS."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import logging
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from moto.server import ThreadedMotoServer
+
+from bedtime import services
+from bedtime.core import clock
+from bedtime.families.enrolment import enrol
+from bedtime.families.family_file import FamilyCatalog, load_families
+from bedtime.records.catalog import DEFAULT_CATALOG
+from bedtime.records.families import FamilyStore, home_from_parameters
+from bedtime.records.stories import HOME
+from bedtime_local import snapshot
+from bedtime_local.endpoint import local_client
+from bedtime_local.function_url import FunctionUrlServer
+from bedtime_local.functions import (
+    LocalFunction,
+    environment,
+    functions,
+    queue_sources,
+    stream_sources,
+)
+from bedtime_local.outbox import file_email, read_email, subscribe_outbox
+from bedtime_local.pipe import LocalPipe
+from bedtime_local.queues import QueueConsumer
+from bedtime_local.scheduler import LocalScheduler, template_schedules
+from bedtime_local.stack import LocalStack, Rule, create_stack
+from bedtime_local.state import OUTPUTS, STATE_DIR, run_state_file
+from bedtime_local.streams import StreamReader, deliver_records
+from bedtime_local.template import TEMPLATE, load_template, resources, template_resolver
+
+# botocore's service ids, as its AWS_ENDPOINT_URL_<ID> variables spell them
+LOCAL_SERVICES = (
+    "DYNAMODB",
+    "DYNAMODB_STREAMS",
+    "S3",
+    "SNS",
+    "SQS",
+    "EVENTBRIDGE",
+    "SECRETS_MANAGER",
+)
+# Settings a user may set in the environment to override the template's defaults locally
+USER_SETTINGS = (
+    "STORY_MODEL",
+    "IMAGE_MODEL",
+    "IMAGE_QUALITY",
+    "SPEECH_VOICE",
+    "STORY_LANGUAGE",
+    "OPENAI_BASE_URL",
+    "BEDROCK_TEXT_MODEL",
+    "BEDROCK_IMAGE_MODEL",
+)
+
+
+@dataclass
+class Stage:
+    name: str
+    story_id: str | None
+    started: float
+    finished: float
+    outcome: str
+
+    @property
+    def seconds(self) -> float:
+        return self.finished - self.started
+
+
+@dataclass
+class Timeline:
+    """What ran when; printed as it goes, and read by tests and `make bench`."""
+
+    say: Callable[[str], None]
+    origin: float = field(default_factory=time.monotonic)
+    stages: list[Stage] = field(default_factory=list)
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def record(self, stage: Stage) -> None:
+        with self.changed:
+            self.stages.append(stage)
+            self.changed.notify_all()
+        self.say(
+            f"  [{stage.finished - self.origin:6.1f}s] {stage.name:<20} {stage.outcome:<7}"
+            f" in {stage.seconds:5.2f} s"
+        )
+
+    def wait_for(self, done: Callable[[list[Stage]], bool], timeout: float) -> bool:
+        """Whether the stages came to satisfy `done` within `timeout` seconds."""
+        with self.changed:
+            return self.changed.wait_for(lambda: done(self.stages), timeout)
+
+
+def local_environment(base: Mapping[str, str], endpoint: str) -> dict[str, str]:
+    """Point AWS clients at the local endpoint; pick providers that work here."""
+    env = {f"AWS_ENDPOINT_URL_{service}": endpoint for service in LOCAL_SERVICES}
+    has_aws_credentials = "AWS_ACCESS_KEY_ID" in base or "AWS_PROFILE" in base
+    if not has_aws_credentials:  # moto takes any key; real ones are kept for Polly
+        env |= {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
+    env["AWS_DEFAULT_REGION"] = base.get("AWS_DEFAULT_REGION", "us-east-1")
+    env["POWERTOOLS_LOG_LEVEL"] = base.get("LOG_LEVEL", "WARNING")
+    env["READER_KEYS_SECONDS"] = "0"  # `make new-secret` takes effect at once here
+    env["SITE_SCHEME"] = "http"  # the local site's own: its cookies cannot be Secure
+    default = "openai" if base.get("OPENAI_API_KEY") else "offline"
+    env["STORY_PROVIDER"] = base.get("STORY_PROVIDER", default)
+    env["IMAGE_PROVIDER"] = base.get("IMAGE_PROVIDER", default)
+    voice = base.get("SPEECH_PROVIDER", "offline")
+    env["SPEECH_PROVIDER"] = "offline" if voice == "polly" and not has_aws_credentials else voice
+    env |= {name: base[name] for name in USER_SETTINGS if base.get(name)}
+    return env
+
+
+class LocalRun:
+    def __init__(
+        self,
+        catalog: Path = DEFAULT_CATALOG,
+        port: int = 3000,
+        template_path: Path = TEMPLATE,
+        state_dir: Path = STATE_DIR,
+        parameters: Mapping[str, str] | None = None,
+        say: Callable[[str], None] = print,
+        clock_speed: float = 1.0,
+    ) -> None:
+        self.template = load_template(template_path)
+        self.resolver = template_resolver(self.template, parameters or {})
+        home = home_from_parameters(self.resolver.parameters)
+        self.families: tuple[FamilyCatalog, ...] = load_families(catalog, home)
+        self.port = port
+        self.state_dir = state_dir
+        self.outbox = state_dir / "outbox"
+        self.say = say
+        self.clock_speed = clock_speed
+        self.timeline = Timeline(say)
+        self.functions: dict[str, LocalFunction] = functions(self.template)
+        self.ready: list[dict] = []
+        self._ready_changed = threading.Condition()
+        self._stopping = threading.Event()
+        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self.web: FunctionUrlServer | None = None
+        self.stack: LocalStack | None = None
+        self._saved_environment: dict[str, str] | None = None
+
+    # --- lifecycle ---------------------------------------------------------
+    def start(self) -> None:
+        started = time.monotonic()
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request lines
+        self.web = FunctionUrlServer(self._serve_web, self.port)
+        self.port = self.web.httpd.server_address[1]
+        self._start_moto()
+        self.resolver.attributes["WebFunctionUrl.FunctionUrl"] = self.web.url
+        self.stack = create_stack(self.template, self.resolver, self._client)
+        self.pipe = LocalPipe.from_template(
+            self.template, self.resolver, next(iter(resources(self.template, "AWS::Pipes::Pipe")))
+        )
+        self._set_environment()
+        restored = self._restore()
+        self.control_queue = self._client("sqs").create_queue(QueueName="local-make-story")[
+            "QueueUrl"
+        ]
+        self.outbox_queue = subscribe_outbox(
+            self._client("sns"), self._client("sqs"), self.resolver.names["StoryTopic"]
+        )
+        self._write_state()
+        self._seed()
+        self.web.start()
+        self._start_loops()
+        self.say(
+            f"Local stack ready in {time.monotonic() - started:.1f} s:"
+            f" AWS endpoint {self.endpoint}, site {self.web.url}"
+            f" (providers: story {os.environ['STORY_PROVIDER']},"
+            f" picture {os.environ['IMAGE_PROVIDER']}, voice {os.environ['SPEECH_PROVIDER']})"
+            + (f"; {restored} items kept from the last run" if restored else "")
+        )
+
+    def keep_schedule(self) -> None:
+        """Fire the template's schedule (the tick) on the local clock, which from now on
+        runs `clock_speed` times faster (CLOCK_SPEED)."""
+        if self.clock_speed != 1:
+            os.environ[clock.VARIABLE] = clock.fast_clock(self.clock_speed)
+        scheduler = LocalScheduler(template_schedules(self.template), self._tick, clock.now)
+        self._spawn(partial(self._every, 1.0, scheduler.tick), "scheduler")
+        for entry in self.families:
+            family = entry.family
+            self.say(f"Family {family.id}: bedtime {family.bedtime:%H:%M} ({family.time_zone.key})")
+
+    def stop(self) -> None:
+        """Within about a second: the loops see the stop at their next poll and are not
+        waited for, and invocations still running are left to die with the process, as
+        Lambda would stop them. The tables and media are kept for the next run."""
+        self._stopping.set()
+        if self.web:
+            self.web.stop()
+        if self.stack:
+            self._keep()
+            self._moto.stop()
+        run_state_file(self.port, self.state_dir).unlink(missing_ok=True)
+        if self._saved_environment is not None:
+            os.environ.clear()
+            os.environ.update(self._saved_environment)
+            services.clear()
+
+    @property
+    def web_address(self) -> tuple[str, int]:
+        if self.web is None:
+            raise RuntimeError("the local run has not started")
+        host, port = self.web.httpd.server_address[:2]
+        return str(host), int(port)
+
+    # --- requests ---------------------------------------------------------
+    def request_story(self, event: dict | None = None, family: str = HOME) -> Any:
+        """A story now (as `make story` asks), made in this thread."""
+        event = event or {"trigger": "manual", "family": family, "requestId": str(uuid.uuid4())}
+        return self._invoke("CreateStoryFunction", event)
+
+    def family_ids(self) -> list[str]:
+        """Every family this run serves: the catalog's, and those kept from the last run."""
+        families = FamilyStore(self._client("dynamodb"), self.resolver.names["FamiliesTable"])
+        return [family.id for family in families.all()]
+
+    def wait_for_ready(self, count: int = 1, timeout: float = 120) -> list[dict]:
+        """The emails sent so far, once there are `count` of them."""
+        with self._ready_changed:
+            if not self._ready_changed.wait_for(lambda: len(self.ready) >= count, timeout):
+                raise TimeoutError(f"fewer than {count} emails within {timeout:.0f} s")
+            return list(self.ready)
+
+    # --- set-up -------------------------------------------------------------
+    def _start_moto(self) -> None:
+        self._moto.start()
+        host, port = self._moto.get_host_and_port()
+        self.endpoint = f"http://{host}:{port}"
+        # moto keeps one account per process: start from an empty one every run
+        connection = http.client.HTTPConnection(host, port, timeout=10)
+        connection.request("POST", "/moto-api/reset")
+        connection.getresponse().read()
+        connection.close()
+
+    def _set_environment(self) -> None:
+        chosen_by_user = self._saved_environment = dict(os.environ)
+        os.environ.update(environment(self.template, self.resolver))
+        os.environ.update(local_environment(chosen_by_user, self.endpoint))
+        # Locally, the OpenAI key comes from the environment, not Secrets Manager
+        os.environ.pop("OPENAI_API_KEY_SECRET", None)
+        services.clear()
+
+    def _client(self, service: str) -> Any:
+        return local_client(service, self.endpoint)
+
+    def _tables(self) -> list[str]:
+        return [
+            self.resolver.names[name] for name in resources(self.template, "AWS::DynamoDB::Table")
+        ]
+
+    @property
+    def keeps_state(self) -> bool:
+        """A run on a fast clock (CLOCK_SPEED) starts empty and keeps nothing: its
+        stories are for nights that have not come, and must not spend or stand in for
+        the real ones of the next `make run`."""
+        return self.clock_speed == 1
+
+    def _restore(self) -> int:
+        if not self.keeps_state:
+            return 0
+        return snapshot.restore(
+            self.state_dir / "state",
+            self._client("dynamodb"),
+            self._client("s3"),
+            self._tables(),
+            self.resolver.names["MediaBucket"],
+        )
+
+    def _keep(self) -> None:
+        if not self.keeps_state:
+            return
+        try:
+            snapshot.save(
+                self.state_dir / "state",
+                self._client("dynamodb"),
+                self._client("s3"),
+                self._tables(),
+                self.resolver.names["MediaBucket"],
+            )
+        except Exception as error:  # keeping is a courtesy: stopping must still stop
+            self.say(f"Could not keep this run's stories: {error!r}")
+
+    def _seed(self) -> None:
+        dynamodb = local_client("dynamodb", self.endpoint)
+        private = self.resolver.parameters["Privacy"] == "private"
+        for entry in self.families:
+            enrol(dynamodb, self.resolver.names, entry, private)
+        self.say("Families seeded: " + ", ".join(entry.summary for entry in self.families))
+
+    def _write_state(self) -> None:
+        """What `make story` and `make smoke` need to find this run (by its port)."""
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        names = {  # what a deployed stack's outputs name (state.OUTPUTS)
+            logical: self.resolver.names[logical]
+            for logical in OUTPUTS.values()
+            if logical in self.resolver.names
+        }
+        names["SiteUrl"] = self.web.url if self.web else ""
+        state = {
+            "endpoint": self.endpoint,
+            "controlQueue": self.control_queue,
+            "pid": os.getpid(),
+            "names": names,
+            "private": self.resolver.parameters["Privacy"] == "private",
+            "parameters": dict(self.resolver.parameters),
+            # what this run's functions see, for `make invoke` (sam local invoke)
+            "environment": {
+                key: os.environ.get(key, "") for key in environment(self.template, self.resolver)
+            },
+        }
+        run_state_file(self.port, self.state_dir).write_text(json.dumps(state))
+
+    # --- the loops ------------------------------------------------------------
+    def _start_loops(self) -> None:
+        assert self.stack is not None, "the stack is made first"
+        streams = self._client("dynamodbstreams")
+        pipe_reader = StreamReader(streams, self.stack.stream_arn, from_start=False)
+        bus = self.resolver.resolve({"Ref": self._pipe_bus()})
+        pump_pipe = partial(self._pump_pipe, pipe_reader, self._client("events"), bus)
+        self._spawn(partial(self._every, 0.25, pump_pipe), "pipe")
+        for source in stream_sources(self.template):
+            reader = StreamReader(streams, self.stack.streams[source.table], from_start=True)
+            pump = partial(self._pump_function, reader, source.function)
+            self._spawn(partial(self._every, 0.25, pump), source.function)
+        for rule in self.stack.rules:
+            if rule.queue_url:
+                self._spawn(
+                    partial(self._drain, rule.queue_url, partial(self._deliver, rule)), rule.name
+                )
+        for queue in queue_sources(self.template, self.resolver):
+            consumer = QueueConsumer(
+                self._client("sqs"),
+                self.resolver.names[queue.queue],
+                self.resolver.attributes[f"{queue.queue}.Arn"],
+                partial(self._invoke, queue.function),
+                queue.batch_size,
+                queue.max_concurrency,
+                self._loop_error,
+            )
+            self._spawn(partial(consumer.poll, self._stopping), queue.queue)
+        self._spawn(partial(self._drain, self.control_queue, self._asked_for), "make-story")
+        self._spawn(partial(self._drain, self.outbox_queue, self._show_email), "outbox")
+
+    def _spawn(self, target: Callable[[], None], name: str) -> None:
+        threading.Thread(target=target, name=name, daemon=True).start()
+
+    def _every(self, seconds: float, work: Callable[[], None]) -> None:
+        while not self._stopping.wait(seconds):
+            try:
+                work()
+            except Exception as error:  # a loop must outlive one bad turn
+                self._loop_error(error)
+
+    def _loop_error(self, error: Exception) -> None:
+        if not self._stopping.is_set():  # once stopping, the endpoint is going away
+            self.say(f"  {threading.current_thread().name}: {error!r}")
+
+    # --- invoking functions -------------------------------------------------
+    def _invoke_async(self, name: str, event: Any, story_id: str | None = None) -> None:
+        """As Lambda invokes a rule's or a schedule's target: on its own, not waited for."""
+        threading.Thread(
+            target=self._invoke, args=(name, event, story_id), name=name, daemon=True
+        ).start()
+
+    def _invoke(self, name: str, event: Any, story_id: str | None = None) -> Any:
+        function = self.functions[name]
+        started = time.monotonic()
+        self.say(f"  [{started - self.timeline.origin:6.1f}s] {name:<20} running...")
+        outcome, result = "done", None
+        try:
+            result = function.invoke(event)
+        except Exception as error:  # a Lambda error: logged, then the on-failure destination
+            outcome = "error"
+            self.say(f"  {name} raised {type(error).__name__}: {error}")
+            self._record_failure(name, event, error)
+        if isinstance(result, dict) and ("error" in result or result.get("batchItemFailures")):
+            outcome = "refused" if "error" in result else "retry"
+        story_id = story_id or _story_of(event, result)
+        self.timeline.record(Stage(name, story_id, started, time.monotonic(), outcome))
+        return result
+
+    def _record_failure(self, source: str, event: Any, error: Exception) -> None:
+        """What the cloud's on-failure destination or dead-letter queue would receive."""
+        body = {"source": source, "error": f"{type(error).__name__}: {error}", "event": event}
+        self._client("sqs").send_message(
+            QueueUrl=self.resolver.names["FailuresQueue"], MessageBody=json.dumps(body, default=str)
+        )
+
+    def _tick(self, name: str, event: Any) -> None:
+        """A schedule's target, invoked in the scheduler's thread; shown only when it sent
+        work, as a minute's tick mostly finds nothing to do."""
+        try:
+            result = self.functions[name].invoke(event)
+        except Exception as error:  # a failed tick: the failures queue, as in the cloud
+            self.say(f"  {name} raised {type(error).__name__}: {error}")
+            self._record_failure(name, event, error)
+            return
+        if isinstance(result, dict) and result.get("sent"):
+            self.say(f"  {name} at {event.get('scheduledTime')}: sent {result['sent']} to do")
+
+    # --- streams: the pipe, and functions' stream event sources --------------
+    def _pump_pipe(self, reader: StreamReader, events: Any, bus: str) -> None:
+        for record in reader.read():
+            try:
+                self._forward(record, events, bus)
+            except Exception as error:  # the cloud pipe would retry, then dead-letter
+                self.say(f"  {self.pipe.name} could not forward a record: {error!r}")
+                self._record_failure(self.pipe.name, record, error)
+
+    def _pump_function(self, reader: StreamReader, function: str) -> None:
+        invoke = partial(self._invoke, function)
+        deliver_records(reader.read(), invoke, partial(self._record_failure, function))
+
+    def _pipe_bus(self) -> str:
+        for name, arn in self.resolver.attributes.items():
+            if arn == self.pipe.target:
+                return name.split(".")[0]
+        raise LookupError(f"the pipe's target {self.pipe.target} is not a local bus")
+
+    def _forward(self, record: dict, events: Any, bus: str) -> None:
+        if not self.pipe.admits(record):
+            return
+        detail = self.pipe.transform(record)
+        events.put_events(
+            Entries=[
+                {
+                    "EventBusName": bus,
+                    "Source": self.pipe.source,
+                    "DetailType": self.pipe.detail_type,
+                    "Detail": json.dumps(detail),
+                }
+            ]
+        )
+        story_id = detail.get("storyId") if isinstance(detail, dict) else None
+        now = time.monotonic()
+        self.timeline.record(Stage(self.pipe.name, story_id, now, now, "sent"))
+
+    # --- rules to functions: bus → SQS (moto matches the pattern) → invoke ---
+    def _deliver(self, rule: Rule, message: dict) -> None:
+        event = json.loads(message["Body"])
+        self._invoke_async(rule.target, event, event.get("detail", {}).get("storyId"))
+
+    def _drain(self, queue_url: str, handle: Callable[[dict], None]) -> None:
+        """Take each message off a queue of the local run's own, and handle it."""
+        sqs = self._client("sqs")
+        while not self._stopping.is_set():
+            try:
+                messages = sqs.receive_message(
+                    QueueUrl=queue_url, WaitTimeSeconds=1, MaxNumberOfMessages=10
+                ).get("Messages", [])
+            except Exception as error:  # the endpoint stopping under the long poll
+                self._loop_error(error)
+                self._stopping.wait(1)
+                continue
+            for message in messages:
+                sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+                try:
+                    handle(message)
+                except Exception as error:  # one bad message must not end the loop
+                    self._loop_error(error)
+
+    # --- the families' emails -------------------------------------------------
+    def _show_email(self, message: dict) -> None:
+        families = FamilyStore(self._client("dynamodb"), self.resolver.names["FamiliesTable"])
+        addresses = {family.id: family.emails for family in families.all()}
+        email = read_email(message, addresses)
+        file_email(self.outbox, email)
+        to = ", ".join(email.to) or "no address set"
+        self.say(f"\n--- email to family {email.family} ({to}) " + "-" * 20)
+        self.say(email.body.strip() + "\n" + "-" * 64)
+        self.say(f"Story ready: {email.link}")
+        with self._ready_changed:
+            self.ready.append(
+                {
+                    "family": email.family,
+                    "storyId": email.story_id,
+                    "url": email.link,
+                    "late": email.late,
+                }
+            )
+            self._ready_changed.notify_all()
+
+    # --- `make story` -------------------------------------------------------
+    def _asked_for(self, message: dict) -> None:
+        self.say("A story was asked for (make story)")
+        self._invoke_async("CreateStoryFunction", json.loads(message["Body"]))
+
+    # --- the web function behind its function URL ----------------------------
+    def _serve_web(self, event: dict) -> dict:
+        return self.functions["WebFunction"].invoke(event)
+
+
+def _story_of(event: Any, result: Any) -> str | None:
+    """The story an invocation worked on: the one its result names, or the one every
+    message of its queue batch is about."""
+    if isinstance(result, dict) and result.get("storyId"):
+        return str(result["storyId"])
+    records = event.get("Records") if isinstance(event, dict) else None
+    if not isinstance(records, list):
+        return None
+    stories = set()
+    for record in records:
+        try:
+            stories.add(json.loads(record["body"])["detail"]["storyId"])
+        except (KeyError, TypeError, ValueError):
+            return None
+    return stories.pop() if len(stories) == 1 else None

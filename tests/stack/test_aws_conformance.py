@@ -1,0 +1,494 @@
+"""What real AWS refuses and moto forgives.
+
+Nobody can deploy from a test, so each rule the cloud enforces is read here from the
+template as SAM translates it (or from the clients we build), and each test's docstring
+names the AWS document it encodes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from bedtime import services
+from bedtime.handlers import create_story, illustrate, narrate
+from bedtime.media.storage import MediaStore
+from bedtime.providers import bedrock, openai, polly
+from bedtime.providers.budget import RESERVE_SECONDS
+from bedtime.records.catalog import load_catalog
+from bedtime.records.speech import spoken_lines
+from bedtime_local.functions import LambdaContext
+from helpers import (
+    SAMPLE_STORY_ID,
+    delivered,
+    resolved_resources,
+    sample_event,
+    saved_stories,
+    story_record,
+    translated_template,
+)
+from iam_audit import Call, arn_of, is_allowed
+
+
+def of_type(resources: dict[str, dict], kind: str) -> dict[str, dict]:
+    return {name: r.get("Properties", {}) for name, r in resources.items() if r["Type"] == kind}
+
+
+# --- 1. EventBridge and CloudWatch cannot publish to an SNS topic under aws/sns -------
+def test_no_rule_or_alarm_publishes_to_a_topic_encrypted_with_the_aws_managed_key() -> None:
+    """SNS developer guide, "Managing Amazon SNS encryption keys and costs": an AWS service
+    that publishes to an encrypted topic (EventBridge, CloudWatch) needs a customer managed
+    key whose policy grants it kms:GenerateDataKey* and kms:Decrypt; the policy of the AWS
+    managed key alias/aws/sns cannot be changed to grant that."""
+    resources = resolved_resources()
+    topics = of_type(resources, "AWS::SNS::Topic")
+    published_to = [
+        target["Arn"]
+        for rule in of_type(resources, "AWS::Events::Rule").values()
+        for target in rule.get("Targets", [])
+        if target["Arn"] in topics
+    ]
+    published_to += [
+        action
+        for alarm in of_type(resources, "AWS::CloudWatch::Alarm").values()
+        for action in alarm.get("AlarmActions", [])
+    ]
+    assert published_to
+    for topic in published_to:
+        assert topics[topic].get("KmsMasterKeyId") in (None, ""), topic
+
+
+def test_topic_policies_for_eventbridge_carry_no_condition() -> None:
+    """EventBridge user guide, "Using resource-based policies for Amazon EventBridge",
+    Amazon SNS permissions: "You can't use Condition blocks in Amazon SNS topic policies
+    for EventBridge"."""
+    for policy in of_type(resolved_resources(), "AWS::SNS::TopicPolicy").values():
+        for statement in policy["PolicyDocument"]["Statement"]:
+            if statement["Principal"] == {"Service": "events.amazonaws.com"}:
+                assert "Condition" not in statement
+
+
+# --- 2. Presigned media URLs the browser can follow ----------------------------------
+@pytest.mark.parametrize("region", ["us-east-1", "eu-west-2"])
+def test_media_urls_are_sigv4_on_the_regional_host_that_the_csp_allows(
+    aws, monkeypatch, region
+) -> None:
+    """Amazon S3 API reference, "Authenticating requests (AWS signature version 2)":
+    Signature Version 4 is the only one new buckets and regions support (buckets created
+    after 24 June 2020 refuse SigV2); botocore presigns with SigV2 in us-east-1 unless
+    told otherwise. S3 user guide, "Virtual hosting of buckets": the global endpoint may
+    answer a new bucket with a 307 redirect, which the page's CSP would block."""
+    monkeypatch.setenv("AWS_DEFAULT_REGION", region)
+    services.clear()
+    bucket = services.settings().media_bucket
+    csp = services.site().security_headers()["Content-Security-Policy"]
+    media_src = re.search(r"media-src ([^;]+);", csp).group(1).split()
+    # boto3's presigner (the media functions) and the web function's own
+    for media in (services.media_store(), MediaStore(services.web_client("s3"), bucket)):
+        url = urlsplit(media.url("stories/x/picture.png"))
+        assert url.netloc == f"{bucket}.s3.{region}.amazonaws.com"
+        query = parse_qs(url.query)
+        assert query["X-Amz-Algorithm"] == ["AWS4-HMAC-SHA256"]
+        assert "Signature" not in query and "AWSAccessKeyId" not in query
+        assert f"{url.scheme}://{url.netloc}" in media_src
+
+
+# --- 3. Provider calls fit inside the function's timeout -----------------------------
+def function_timeout(name: str) -> int:
+    return translated_template()["Resources"][name]["Properties"]["Timeout"]
+
+
+@pytest.mark.parametrize(
+    ("function", "calls"),
+    [
+        (
+            "CreateStoryFunction",
+            [openai.LOOK_CALL, openai.LOOK_CALL, openai.STORY_CALL, openai.MODERATION_CALL],
+        ),
+        ("CreateStoryFunction", [bedrock.LOOK_CALL, bedrock.LOOK_CALL, bedrock.STORY_CALL]),
+        ("IllustrateFunction", [openai.IMAGE_CALL]),
+        ("IllustrateFunction", [bedrock.IMAGE_CALL]),
+        ("NarrateFunction", [openai.SPEECH_CALL]),
+        ("NarrateFunction", [polly.SYNTHESIS_CALL]),
+    ],
+)
+def test_a_providers_full_retries_fit_the_lambda_timeout_with_room_to_record_failure(
+    function, calls
+) -> None:
+    """Lambda developer guide, "Configure Lambda function timeout": Lambda stops a function
+    at its timeout, with no chance to record anything. The first call of each provider, at
+    its full timeout and retries (and the client's backoff between them), leaves the
+    reserve in which a failure is recorded and the story announced."""
+    worst = sum(call.worst_case() for call in calls)
+    assert worst + RESERVE_SECONDS <= function_timeout(function)
+
+
+class ShortOfTime(LambdaContext):
+    """A context with only `seconds` of the invocation left."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__("IllustrateFunction")
+        self.seconds = seconds
+
+    def get_remaining_time_in_millis(self) -> int:
+        return int(self.seconds * 1000)
+
+
+def test_with_too_little_time_left_the_picture_is_failed_and_the_story_announced(
+    aws, monkeypatch
+) -> None:
+    """Lambda developer guide, "Configure Lambda function timeout" (as above): when the
+    invocation is nearly over, no provider call is started; the medium is recorded as
+    failed and StoryReady still goes out."""
+    monkeypatch.setenv("IMAGE_PROVIDER", "openai")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")  # never reached
+    services.clear()
+    services.story_store().add(story_record(SAMPLE_STORY_ID))
+    event = sample_event("story-created.json")
+    illustrate.handler(event, ShortOfTime(RESERVE_SECONDS + 1))
+    narrate.handler(event, LambdaContext("NarrateFunction"))
+    assert services.story_store().get(SAMPLE_STORY_ID).image.status == "failed"
+    [ready] = delivered(aws, "NotifyFunctionStoryReady")
+    assert ready["detail"]["image"] == "failed"
+
+
+def test_a_missing_openai_key_still_gives_the_night_a_story_and_says_how_to_fix_it(
+    aws, monkeypatch, lambda_context, logged
+) -> None:
+    """At first deploy the OpenAI secret holds no key yet (README, "Deploy to AWS"): the
+    night's story is written offline, and one log line says where to put the key."""
+    monkeypatch.setenv("STORY_PROVIDER", "openai")
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    services.clear()
+    services.catalog_store().replace("home", load_catalog())
+    result = create_story.handler(sample_event("make-story.json"), lambda_context)
+    assert services.story_store().get(result["storyId"]).provider == "offline"
+    fixes = [line for line in logged() if "put-secret-value" in line["message"]]
+    assert len(fixes) == 1 and fixes[0]["level"] == "ERROR"
+
+
+# --- 4. Two stacks side by side ------------------------------------------------------
+NAME_PROPERTIES = {
+    "AWS::Scheduler::Schedule": "Name",
+    "AWS::Scheduler::ScheduleGroup": "Name",
+    "AWS::SQS::Queue": "QueueName",
+    "AWS::SNS::Topic": "TopicName",
+    "AWS::DynamoDB::Table": "TableName",
+    "AWS::S3::Bucket": "BucketName",
+    "AWS::Events::EventBus": "Name",
+    "AWS::Events::Rule": "Name",
+    "AWS::Lambda::Function": "FunctionName",
+    "AWS::Pipes::Pipe": "Name",
+    "AWS::IAM::Role": "RoleName",
+    "AWS::Logs::LogGroup": "LogGroupName",
+    "AWS::CloudWatch::Alarm": "AlarmName",
+}
+
+
+def test_no_resource_has_a_fixed_physical_name_that_a_second_stack_would_collide_with():
+    """AWS SAM developer guide, "ScheduleV2" (OmitName): without it, SAM names the schedule
+    <Function><Event>, the same in every stack; CloudFormation user guide, "Name type":
+    a resource with a custom name cannot be created twice in one account and region. Any
+    name we set must include the stack's name."""
+    for name, resource in translated_template()["Resources"].items():
+        given = resource.get("Properties", {}).get(NAME_PROPERTIES.get(resource["Type"], ""))
+        if given is not None:
+            assert "AWS::StackName" in json.dumps(given), f"{name} is always named {given}"
+
+
+# --- 5. Polly's two limits ---------------------------------------------------------
+def test_ssml_requests_stay_under_both_polly_limits_for_a_2000_word_story() -> None:
+    """Amazon Polly developer guide, "Quotas in Amazon Polly": "The size of the input text
+    can be up to 3000 billed characters (6000 total characters). SSML tags are not counted
+    as billed characters." A story of many short lines carries a <mark/> and a <break/>
+    per line, so the tags can pass 6,000 long before the words pass 3,000."""
+    stanzas = tuple("\n".join(["Hush now & sleep"] * 4) for _ in range(125))  # 2,000 words
+    lines = list(spoken_lines("Goodnight", stanzas))
+    requests = [polly.ssml(chunk) for chunk in polly.chunks(lines)]
+    assert sum(len(chunk) for chunk in polly.chunks(lines)) == len(lines)
+    for request in requests:
+        assert len(request) <= 6000
+        assert len(re.sub(r"<[^>]+>", "", request).replace("&amp;", "&")) <= 3000
+
+
+# --- 6. Bedrock through cross-region inference profiles ----------------------------
+def story_function_statements(parameters: dict[str, str]) -> list[dict]:
+    role = resolved_resources(parameters)["CreateStoryFunctionRole"]["Properties"]
+    return [s for p in role["Policies"] for s in p["PolicyDocument"]["Statement"]]
+
+
+def test_a_bedrock_inference_profile_is_allowed_with_its_model_in_every_region() -> None:
+    """Amazon Bedrock user guide, "Prerequisites for inference profiles": "When you specify
+    an inference profile in the Resource field ..., you must also specify the foundation
+    model in each Region associated with it"; the bedrock:InferenceProfileArn condition
+    keeps the model to calls made through the profile."""
+    statements = story_function_statements(
+        {"StoryProvider": "bedrock", "BedrockTextModel": "us.amazon.nova-lite-v1:0"}
+    )
+    resources = {s["Sid"]: s for s in statements if s.get("Sid", "").startswith("WriteWithBedrock")}
+    profile = resources["WriteWithBedrockProfile"]["Resource"]
+    assert profile.endswith(":inference-profile/us.amazon.nova-lite-v1:0")
+    model = resources["WriteWithBedrockThroughTheProfile"]
+    assert model["Resource"] == "arn:aws:bedrock:*::foundation-model/amazon.nova-lite-v1:0"
+    assert model["Condition"]["StringLike"]["bedrock:InferenceProfileArn"] == profile
+
+
+def test_a_bedrock_model_in_the_region_is_allowed_by_its_own_arn_only() -> None:
+    """Amazon Bedrock user guide, "Prerequisites for inference profiles" (as above): a model
+    called directly needs only its foundation-model ARN in the stack's region."""
+    statements = story_function_statements({"StoryProvider": "bedrock"})
+    [only] = [s for s in statements if s.get("Sid", "").startswith("WriteWithBedrock")]
+    assert only["Resource"] == "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0"
+
+
+# --- 7. A retried CreateStory writes no second story --------------------------------
+def test_a_create_story_retried_after_dying_between_save_and_idempotency_writes_one_story(
+    aws, lambda_context
+) -> None:
+    """AWS Lambda developer guide, "Asynchronous invocation": a failed or timed-out event
+    is retried; Powertools idempotency, "Handling exceptions": a record left in progress
+    by a function that died expires, and the retry runs the work again. The story id is
+    derived from the request, and the story is saved with a conditional put."""
+    services.catalog_store().replace("home", load_catalog())
+    event = sample_event("schedule.json")
+    first = create_story.handler(event, lambda_context)
+    idempotency = services.settings().idempotency_table
+    dynamodb = services.client("dynamodb")
+    for item in dynamodb.scan(TableName=idempotency)["Items"]:
+        dynamodb.delete_item(TableName=idempotency, Key={"id": item["id"]})
+    second = create_story.handler(event, lambda_context)
+    assert second["storyId"] == first["storyId"]
+    assert [s.id for s in saved_stories()] == [first["storyId"]]
+
+
+# --- Knowing when something fails ---------------------------------------------------
+def failure_destinations(value):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in ("DeadLetterConfig", "OnFailure"):
+                yield item
+            else:
+                yield from failure_destinations(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from failure_destinations(item)
+
+
+def test_every_dead_letter_and_on_failure_destination_is_the_alarmed_queue() -> None:
+    """CloudWatch user guide, "Using Amazon CloudWatch alarms": one alarm on one metric
+    (the cheapest: one alarm metric) watches the queue that every dead-letter and
+    on-failure destination of the stack sends to."""
+    text = json.dumps(translated_template()["Resources"])
+    destinations = re.findall(
+        r'"(?:DeadLetterConfig|OnFailure)": (\{[^{}]*(?:\{[^{}]*\})?\})', text
+    )
+    assert destinations
+    for destination in destinations:
+        assert "FailuresQueue" in destination, destination
+    [alarm] = of_type(resolved_resources(), "AWS::CloudWatch::Alarm").values()
+    assert alarm["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    assert alarm["Dimensions"] == [{"Name": "QueueName", "Value": "FailuresQueue.QueueName"}]
+    assert alarm["Threshold"] == 0 and alarm["ComparisonOperator"] == "GreaterThanThreshold"
+    assert alarm["AlarmActions"] == ["AlertsTopic"]
+
+
+def test_an_operator_address_or_else_the_familys_hears_the_alarm() -> None:
+    """SNS developer guide, "Email notifications": an email subscription per address."""
+    nobody = resolved_resources()
+    assert "OperatorEmailSubscription" not in nobody
+    family = resolved_resources({"NotificationEmail": "family@example.com"})
+    assert family["OperatorEmailSubscription"]["Properties"]["Endpoint"] == "family@example.com"
+    both = resolved_resources(
+        {"NotificationEmail": "family@example.com", "OperatorEmail": "ops@example.com"}
+    )
+    assert both["OperatorEmailSubscription"]["Properties"]["Endpoint"] == "ops@example.com"
+
+
+def test_a_story_id_does_not_follow_a_later_malformed_event_into_the_logs(
+    aws, lambda_context, logged
+) -> None:
+    """Powertools for AWS Lambda (Python), Logger, "Clearing all state": keys added with
+    append_keys persist across warm invocations unless clear_state=True."""
+    services.story_store().add(story_record(SAMPLE_STORY_ID))
+    illustrate.handler(sample_event("story-created.json"), lambda_context)
+    illustrate.handler({"detail": {}}, lambda_context)
+    [refusal] = [line for line in logged() if "malformed" in line["message"]]
+    assert "story_id" not in refusal
+
+
+# --- IAM that the local emulation cannot exercise ----------------------------------
+def test_the_pipe_role_allows_what_a_dynamodb_stream_source_needs() -> None:
+    """EventBridge user guide, "Event source permissions for Amazon EventBridge Pipes",
+    DynamoDB: DescribeStream, GetRecords, GetShardIterator and ListStreams; the Service
+    Authorization Reference gives dynamodb:ListStreams no resource type, so only "*"
+    allows it. The target and the dead-letter queue need events:PutEvents and
+    sqs:SendMessage."""
+    stream = arn_of("StoriesTable") + "/stream/2026-11-25T00:00:00.000"
+    needed = [
+        Call("StoryPipeRole", "dynamodb:DescribeStream", stream),
+        Call("StoryPipeRole", "dynamodb:GetRecords", stream),
+        Call("StoryPipeRole", "dynamodb:GetShardIterator", stream),
+        Call("StoryPipeRole", "dynamodb:ListStreams", "*"),
+        Call("StoryPipeRole", "events:PutEvents", arn_of("StoryBus")),
+        Call("StoryPipeRole", "sqs:SendMessage", arn_of("FailuresQueue")),
+    ]
+    assert [str(call) for call in needed if not is_allowed(call)] == []
+
+
+def test_the_encrypted_story_topics_one_publisher_may_use_its_key_through_sns() -> None:
+    """SNS developer guide, "Managing Amazon SNS encryption keys and costs": a publisher
+    to a topic under a KMS key needs kms:GenerateDataKey* and kms:Decrypt on it. The AWS
+    managed key serves because only a function of ours publishes (no AWS service, see the
+    test above)."""
+    resources = resolved_resources()
+    assert resources["StoryTopic"]["Properties"]["KmsMasterKeyId"] == "alias/aws/sns"
+    publishers = [
+        role
+        for role in of_type(resources, "AWS::IAM::Role")
+        if is_allowed(Call(role, "sns:Publish", arn_of("StoryTopic")))
+    ]
+    assert publishers == ["NotifyFunctionRole"]
+    key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    for action in ("kms:GenerateDataKey", "kms:Decrypt"):
+        assert is_allowed(Call("NotifyFunctionRole", action, key))
+
+
+def test_the_site_may_read_the_stories_media_and_nothing_more_of_the_bucket() -> None:
+    """Service Authorization Reference, "Actions, resources, and condition keys for Amazon
+    S3": s3:GetObject takes an object ARN, s3:ListBucket the bucket's; S3 User Guide,
+    "Sharing objects with presigned URLs": a URL carries its signer's permissions. The
+    site presigns GetObject for the bucket's objects and lists nothing."""
+    bucket = arn_of("MediaBucket")
+    assert is_allowed(Call("WebFunctionRole", "s3:GetObject", f"{bucket}/stories/x/narration.mp3"))
+    for action in ("s3:ListBucket", "s3:GetBucketLocation"):
+        assert not is_allowed(Call("WebFunctionRole", action, bucket))
+
+
+def test_only_the_actions_iam_cannot_scope_are_granted_on_every_resource() -> None:
+    """Service Authorization Reference, "Actions, resources, and condition keys for Amazon
+    SNS": sns:Unsubscribe and sns:SetSubscriptionAttributes name no resource type, so only
+    "*" allows them; every other action the families' role has is scoped."""
+    role = resolved_resources()["FamiliesFunctionRole"]["Properties"]
+    everywhere = sorted(
+        action
+        for policy in role["Policies"]
+        for statement in policy["PolicyDocument"]["Statement"]
+        if statement["Resource"] == "*"
+        for action in (
+            [statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"]
+        )
+    )
+    assert everywhere == ["sns:SetSubscriptionAttributes", "sns:Unsubscribe"]
+
+
+def test_the_audit_refuses_a_call_the_role_does_not_allow() -> None:
+    """The IAM audit that every `aws` fixture runs can fail: a reader may not write."""
+    assert is_allowed(Call("WebFunctionRole", "dynamodb:GetItem", arn_of("StoriesTable")))
+    assert not is_allowed(Call("WebFunctionRole", "dynamodb:PutItem", arn_of("StoriesTable")))
+    assert not is_allowed(Call("WebFunctionRole", "dynamodb:GetItem", arn_of("IdempotencyTable")))
+    assert not is_allowed(Call("FamiliesFunctionRole", "sns:Publish", arn_of("StoryTopic")))
+
+
+def test_the_guardrail_parameter_takes_an_id_that_the_iam_arn_is_built_from() -> None:
+    """Service Authorization Reference, Amazon Bedrock: a guardrail's ARN is
+    arn:${Partition}:bedrock:${Region}:${Account}:guardrail/${GuardrailId}; the template
+    builds it from the parameter, so an ARN given there is refused at deploy time."""
+    pattern = translated_template()["Parameters"]["BedrockGuardrailId"]["AllowedPattern"]
+    assert re.fullmatch(pattern, "abc123xyz789")
+    assert re.fullmatch(pattern, "")
+    assert not re.fullmatch(pattern, "arn:aws:bedrock:us-east-1:123456789012:guardrail/abc")
+
+
+# --- 8. What the families, queues and the tick rely on ----------------------------
+def test_the_template_declares_the_one_schedule_that_drives_every_night() -> None:
+    """EventBridge Scheduler user guide, "Schedule types in EventBridge Scheduler": a cron
+    expression has six fields (minutes hours day-of-month month day-of-week year) with "?"
+    in one day field, read in ScheduleExpressionTimezone; "Adding context attributes":
+    <aws.scheduler.scheduled-time> in a templated target's Input is the time it fired for.
+    SAM's ScheduleV2 names the schedule after its logical id unless OmitName is true (two
+    stacks in one account and region would collide)."""
+    resources = resolved_resources()
+    [schedule] = [
+        spec["Properties"]
+        for spec in resources.values()
+        if spec["Type"] == "AWS::Scheduler::Schedule"
+        and spec["Properties"]["Target"]["Arn"] == "TickFunction.Arn"
+    ]
+    assert schedule["ScheduleExpression"] == "cron(* * * * ? *)"
+    assert schedule["ScheduleExpressionTimezone"] == "UTC"
+    assert "Name" not in schedule
+    target = schedule["Target"]
+    assert target["Arn"] == "TickFunction.Arn"
+    assert "<aws.scheduler.scheduled-time>" in target["Input"]
+    assert target["DeadLetterConfig"] == {"Arn": "FailuresQueue.Arn"}
+    role = target["RoleArn"].removesuffix(".Arn")
+    assert is_allowed(Call(role, "lambda:InvokeFunction", arn_of("TickFunction")))
+    assert not is_allowed(Call(role, "lambda:InvokeFunction", arn_of("NotifyFunction")))
+
+
+def test_no_function_creates_schedules_or_passes_a_role() -> None:
+    """Service Authorization Reference, "Actions, resources, and condition keys for AWS
+    Identity and Access Management": iam:PassRole is what lets a caller hand a role to a
+    service. With the schedule in the template, CloudFormation makes it; no function may
+    create schedules or pass any role."""
+    for name, spec in resolved_resources().items():
+        if spec["Type"] != "AWS::IAM::Role" or name.endswith("TickRole"):
+            continue
+        actions = json.dumps(spec["Properties"].get("Policies", []))
+        assert "iam:PassRole" not in actions, name
+        assert "scheduler:" not in actions, name
+
+
+def test_the_bus_may_send_story_created_to_the_media_queues_from_its_own_rules() -> None:
+    """EventBridge user guide, "Using resource-based policies for Amazon EventBridge",
+    Amazon SQS permissions: the queue policy lets events.amazonaws.com SendMessage; its
+    aws:SourceArn is a rule on our custom bus (arn:...:rule/<bus>/<rule>)."""
+    resources = resolved_resources()
+    [statement] = resources["MediaQueuesPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"Service": "events.amazonaws.com"}
+    assert statement["Action"] == "sqs:SendMessage"
+    assert statement["Resource"] == ["PaintingQueue.Arn", "NarratingQueue.Arn"]
+    source = statement["Condition"]["ArnLike"]["aws:SourceArn"]
+    assert source == "arn:aws:events:us-east-1:123456789012:rule/StoryBus/*"
+    for rule in ("PaintRule", "NarrateRule"):
+        assert resources[rule]["Properties"]["EventBusName"] == "StoryBus"
+
+
+def test_the_public_reading_site_carries_both_function_url_permissions() -> None:
+    """Lambda developer guide, "Control access to Lambda function URLs": since October
+    2025 a function URL with AuthType NONE needs lambda:InvokeFunctionUrl and
+    lambda:InvokeFunction (InvokedViaFunctionUrl) for everyone; SAM makes both."""
+    permissions = of_type(translated_template()["Resources"], "AWS::Lambda::Permission")
+    web = [p for p in permissions.values() if p["FunctionName"] == {"Ref": "WebFunction"}]
+    [url] = [p for p in web if p["Action"] == "lambda:InvokeFunctionUrl"]
+    assert url["Principal"] == "*" and url["FunctionUrlAuthType"] == "NONE"
+    [invoke] = [p for p in web if p["Action"] == "lambda:InvokeFunction"]
+    assert invoke["Principal"] == "*" and invoke["InvokedViaFunctionUrl"] is True
+
+
+def test_a_log_level_is_set_only_on_json_logs() -> None:
+    """Lambda API reference, "LoggingConfig": ApplicationLogLevel and SystemLogLevel take
+    effect only with LogFormat JSON (Lambda developer guide, "Configuring advanced logging
+    controls for Lambda functions")."""
+    functions = of_type(resolved_resources(), "AWS::Lambda::Function")
+    with_levels = {
+        name: spec["LoggingConfig"]
+        for name, spec in functions.items()
+        if "ApplicationLogLevel" in spec.get("LoggingConfig", {})
+    }
+    assert "WebFunction" in with_levels
+    assert all(config["LogFormat"] == "JSON" for config in with_levels.values())
+
+
+def test_the_email_subject_is_one_sns_publish_accepts() -> None:
+    """SNS API reference, "Publish": "Subjects must be UTF-8 text with no line breaks or
+    control characters, and less than 100 characters long." moto checks only the length."""
+    from bedtime.delivery.nightly_email import subject
+
+    longest = subject("N" * 60)  # a family's name is at most 60 characters
+    assert len(longest) < 100 and longest.isprintable()
+    assert subject("Nan\x1b[31m\x07").isprintable()  # one saved before names were checked
