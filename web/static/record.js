@@ -32,8 +32,8 @@
 
   function show(name) {
     Object.keys(parts).forEach(function (key) { parts[key].hidden = key !== name; });
-    root.classList.toggle("recording-now", name === "reading");
-    button("give-up").hidden = name === "sent";
+    root.setAttribute("data-step", name);
+    button("give-up").hidden = name !== "reading" && name !== "review";
   }
 
   function mimeType() {
