@@ -23,6 +23,7 @@ from botocore.credentials import Credentials as BotoCredentials
 from bedtime import services
 from bedtime.families.family_file import parse_families
 from bedtime.handlers import web
+from bedtime.handlers.notify import send_if_due
 from bedtime.media import recordings
 from bedtime.media.recordings import container_of
 from bedtime.media.storage import recording_prefix
@@ -30,7 +31,7 @@ from bedtime.records.families import Family
 from bedtime.records.stories import HOME, Medium
 from bedtime.site.sigv4 import Credentials, Scope, post_policy_fields
 from bedtime_local.function_url import function_url_event
-from helpers import SAMPLE_STORY_ID, reader_cookie, story_record
+from helpers import SAMPLE_STORY_ID, emails, reader_cookie, story_record
 
 OTHER_STORY_ID = "T3RoZXJTdG9yeU9mVGhlTmlnaHQ"
 WEBM = b"\x1a\x45\xdf\xa3" + bytes(4000)  # EBML magic, then 4 kB: plausible for 3 s
@@ -156,6 +157,23 @@ def test_the_home_page_offers_the_recording_link_until_a_recording_is_taken(
     assert "your own voice" not in home and "read by Grandma Sue" in home
     again = call("GET", link, lambda_context)
     assert again["statusCode"] == 200 and "already read aloud" in again["body"]
+
+
+@pytest.mark.parametrize("allowed", [True, False])
+def test_the_email_offers_the_recording_link_when_the_family_allows_it(
+    aws, lambda_context, allowed
+) -> None:
+    services.family_store().save(Family(HOME, ZONE, name="Home", recording=allowed))
+    add_story(image=Medium("failed"))
+    services.story_store().claim_ready(SAMPLE_STORY_ID, datetime.now(UTC))
+    assert send_if_due(SAMPLE_STORY_ID)["emailed"] is True
+    [email] = emails()
+    found = re.search(r"recording page\): (\S+)", email.body)
+    assert bool(found) is allowed and ("own voice" in email.body) is allowed
+    if found:
+        path = urlsplit(found.group(1))
+        page = call("GET", f"{path.path}?{path.query}", lambda_context)
+        assert page["statusCode"] == 200 and 'id="record"' in page["body"]
 
 
 def test_a_family_that_turned_recording_off_gets_no_link_and_no_page(aws, lambda_context):

@@ -32,17 +32,26 @@ def subject(family_name: str) -> str:
     return SUBJECT.format(family=printable[:60])
 
 
-def letter(story: Story, link: str, late: bool, family_name: str) -> Letter:
+def letter(
+    story: Story, link: str, late: bool, family_name: str, record_link: str | None = None
+) -> Letter:
     """A plain-text email: the title as the family wrote or the model gave it, unescaped
-    (an email client shows text/plain as text)."""
+    (an email client shows text/plain as text); with the story's recording link when the
+    family allows recording."""
     lines = [f"{subject(family_name)}: {story.title}", ""]
     if late:
         lines += ["It is a little late tonight, sorry. Sleep tight all the same.", ""]
     lines += [
         f"Read it and listen to it here: {link}",
         "",
-        "Sleep well. The story fades away after two days.",
     ]
+    if record_link:
+        lines += [
+            "Read tonight's story in your own voice, or send this link to someone far away",
+            f"(it opens only this story's recording page): {record_link}",
+            "",
+        ]
+    lines += ["Sleep well. The story fades away after two days."]
     return Letter(story.family, subject(family_name), "\n".join(lines) + "\n")
 
 
@@ -71,6 +80,7 @@ def deliver(
     postbox: Postbox,
     now: datetime,
     family_name: Callable[[str], str] = str,
+    allows_recording: Callable[[str], bool] = lambda family: True,
 ) -> bool:
     """Send the story's email if it is due; True when this call sent it."""
     if not is_due(story, now):
@@ -78,11 +88,15 @@ def deliver(
     if not store.claim_email(story.id, now):
         return False
     link = f"{site_url.rstrip('/')}/stories/{story.id}"
+    record_link = f"{link}/record" if allows_recording(story.family) else None
     if keys is not None:
-        link += keys(story.family).story_query(story.id, story.expires_at)
+        family_keys = keys(story.family)
+        link += family_keys.story_query(story.id, story.expires_at)
+        if record_link:
+            record_link += family_keys.record_query(story.id, story.expires_at)
     late = is_late(story)
     try:
-        postbox.send(letter(story, link, late, family_name(story.family)))
+        postbox.send(letter(story, link, late, family_name(story.family), record_link))
     except Exception:
         store.release_email(story.id)
         raise

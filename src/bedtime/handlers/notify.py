@@ -39,6 +39,7 @@ def send_if_due(story_id: str, now: datetime | None = None) -> dict:
         services.postbox(),
         now or clock.now(),
         services.family_store().name_of,
+        services.family_store().allows_recording,
     )
     return {"storyId": story_id, "emailed": sent}
 
