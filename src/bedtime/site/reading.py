@@ -122,6 +122,8 @@ class ReadingSite:
             response.headers["Allow"] = ", ".join(wrong.allowed)
         except BadRequest:
             response = self._error(400, "That address is not right", "Try the link again.")
+        except RecordingRefused as refused:
+            response = self._refusal(request, refused)
         return self._finish(response)
 
     def respond_bad_request(self) -> Response:
@@ -159,19 +161,15 @@ class ReadingSite:
 
     def _record(self, request: Request, story_id: str) -> Response:
         """The recording page (GET), or the upload it finishes (POST, answered in JSON
-        for the page to show); every refusal says why, and changes nothing."""
-        try:
-            story = self._recording_story(request, story_id)
-            if request.method != "POST":
-                query = f"?r={request.query['r']}" if self.private else ""
-                return Response(200, self._site.recording_page(story, query))
-            if not request.same_origin:
-                raise RecordingRefused(403, "Recordings are sent from the recording page.")
-            recording = self._site.take_recording(story, Finished.from_form(request.form()))
-        except RecordingRefused as refused:
-            if request.method == "POST":
-                return _json(refused.status, refused.message)
-            return self._error(refused.status, "This recording link does not work", refused.message)
+        for the page to show); every refusal (RecordingRefused) says why, and changes
+        nothing."""
+        story = self._recording_story(request, story_id)
+        if request.method != "POST":
+            query = f"?r={request.query['r']}" if self.private else ""
+            return Response(200, self._site.recording_page(story, query))
+        if not request.same_origin:
+            raise RecordingRefused(403, "Recordings are sent from the recording page.")
+        recording = self._site.take_recording(story, Finished.from_form(request.form()))
         return _json(200, f"Thank you, {recording.reader}. Tonight's story is in your voice.")
 
     def _recording_story(self, request: Request, story_id: str) -> Story:
@@ -305,6 +303,13 @@ class ReadingSite:
     # --- responses --------------------------------------------------------------------
     def _error(self, status: int, heading: str, message: str) -> Response:
         return Response(status, self._site.error_page(status, heading, message))
+
+    def _refusal(self, request: Request, refused: RecordingRefused) -> Response:
+        """A recording refused: told to the recording page's script in JSON (a POST),
+        or as a page to whoever opened the link."""
+        if request.method == "POST":
+            return _json(refused.status, refused.message)
+        return self._error(refused.status, "This recording link does not work", refused.message)
 
     def _finish(self, response: Response) -> Response:
         response.headers = self._site.security_headers() | response.headers
