@@ -8,6 +8,8 @@ import io
 import json
 import os
 from collections.abc import Iterator
+from functools import partial
+from urllib.parse import urlsplit
 
 import boto3
 import pytest
@@ -76,16 +78,24 @@ def aws(monkeypatch: pytest.MonkeyPatch, template: dict, moto_server: str) -> It
         events = boto3._get_default_session().events
         events.register("before-parameter-build", recorder, unique_id="iam-audit")
         monkeypatch.setattr(light_aws, "call_hooks", [recorder.record])
-        send = light_aws.send
+        send, fetch = light_aws.send, light_aws.fetch
         monkeypatch.setattr(
             light_aws, "send", lambda url, headers, body: send(moto_server, headers, body)
         )
+        monkeypatch.setattr(light_aws, "fetch", partial(_fetch_from, moto_server, fetch))
         try:
             yield stack
         finally:
             events.unregister("before-parameter-build", unique_id="iam-audit")
         denied = sorted({str(call) for call in recorder.calls if not is_allowed(call)})
         assert not denied, "the template's roles do not allow:\n" + "\n".join(denied)
+
+
+def _fetch_from(server: str, fetch, url: str, headers: dict[str, str]):
+    """A GET signed for AWS's own host, sent to moto's server with that host named."""
+    parts = urlsplit(url)
+    moved = f"{server.rstrip('/')}{parts.path}?{parts.query}"
+    return fetch(moved, {"Host": parts.netloc, **headers})
 
 
 @pytest.fixture

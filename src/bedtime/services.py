@@ -124,7 +124,15 @@ def site() -> Site:
     def canon() -> CanonStore:
         return CanonStore(web_client("dynamodb"), s.canon_table)
 
-    return Site(stories, media, canon, s.time_zone, s.story_language, families.name_of)
+    return Site(
+        stories,
+        media,
+        canon,
+        s.time_zone,
+        s.story_language,
+        families.name_of,
+        allows_recording=families.allows_recording,
+    )
 
 
 @cache

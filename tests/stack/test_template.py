@@ -138,9 +138,12 @@ def test_every_function_has_an_on_failure_destination_and_its_own_log_group(temp
             assert on_failure == {"Type": "SQS", "Destination": FAILURES["Arn"]}, name
 
 
-def test_web_function_has_a_public_url_and_only_reads_but_ratings_and_unsubscribes(
+def test_web_function_has_a_public_url_and_only_reads_but_ratings_unsubscribes_and_recordings(
     template,
 ) -> None:
+    """It reads, records a rating and who unsubscribed, and signs upload forms for
+    recordings only (IAM User Guide, "Amazon S3 resources": an object ARN's key may hold
+    wildcards)."""
     spec = functions(template)["WebFunction"]
     assert spec["FunctionUrlConfig"] == {"AuthType": "NONE"}
     assert spec["Policies"] == [
@@ -154,6 +157,12 @@ def test_web_function_has_a_public_url_and_only_reads_but_ratings_and_unsubscrib
                     "Effect": "Allow",
                     "Action": "s3:GetObject",
                     "Resource": {"Fn::Sub": "${MediaBucket.Arn}/*"},
+                },
+                {
+                    "Sid": "TakeARecordingOfTheStory",
+                    "Effect": "Allow",
+                    "Action": "s3:PutObject",
+                    "Resource": {"Fn::Sub": "${MediaBucket.Arn}/stories/*/recording-*"},
                 },
                 {
                     "Sid": "RecordTheFamilysRating",

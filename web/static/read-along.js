@@ -1,6 +1,7 @@
-// Read-along: highlight the line being narrated. Uses the narration's line
-// marks (data-start, in ms) when the voice gave them, else an estimate from
-// each line's length. The page works fully without this script.
+// Read-along: highlight the line being narrated. Uses a recording's tapped line
+// times when the browser plays the recording (its <source data-starts>), else the
+// narration's line marks (data-start, in ms) when the voice gave them, else an
+// estimate from each line's length. The page works fully without this script.
 (function () {
   "use strict";
   var audio = document.getElementById("narration");
@@ -8,6 +9,14 @@
   var lines = Array.prototype.slice.call(document.querySelectorAll(".line[data-line]"));
   var starts = null;
   var current = -1;
+
+  function recordedStarts() {
+    var sources = Array.prototype.slice.call(audio.querySelectorAll("source[data-starts]"));
+    var playing = sources.filter(function (source) { return source.src === audio.currentSrc; });
+    if (!playing.length) { return null; }
+    var found = playing[0].getAttribute("data-starts").split(",").map(Number);
+    return found.length === lines.length ? found : null;
+  }
 
   function markedStarts() {
     var found = lines.map(function (line) { return Number(line.getAttribute("data-start")); });
@@ -47,7 +56,7 @@
 
   function update() {
     if (!starts) {
-      starts = markedStarts();
+      starts = recordedStarts() || markedStarts();
       if (!starts && isFinite(audio.duration)) { starts = estimatedStarts(audio.duration * 1000); }
       if (!starts) { return; }
     }

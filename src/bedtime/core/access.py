@@ -7,6 +7,8 @@ family's reader secret.
   emails for the family, and lets that address undo it.
 - A session (a cookie, set when a story token is used) opens the family's home page,
   live stories and feed until the story it came from expires.
+- A recording token (in the home page's "your own voice" link) opens one story's
+  recording page and takes its upload; it opens nothing else, and no story token is one.
 
 Every value is an HMAC-SHA256 under the secret; the secret itself never leaves the
 functions. Tokens are read strictly, exactly as they were signed (ASCII base64url, and
@@ -46,7 +48,7 @@ class Keys:
         self._secret = secret
 
     def story_token(self, story_id: str, expires: int) -> str:
-        return f"{expires}.{self._sign('story', story_id, expires)}"
+        return self._expiring("story", story_id, expires)
 
     def story_query(self, story_id: str, expires: int) -> str:
         """What a link adds to open this one story (the reading site reads `t`)."""
@@ -54,12 +56,19 @@ class Keys:
 
     def story_token_expiry(self, story_id: str, token: str, now: float) -> int | None:
         """When a valid, unexpired token for this story expires; None for any other."""
-        match = _STORY_TOKEN.fullmatch(token)
-        if not match or int(match.group(1)) <= now:
-            return None
-        expires = int(match.group(1))
-        valid = self._same(match.group(2), self._sign("story", story_id, expires))
-        return expires if valid else None
+        return self._expiry("story", story_id, token, now)
+
+    def record_token(self, story_id: str, expires: int) -> str:
+        return self._expiring("record", story_id, expires)
+
+    def record_query(self, story_id: str, expires: int) -> str:
+        """What the recording link adds to open this story's recording page (`r`)."""
+        return f"?r={self.record_token(story_id, expires)}"
+
+    def record_token_expiry(self, story_id: str, token: str) -> int | None:
+        """When a recording token for this story expires (None for any other token,
+        a story token included); whether it has is the caller's to tell, and say so."""
+        return self._expiry("record", story_id, token, 0)
 
     def unsubscribe_query(self, address: str) -> str:
         """What an unsubscribe link adds: this address, for this family, with no expiry
@@ -93,6 +102,17 @@ class Keys:
         if not self._same(match.group(4), self._sign("session", issued, expires)):
             return None
         return Session(self.family, issued, expires)
+
+    def _expiring(self, purpose: str, story_id: str, expires: int) -> str:
+        return f"{expires}.{self._sign(purpose, story_id, expires)}"
+
+    def _expiry(self, purpose: str, story_id: str, token: str, now: float) -> int | None:
+        match = _STORY_TOKEN.fullmatch(token)
+        if not match or int(match.group(1)) <= now:
+            return None
+        expires = int(match.group(1))
+        valid = self._same(match.group(2), self._sign(purpose, story_id, expires))
+        return expires if valid else None
 
     def _sign(self, purpose: str, *parts: object) -> str:
         message = "|".join((purpose, self.family, *map(str, parts))).encode()

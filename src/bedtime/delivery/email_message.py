@@ -53,6 +53,7 @@ class Tonight:
     late: bool
     picture: Picture | None
     language: str = "en"
+    record_link: str | None = None  # the story's recording page, when the family allows it
 
 
 @cache
@@ -101,6 +102,7 @@ def compose(
         "title": tonight.title,
         "summary": tonight.summary,
         "link": tonight.link,
+        "record_link": tonight.record_link,
         "late": tonight.late,
         "address": to,
         "unsubscribe": unsubscribe,

@@ -118,14 +118,18 @@ def _send_claimed(
     site = site_url.rstrip("/")
     keys = household.keys(story.family)
     link = f"{site}/stories/{story.id}"
+    record_link = f"{link}/record" if family.recording else None
     if private:
         link += keys.story_query(story.id, story.expires_at)
+        if record_link:
+            record_link += keys.record_query(story.id, story.expires_at)
     tonight = Tonight(
         family=story.family,
         family_name=family.name or story.family,
         title=story.title,
         summary=summary(story),
         link=link,
+        record_link=record_link,
         late=is_late(story),
         picture=household.picture(story),
         language=family.language,

@@ -52,6 +52,7 @@ FAMILY_FIELDS = CATALOG_FIELDS | {
     "storyMinutes",
     "seriesHero",
     "emails",
+    "recording",
 }
 ONE_FAMILY = (
     'write {"id": "rosie", "characters": [...], "scenes": [...], ...} for one family, '
@@ -140,6 +141,7 @@ def _family(item: dict, home: Family) -> Family:
         story_minutes=_number(item, "storyMinutes", home.story_minutes, 2, 15),
         series_hero=_text(item, "seriesHero", ""),
         emails=_emails(item.get("emails", [])),
+        recording=_switch(item, "recording", home.recording),
     )
 
 
@@ -176,6 +178,13 @@ def _number(item: dict, field: str, default: float, low: float, high: float) -> 
     if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
         raise CatalogError(f'"{field}" must be a number from {low:g} to {high:g}')
     return float(value)
+
+
+def _switch(item: dict, field: str, default: bool) -> bool:
+    value = item.get(field, default)
+    if not isinstance(value, bool):
+        raise CatalogError(f'"{field}" must be true or false')
+    return value
 
 
 def _emails(value: Any) -> tuple[str, ...]:

@@ -1,9 +1,12 @@
-"""Story media in S3: keys, uploads and fresh presigned GETs."""
+"""Story media in S3: keys, uploads, fresh presigned GETs, and the forms a browser
+uploads a recording with."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 PRESIGNED_LIFETIME_SECONDS = 3600
@@ -24,6 +27,24 @@ def narration_key(story_id: str) -> str:
 
 def speech_marks_key(story_id: str) -> str:
     return f"stories/{story_id}/narration-marks.json"
+
+
+def recording_prefix(story_id: str) -> str:
+    """Where a story's recordings go: each upload its own name under it, so a second
+    upload never overwrites the first (the story records which one won)."""
+    return f"stories/{story_id}/recording-"
+
+
+@dataclass(frozen=True)
+class ObjectStart:
+    """An object's first bytes, its whole size and the type it was stored with."""
+
+    head: bytes
+    size: int
+    content_type: str
+
+
+_CONTENT_RANGE = re.compile(r"bytes \d+-\d+/(\d+)")
 
 
 class MediaStore:
@@ -54,3 +75,32 @@ class MediaStore:
         )
         self._signed[key] = (url, now)
         return url
+
+    def upload_form(self, key: str, max_bytes: int, lifetime: int) -> dict[str, Any]:
+        """A presigned POST for one object at `key`: audio (the browser says which, in a
+        Content-Type field), at most `max_bytes`, within `lifetime` seconds ({"url",
+        "fields"})."""
+        form: dict[str, Any] = self._s3.generate_presigned_post(
+            Bucket=self._bucket,
+            Key=key,
+            Fields={},
+            Conditions=[
+                ["starts-with", "$Content-Type", "audio/"],
+                ["content-length-range", 1, max_bytes],
+            ],
+            ExpiresIn=lifetime,
+        )
+        return form
+
+    def object_start(self, key: str, length: int) -> ObjectStart | None:
+        """The first `length` bytes of an object, with its size (one ranged GET); None
+        when there is no such object."""
+        try:
+            response = self._s3.get_object(
+                Bucket=self._bucket, Key=key, Range=f"bytes=0-{length - 1}"
+            )
+        except self._s3.exceptions.ClientError:
+            return None
+        size = _CONTENT_RANGE.fullmatch(response.get("ContentRange", ""))
+        head = response["Body"].read()
+        return ObjectStart(head, int(size.group(1)) if size else len(head), response["ContentType"])

@@ -39,6 +39,7 @@ class Family:
     # suppressed after a bounce or a complaint. Kept by save(), which never writes them.
     unsubscribed: frozenset[str] = frozenset()
     suppressed: frozenset[str] = frozenset()
+    recording: bool = True  # whoever holds the family's link may record a story's reading
 
     @classmethod
     def home(cls, settings: Settings) -> Family:
@@ -123,6 +124,14 @@ class FamilyStore:
         except FamilyNotFound:
             return family_id
 
+    def allows_recording(self, family_id: str) -> bool:
+        """Whether the family lets its stories be recorded (a family not in the table, a
+        one-family deployment's home, keeps the default: yes)."""
+        try:
+            return self.get(family_id).recording
+        except FamilyNotFound:
+            return True
+
     def all(self) -> list[Family]:
         found = []
         for page in self._dynamodb.get_paginator("scan").paginate(TableName=self._table):
@@ -182,6 +191,7 @@ def _attributes(family: Family) -> dict[str, dict[str, Any]]:
         "story_minutes": {"N": f"{family.story_minutes:g}"},
         "series_hero": {"S": family.series_hero},
         "emails": {"L": [{"S": email} for email in family.emails]},
+        "recording": {"BOOL": family.recording},
     }
     return values
 
@@ -207,4 +217,5 @@ def family_from(item: dict[str, Any]) -> Family:
         emails=tuple(value["S"] for value in item.get("emails", {}).get("L", [])),
         unsubscribed=frozenset(item.get(UNSUBSCRIBED, {}).get("SS", ())),
         suppressed=frozenset(item.get(SUPPRESSED, {}).get("SS", ())),
+        recording=item.get("recording", {}).get("BOOL", True),
     )

@@ -58,6 +58,19 @@ class Medium:
 
 
 @dataclass(frozen=True)
+class Recording:
+    """A person's own reading of the story (recorded from the recording link): it is
+    played instead of the narration, which is kept. `line_times` as Medium's."""
+
+    key: str
+    content_type: str
+    size: int
+    duration_ms: int
+    line_times: tuple[int, ...]
+    reader: str
+
+
+@dataclass(frozen=True)
 class Story:
     id: str
     night: date
@@ -78,6 +91,7 @@ class Story:
     rating: str | None = None  # "loved" or "not", when the family said
     deliver_at: datetime | None = None  # the bedtime it is made for (None: asked for now)
     emailed_at: str | None = None  # when its one email went out
+    recording: Recording | None = None
 
     def __post_init__(self) -> None:
         # Records from before cast and setting were kept: their names alone.

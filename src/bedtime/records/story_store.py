@@ -10,7 +10,15 @@ from typing import Any
 
 from bedtime.core.dynamodb_values import from_attribute, to_attribute
 from bedtime.records.catalog import Entry
-from bedtime.records.stories import HOME, MEDIA, Medium, MediumName, Story, StoryNotFound
+from bedtime.records.stories import (
+    HOME,
+    MEDIA,
+    Medium,
+    MediumName,
+    Recording,
+    Story,
+    StoryNotFound,
+)
 
 
 def compact(values: tuple[Any, ...]) -> str:
@@ -53,6 +61,23 @@ def medium_from(name: MediumName, plain: dict[str, Any]) -> Medium:
     )
 
 
+def recording_attributes(recording: Recording) -> dict[str, Any]:
+    return {f"recording_{name}": value for name, value in asdict(recording).items()}
+
+
+def recording_from(plain: dict[str, Any]) -> Recording | None:
+    if "recording_key" not in plain:
+        return None
+    return Recording(
+        key=plain["recording_key"],
+        content_type=plain["recording_content_type"],
+        size=int(plain["recording_size"]),
+        duration_ms=int(plain["recording_duration_ms"]),
+        line_times=tuple(int(t) for t in plain["recording_line_times"]),
+        reader=plain["recording_reader"],
+    )
+
+
 def story_item(story: Story) -> dict[str, Any]:
     plain: dict[str, Any] = {
         **story.about(),
@@ -69,6 +94,8 @@ def story_item(story: Story) -> dict[str, Any]:
         plain["deliver_at"] = story.deliver_at.isoformat()
     for name in MEDIA:
         plain.update(medium_attributes(name, story.medium(name)))
+    if story.recording:
+        plain.update(recording_attributes(story.recording))
     return {key: to_attribute(value) for key, value in plain.items()}
 
 
@@ -94,6 +121,7 @@ def story_from(item: dict[str, Any]) -> Story:
         emailed_at=plain.get("emailed_at"),
         image=medium_from("image", plain),
         audio=medium_from("audio", plain),
+        recording=recording_from(plain),
     )
 
 
@@ -186,6 +214,26 @@ class StoryStore:
                 raise StoryNotFound(story_id) from error
             return story_from(old)
         return story_from(response["Attributes"])
+
+    def record(self, story_id: str, recording: Recording) -> bool:
+        """Play this recording for the story, if it has none yet: of two racing, one
+        is kept and the other is told (False). The narration stays as it was."""
+        attributes = recording_attributes(recording)
+        names = {f"#a{i}": attribute for i, attribute in enumerate(attributes)}
+        values = {f":v{i}": to_attribute(value) for i, value in enumerate(attributes.values())}
+        assignments = [f"#a{i} = :v{i}" for i in range(len(attributes))]
+        try:
+            self._dynamodb.update_item(
+                TableName=self._table,
+                Key={"id": {"S": story_id}},
+                UpdateExpression="SET " + ", ".join(assignments),
+                ConditionExpression="attribute_exists(id) AND attribute_not_exists(recording_key)",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+            )
+        except self._dynamodb.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
 
     def rate(self, story_id: str, rating: str, *also: dict[str, Any]) -> None:
         """The family's word on a story (a later word replaces an earlier one), written

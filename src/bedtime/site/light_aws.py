@@ -1,5 +1,6 @@
 """The web function's AWS clients on the standard library: a DynamoDB client for the
-few operations the site makes, and an S3 presigner for its media URLs.
+few operations the site makes, and an S3 client that presigns its media URLs and upload
+forms and reads the first bytes of an object.
 
 A family's nightly tap is a cold start, and importing botocore and building its clients
 was most of that page. These take the boto3 clients' call shapes (`get_item(TableName=...,
@@ -11,6 +12,7 @@ stores use either. Credentials and Region come from the Lambda environment;
 from __future__ import annotations
 
 import http.client
+import io
 import json
 import os
 import random
@@ -21,7 +23,14 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from bedtime.site.sigv4 import Credentials, Scope, object_path, presigned_query, signed_headers
+from bedtime.site.sigv4 import (
+    Credentials,
+    Scope,
+    object_path,
+    post_policy_fields,
+    presigned_query,
+    signed_headers,
+)
 
 # DynamoDB developer guide, "Error handling with DynamoDB": these may succeed if retried.
 RETRYABLE = frozenset(
@@ -103,6 +112,18 @@ _connections = _Connections()
 
 def send(url: str, headers: dict[str, str], body: bytes) -> tuple[int, bytes]:
     """POST `body` to `url`; the status and the response body."""
+    status, _, data = _exchange("POST", url, headers, body)
+    return status, data
+
+
+def fetch(url: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    """GET `url`; the status, the response headers (lower-case names) and the body."""
+    return _exchange("GET", url, headers, b"")
+
+
+def _exchange(
+    method: str, url: str, headers: dict[str, str], body: bytes
+) -> tuple[int, dict[str, str], bytes]:
     parts = urlsplit(url)
     origin = f"{parts.scheme}://{parts.netloc}"
     connection = _connections.open.get(origin)
@@ -112,10 +133,12 @@ def send(url: str, headers: dict[str, str], body: bytes) -> tuple[int, bytes]:
         )
         connection = kind(parts.netloc, timeout=TIMEOUT_SECONDS)
         _connections.open[origin] = connection
+    target = f"{parts.path or '/'}{'?' + parts.query if parts.query else ''}"
     try:
-        connection.request("POST", parts.path or "/", body, headers)
+        connection.request(method, target, body, headers)
         response = connection.getresponse()
-        return response.status, response.read()
+        found = {name.lower(): value for name, value in response.getheaders()}
+        return response.status, found, response.read()
     except (OSError, http.client.HTTPException):
         connection.close()
         del _connections.open[origin]
@@ -227,8 +250,11 @@ class QueryPaginator:
 
 
 class S3Presigner:
-    """Presigned GETs in Signature Version 4 on the bucket's regional virtual-hosted
-    name (or path-style under a local endpoint), as clients.S3_CONFIG has botocore do."""
+    """Presigned GETs and upload forms in Signature Version 4 on the bucket's regional
+    virtual-hosted name (or path-style under a local endpoint), as clients.S3_CONFIG has
+    botocore do; and a ranged GetObject through a presigned URL."""
+
+    exceptions = Exceptions
 
     def __init__(self, region_name: str, endpoint: str | None = None) -> None:
         self._scope = Scope(region_name, "s3")
@@ -244,17 +270,49 @@ class S3Presigner:
             raise NotImplementedError(operation)
         for hook in call_hooks:
             hook("s3", "GetObject", Params)
-        bucket, key = Params["Bucket"], Params["Key"]
-        if self._endpoint:
-            parts = urlsplit(self._endpoint)
-            scheme, host, path = parts.scheme, parts.netloc, f"/{bucket}{object_path(key)}"
-        else:
-            scheme, host = "https", f"{bucket}.s3.{self._scope.region}.amazonaws.com"
-            path = object_path(key)
+        scheme, host, path = self._address(Params["Bucket"], object_path(Params["Key"]))
         query = presigned_query(
             credentials(), self._scope, datetime.now(UTC), host, path, ExpiresIn
         )
         return f"{scheme}://{host}{path}?{query}"
+
+    def generate_presigned_post(
+        self,
+        Bucket: str,
+        Key: str,
+        Fields: dict[str, str],
+        Conditions: list[Any],
+        ExpiresIn: int,
+    ) -> dict[str, Any]:
+        """boto3's shape: the form's `url` and `fields` (Key and Bucket are conditions)."""
+        for hook in call_hooks:
+            hook("s3", "PutObject", {"Bucket": Bucket, "Key": Key})
+        conditions = [*Conditions, {"bucket": Bucket}, {"key": Key}]
+        signing = post_policy_fields(
+            credentials(), self._scope, datetime.now(UTC), ExpiresIn, conditions
+        )
+        scheme, host, path = self._address(Bucket, "/")
+        return {"url": f"{scheme}://{host}{path}", "fields": {**Fields, "key": Key, **signing}}
+
+    def get_object(self, Bucket: str, Key: str, Range: str) -> dict[str, Any]:
+        """boto3's shape for a ranged read: Body (with read()), ContentRange, ContentType."""
+        url = self.generate_presigned_url("get_object", {"Bucket": Bucket, "Key": Key}, 60)
+        status, headers, body = fetch(url, {"Range": Range})
+        if status not in (200, 206):
+            code = "NoSuchKey" if status == 404 else f"HTTP{status}"
+            raise ClientError("GetObject", {"Error": {"Code": code, "Message": ""}})
+        return {
+            "Body": io.BytesIO(body),
+            "ContentRange": headers.get("content-range", f"bytes 0-{len(body) - 1}/{len(body)}"),
+            "ContentType": headers.get("content-type", ""),
+        }
+
+    def _address(self, bucket: str, path: str) -> tuple[str, str, str]:
+        """The scheme, host and path of `path` in the bucket."""
+        if self._endpoint:
+            parts = urlsplit(self._endpoint)
+            return parts.scheme, parts.netloc, f"/{bucket}{path}"
+        return "https", f"{bucket}.s3.{self._scope.region}.amazonaws.com", path
 
 
 def light_client(service: str) -> Any:

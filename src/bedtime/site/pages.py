@@ -4,7 +4,9 @@ in web/ (precompiled into web/compiled/ by the build, so a cold start compiles n
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,9 +24,17 @@ from bedtime.core.access import Keys
 if TYPE_CHECKING:  # the story page needs no story book: it is read for the home page only
     from bedtime.families.unsubscribing import Subscriber
     from bedtime.writing.canon import CanonStore, Rating
-from bedtime.media.storage import MediaStore
+from bedtime.media.recordings import (
+    HEAD_BYTES,
+    MAX_BYTES,
+    UPLOAD_SECONDS,
+    Finished,
+    RecordingRefused,
+    checked,
+)
+from bedtime.media.storage import MediaStore, recording_prefix
 from bedtime.records.speech import NARRATION_WORDS_PER_MINUTE, spoken_lines
-from bedtime.records.stories import Story, StoryExpired, StoryNotFound
+from bedtime.records.stories import Recording, Story, StoryExpired, StoryNotFound
 from bedtime.records.story_store import StoryStore
 
 _PACKAGE = Path(__file__).resolve().parents[1]  # bedtime/
@@ -62,17 +72,29 @@ class StoryView:
     stanzas: list[list[Line]]
     image_url: str | None
     audio_url: str | None
+    recording_url: str | None = None
 
     @property
     def narrated(self) -> bool:
         return self.audio_url is not None
 
     @property
+    def recording(self) -> Recording | None:
+        return self.story.recording
+
+    @property
+    def recording_starts(self) -> str:
+        """The recording's line times, for the read-along (it plays them when the
+        browser plays the recording rather than the narration)."""
+        return ",".join(map(str, self.recording.line_times)) if self.recording else ""
+
+    @property
     def minutes(self) -> int:
-        """How long it takes to hear: the narration's length, or else its words at a
-        young child's pace."""
-        if self.story.audio.duration_ms:
-            return max(1, round(self.story.audio.duration_ms / 60_000))
+        """How long it takes to hear: the recording's or the narration's length, or
+        else its words at a young child's pace."""
+        duration = self.recording.duration_ms if self.recording else self.story.audio.duration_ms
+        if duration:
+            return max(1, round(duration / 60_000))
         return max(1, round(len(self.story.text.split()) / NARRATION_WORDS_PER_MINUTE))
 
 
@@ -119,9 +141,11 @@ class Site:
         language: str = "en",
         family_name: Callable[[str], str] = str,
         web_root: Path = WEB_ROOT,
+        allows_recording: Callable[[str], bool] = lambda family: True,
     ) -> None:
         self._store = store
         self._family_name = family_name
+        self.allows_recording = allows_recording
         self._media = media
         self._canon = canon
         self._zone = zone
@@ -153,9 +177,9 @@ class Site:
         media = self.media_origin
         return {
             "Content-Security-Policy": (
-                f"default-src 'none'; img-src 'self' {media}; media-src {media}; "
-                "style-src 'self'; script-src 'self'; base-uri 'none'; form-action 'self'; "
-                "frame-ancestors 'none'"
+                f"default-src 'none'; img-src 'self' {media}; media-src {media} blob:; "
+                f"connect-src 'self' {media}; style-src 'self'; script-src 'self'; "
+                f"base-uri 'none'; form-action 'self' {media}; frame-ancestors 'none'"
             ),
             "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "no-referrer",
@@ -185,15 +209,28 @@ class Site:
         return [story for story in stories if not story.expired(moment)][:limit]
 
     # --- pages ------------------------------------------------------------------------
-    def home(self, family: str, now: float, feed_url: str, emailing: Emailing | None = None) -> str:
+    def home(
+        self,
+        family: str,
+        now: float,
+        feed_url: str,
+        keys: Keys | None,
+        emailing: Emailing | None = None,
+    ) -> str:
         stories = self._live_for(family, now)
         today = datetime.fromtimestamp(now, self._zone).date()
         tonight = next((s for s in stories if s.night == today), None)
         others = [s for s in stories if s is not tonight]
         loved, not_for_us = self._canon().counts(family)
+        record_url = None
+        if tonight and not tonight.recording and self.allows_recording(family):
+            record_url = f"/stories/{tonight.id}/record"
+            if keys:
+                record_url += keys.record_query(tonight.id, tonight.expires_at)
         return self._render(
             "home.html",
             tonight=self._view(tonight) if tonight else None,
+            record_url=record_url,
             others=others,
             feed_url=feed_url,
             family_name=self._family_name(family),
@@ -217,8 +254,43 @@ class Site:
     def story_page(self, story: Story) -> str:
         return self._render("story.html", view=self._view(story))
 
+    def recording_page(self, story: Story, query: str) -> str:
+        """The page a reader records the story on: its lines one at a time, and a fresh
+        upload form for one new object under the story's recording prefix."""
+        if story.recording:
+            return self._render("recorded.html", story=story)
+        key = recording_prefix(story.id) + secrets.token_urlsafe(12)
+        form = self._media.upload_form(key, MAX_BYTES, UPLOAD_SECONDS)
+        return self._render(
+            "record.html",
+            view=self._view(story),
+            upload=json.dumps(form),
+            finish_url=f"/stories/{story.id}/record{query}",
+            max_bytes=MAX_BYTES,
+        )
+
+    def take_recording(self, story: Story, sent: Finished) -> Recording:
+        """Play what was uploaded for this story, if it passes the check and no other
+        recording was taken first; RecordingRefused, and nothing changed, if not."""
+        start = self._media.object_start(sent.key, HEAD_BYTES)
+        if start is None:
+            raise RecordingRefused(400, "The recording did not arrive. Please send it again.")
+        lines = sum(1 for _ in spoken_lines(story.title, story.paragraphs))
+        recording = checked(story.id, lines, sent, start)
+        if not self._store.record(story.id, recording):
+            raise RecordingRefused(
+                409, "Someone else's recording of this story arrived first: theirs is kept."
+            )
+        return recording
+
+    def recording_url(self, story: Story) -> str:
+        if not story.recording:
+            raise StoryNotFound(f"{story.id} has no recording")
+        return self._media.url(story.recording.key)
+
     def story_data(self, story: Story) -> dict[str, Any]:
         view = self._view(story)
+        recording = story.recording
         return {
             **story.about(),
             "createdAt": story.created_at.isoformat(),
@@ -228,6 +300,14 @@ class Site:
                 "status": story.audio.status,
                 "url": view.audio_url,
                 "lineTimes": list(story.audio.line_times),
+            },
+            "recording": recording
+            and {
+                "url": view.recording_url,
+                "readBy": recording.reader,
+                "contentType": recording.content_type,
+                "durationMs": recording.duration_ms,
+                "lineTimes": list(recording.line_times),
             },
         }
 
@@ -239,7 +319,8 @@ class Site:
     def feed(self, family: str, site_url: str, now: float, keys: Keys | None) -> str:
         """A podcast feed whose links each carry their story's token (a podcast app holds
         no cookie), when the site is private."""
-        narrated = [s for s in self._live_for(family, now, FEED_SIZE) if s.audio.status == "done"]
+        stories = self._live_for(family, now, FEED_SIZE)
+        narrated = [s for s in stories if s.recording or s.audio.status == "done"]
 
         def token(story: Story) -> str:
             return keys.story_query(story.id, story.expires_at) if keys else ""
@@ -276,6 +357,7 @@ class Site:
             stanzas=[stanza for stanza in stanzas if stanza],
             image_url=self._url_if_done(story.image.status, story.image.key),
             audio_url=self._url_if_done(story.audio.status, story.audio.key),
+            recording_url=self._media.url(story.recording.key) if story.recording else None,
         )
 
     def _url_if_done(self, status: str, key: str | None) -> str | None:

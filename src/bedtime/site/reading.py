@@ -3,7 +3,8 @@ response may be kept. Knows nothing of Lambda: a Request in, a Response out.
 
 When the site is private (the default), every page but /static/ needs one of: the
 story's own token (the email link's `?t=`), the family's feed token (`?feed=`, for
-podcast apps), or a session cookie (set when a story token is used). A story token on
+podcast apps), or a session cookie (set when a story token is used). A story's
+recording page, and the upload it finishes, need its recording token (`?r=`) alone. A story token on
 the page itself is traded for the cookie with a 303 to the same page without it, so the
 token leaves the address bar.
 """
@@ -20,6 +21,7 @@ from typing import Any
 from bedtime.core.access import SESSION_COOKIE, Keys, Session, session_family
 from bedtime.families.readers import HOME, ReaderSecrets
 from bedtime.families.unsubscribing import PATH, BadLink, Mailing, one_click
+from bedtime.media.recordings import Finished, RecordingRefused
 from bedtime.records.families import FAMILY_ID
 from bedtime.records.stories import Story, StoryExpired, StoryNotFound
 from bedtime.site.http import BadRequest, Request, Response, cookie
@@ -45,7 +47,9 @@ ROUTES = (
     Route(re.compile(r"/"), "home"),
     Route(re.compile(rf"/stories/{_ID}\.json"), "story_json"),
     Route(re.compile(rf"/stories/{_ID}/narration\.mp3"), "narration"),
+    Route(re.compile(rf"/stories/{_ID}/recording"), "recording"),
     Route(re.compile(rf"/stories/{_ID}/rating"), "rate", ("POST",)),
+    Route(re.compile(rf"/stories/{_ID}/record"), "record", (*READ, "POST")),
     Route(re.compile(rf"/stories/{_ID}"), "story"),
     Route(re.compile(r"/feed\.xml"), "feed"),
     Route(re.compile(r"/unsubscribe"), "unsubscribe", (*READ, "POST")),
@@ -65,6 +69,26 @@ class WrongMethod(Exception):
     def __init__(self, allowed: tuple[str, ...]) -> None:
         super().__init__(", ".join(allowed))
         self.allowed = allowed
+
+
+# What each refusal tells the reader: status, heading, advice
+ERROR_PAGES: dict[type[Exception], tuple[int, str, str]] = {
+    NotAllowed: (401, "This bedtime story is private", "Open it with the link from the email."),
+    StoryNotFound: (
+        404,
+        "Story not found",
+        "We could not find that story. Perhaps the link was cut?",
+    ),
+    NotHere: (404, "Nothing here", "There is no page at this address."),
+    StoryExpired: (
+        410,
+        "This story has drifted away",
+        "Stories stay for two days, like a dream in the morning. Tonight brings another.",
+    ),
+    BadRequest: (400, "That address is not right", "Try the link again."),
+    BadLink: (404, "That link is not right", "Use the unsubscribe link in the email itself."),
+}
+ERROR_PAGES_FOR = tuple(ERROR_PAGES)
 
 
 @dataclass(frozen=True)
@@ -102,31 +126,13 @@ class ReadingSite:
         try:
             route, parameters = _route(request)
             response = getattr(self, "_" + route.page)(request, **parameters)
-        except NotAllowed:
-            response = self._error(
-                401, "This bedtime story is private", "Open it with the link from the email."
-            )
-        except StoryNotFound:
-            response = self._error(
-                404, "Story not found", "We could not find that story. Perhaps the link was cut?"
-            )
-        except NotHere:
-            response = self._error(404, "Nothing here", "There is no page at this address.")
-        except StoryExpired:
-            response = self._error(
-                410,
-                "This story has drifted away",
-                "Stories stay for two days, like a dream in the morning. Tonight brings another.",
-            )
         except WrongMethod as wrong:
             response = self._error(405, "Not here", "This address does not take that.")
             response.headers["Allow"] = ", ".join(wrong.allowed)
-        except BadRequest:
-            response = self._error(400, "That address is not right", "Try the link again.")
-        except BadLink:
-            response = self._error(
-                404, "That link is not right", "Use the unsubscribe link in the email itself."
-            )
+        except RecordingRefused as refused:
+            response = self._refusal(request, refused)
+        except ERROR_PAGES_FOR as error:
+            response = self._error(*next(p for k, p in ERROR_PAGES.items() if isinstance(error, k)))
         return self._finish(response)
 
     def respond_bad_request(self) -> Response:
@@ -137,8 +143,10 @@ class ReadingSite:
     def _home(self, request: Request) -> Response:
         reader = self._session_reader(request)
         feed_url = self._feed_url(request, reader.family)
+        keys = self._keys(reader.family)
         emailing = self._emailing(reader.family)
-        return Response(200, self._site.home(reader.family, self._clock(), feed_url, emailing))
+        home = self._site.home(reader.family, self._clock(), feed_url, keys, emailing)
+        return Response(200, home)
 
     def _emailing(self, family_id: str) -> Emailing | None:
         """Who gets no email, for the family's home page (and each stopped address's
@@ -178,6 +186,45 @@ class ReadingSite:
     def _narration(self, request: Request, story_id: str) -> Response:
         story, _ = self._story_reader(request, story_id)
         return Response(302, headers={"Location": self._site.narration_url(story)})
+
+    def _recording(self, request: Request, story_id: str) -> Response:
+        story, _ = self._story_reader(request, story_id)
+        return Response(302, headers={"Location": self._site.recording_url(story)})
+
+    def _record(self, request: Request, story_id: str) -> Response:
+        """The recording page (GET), or the upload it finishes (POST, answered in JSON
+        for the page to show); every refusal (RecordingRefused) says why, and changes
+        nothing."""
+        story = self._recording_story(request, story_id)
+        if request.method != "POST":
+            query = f"?r={request.query['r']}" if self.private else ""
+            return Response(200, self._site.recording_page(story, query))
+        if not request.same_origin:
+            raise RecordingRefused(403, "Recordings are sent from the recording page.")
+        recording = self._site.take_recording(story, Finished.from_form(request.form()))
+        return _json(200, f"Thank you, {recording.reader}. Tonight's story is in your voice.")
+
+    def _recording_story(self, request: Request, story_id: str) -> Story:
+        """The live story a recording link opens, for a family that allows recording."""
+        now = self._clock()
+        try:
+            story = self._site.stored_story(story_id)
+            keys = self._keys(story.family) if self.private else None
+            token = request.query.get("r", "")
+            expires = keys.record_token_expiry(story.id, token) if keys else None
+            if self.private and expires is None:
+                raise StoryNotFound(story_id)  # told as a wrong link: no story's existence
+            if expires is not None and expires <= now:
+                raise RecordingRefused(410, "This recording link has expired. Ask for a new one.")
+            self._site.check_live(story, now)
+        except StoryNotFound as error:
+            wrong = "This recording link is not right. Ask for it again."
+            raise RecordingRefused(401, wrong) from error
+        except StoryExpired as error:
+            raise RecordingRefused(410, "This story has drifted away, as stories do.") from error
+        if not self._site.allows_recording(story.family):
+            raise RecordingRefused(403, "This family has turned recording off.")
+        return story
 
     def _rate(self, request: Request, story_id: str) -> Response:
         """The family's "We loved it" or "Not for us": a form posted from the story page,
@@ -289,6 +336,13 @@ class ReadingSite:
     def _error(self, status: int, heading: str, message: str) -> Response:
         return Response(status, self._site.error_page(status, heading, message))
 
+    def _refusal(self, request: Request, refused: RecordingRefused) -> Response:
+        """A recording refused: told to the recording page's script in JSON (a POST),
+        or as a page to whoever opened the link."""
+        if request.method == "POST":
+            return _json(refused.status, refused.message)
+        return self._error(refused.status, "This recording link does not work", refused.message)
+
     def _finish(self, response: Response) -> Response:
         response.headers = self._site.security_headers() | response.headers
         if "Cache-Control" not in response.headers:
@@ -296,6 +350,10 @@ class ReadingSite:
         if self.private and response.headers["Cache-Control"] == PRIVATE:
             response.headers["Vary"] = "Cookie"
         return response
+
+
+def _json(status: int, message: str) -> Response:
+    return Response(status, json.dumps({"message": message}), "application/json")
 
 
 def session_cookie_name(family: str) -> str:

@@ -2,16 +2,21 @@
 query strings, for the web function, which must not pay botocore's import at bedtime.
 
 The steps are those of the IAM User Guide, "Create a signed AWS API request" (canonical
-request, string to sign, derived signing key) and, for URLs, the Amazon S3 API
-Reference, "Authenticating Requests: Using Query Parameters (AWS Signature Version 4)".
+request, string to sign, derived signing key); for URLs, the Amazon S3 API
+Reference, "Authenticating Requests: Using Query Parameters (AWS Signature Version 4)";
+for a browser's upload form, its "Authenticating Requests: Browser-Based Uploads Using
+POST (AWS Signature Version 4)", where the string to sign is the base64 POST policy.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import quote
 
 ALGORITHM = "AWS4-HMAC-SHA256"
@@ -47,13 +52,21 @@ def credential_scope(scope: Scope, stamp: str) -> str:
     return f"{stamp[:8]}/{scope.region}/{scope.service}/aws4_request"
 
 
-def signature(credentials: Credentials, scope: Scope, stamp: str, canonical_request: str) -> str:
-    digest = hashlib.sha256(canonical_request.encode()).hexdigest()
-    to_sign = "\n".join((ALGORITHM, stamp, credential_scope(scope, stamp), digest))
+def _signing_key(credentials: Credentials, scope: Scope, stamp: str) -> bytes:
     key = _hmac(("AWS4" + credentials.secret_key).encode(), stamp[:8])
     for part in (scope.region, scope.service, "aws4_request"):
         key = _hmac(key, part)
-    return hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+    return key
+
+
+def signature(credentials: Credentials, scope: Scope, stamp: str, canonical_request: str) -> str:
+    digest = hashlib.sha256(canonical_request.encode()).hexdigest()
+    to_sign = "\n".join((ALGORITHM, stamp, credential_scope(scope, stamp), digest))
+    return _hmac_hex(_signing_key(credentials, scope, stamp), to_sign)
+
+
+def _hmac_hex(key: bytes, text: str) -> str:
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
 
 
 def timestamp(moment: datetime) -> str:
@@ -114,6 +127,33 @@ def presigned_query(
     query = canonical_query(params)
     canonical = "\n".join(("GET", path, query, f"host:{host}\n", "host", UNSIGNED_PAYLOAD))
     return f"{query}&X-Amz-Signature={signature(credentials, scope, stamp, canonical)}"
+
+
+def post_policy_fields(
+    credentials: Credentials,
+    scope: Scope,
+    moment: datetime,
+    expires: int,
+    conditions: list[Any],
+) -> dict[str, str]:
+    """The signing fields of a browser upload form (POST Object): the policy, which allows
+    what `conditions` allow until `expires` seconds from `moment`, and its signature. The
+    signing fields are conditions too, as S3 requires."""
+    stamp = timestamp(moment)
+    fields = {
+        "x-amz-algorithm": ALGORITHM,
+        "x-amz-credential": f"{credentials.access_key}/{credential_scope(scope, stamp)}",
+        "x-amz-date": stamp,
+    }
+    if credentials.token:
+        fields["x-amz-security-token"] = credentials.token
+    policy = {
+        "expiration": (moment + timedelta(seconds=expires)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "conditions": [*conditions, *({name: value} for name, value in fields.items())],
+    }
+    encoded = base64.b64encode(json.dumps(policy).encode()).decode()
+    signed = _hmac_hex(_signing_key(credentials, scope, stamp), encoded)
+    return {**fields, "policy": encoded, "x-amz-signature": signed}
 
 
 def object_path(key: str) -> str:
