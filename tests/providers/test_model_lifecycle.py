@@ -196,6 +196,7 @@ def deploying(monkeypatch: pytest.MonkeyPatch, today) -> dict[str, str]:
         "ImageModel": "gpt-image-1-mini",
         "SpeechProvider": "polly",
         "StoryTimeZone": "Europe/London",
+        "SenderEmail": "stories@example.com",
     }
     monkeypatch.setattr(tools, "deploy_parameters", lambda: parameters)
     return parameters
