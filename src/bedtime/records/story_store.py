@@ -191,17 +191,14 @@ class StoryStore:
 
     def finish_medium(self, story_id: str, name: MediumName, medium: Medium) -> Story:
         """Record a finished medium once; a repeat leaves the first result in place."""
-        attributes = medium_attributes(name, medium)
-        names = {f"#a{i}": attribute for i, attribute in enumerate(attributes)}
-        values = {f":v{i}": to_attribute(value) for i, value in enumerate(attributes.values())}
+        update, names, values = set_expression(medium_attributes(name, medium))
         names["#status"] = f"{name}_status"
         values[":pending"] = {"S": "pending"}
-        assignments = [f"#a{i} = :v{i}" for i in range(len(attributes))]
         try:
             response = self._dynamodb.update_item(
                 TableName=self._table,
                 Key={"id": {"S": story_id}},
-                UpdateExpression="SET " + ", ".join(assignments),
+                UpdateExpression=update,
                 ConditionExpression="attribute_exists(id) AND #status = :pending",
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=values,
@@ -218,15 +215,12 @@ class StoryStore:
     def record(self, story_id: str, recording: Recording) -> bool:
         """Play this recording for the story, if it has none yet: of two racing, one
         is kept and the other is told (False). The narration stays as it was."""
-        attributes = recording_attributes(recording)
-        names = {f"#a{i}": attribute for i, attribute in enumerate(attributes)}
-        values = {f":v{i}": to_attribute(value) for i, value in enumerate(attributes.values())}
-        assignments = [f"#a{i} = :v{i}" for i in range(len(attributes))]
+        update, names, values = set_expression(recording_attributes(recording))
         try:
             self._dynamodb.update_item(
                 TableName=self._table,
                 Key={"id": {"S": story_id}},
-                UpdateExpression="SET " + ", ".join(assignments),
+                UpdateExpression=update,
                 ConditionExpression="attribute_exists(id) AND attribute_not_exists(recording_key)",
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=values,
@@ -293,3 +287,11 @@ class StoryStore:
             Key={"id": {"S": story_id}},
             UpdateExpression=f"REMOVE {flag}",
         )
+
+
+def set_expression(attributes: dict[str, Any]) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """An UpdateExpression that sets each attribute, with its names and values."""
+    names = {f"#a{i}": attribute for i, attribute in enumerate(attributes)}
+    values = {f":v{i}": to_attribute(value) for i, value in enumerate(attributes.values())}
+    update = "SET " + ", ".join(f"#a{i} = :v{i}" for i in range(len(attributes)))
+    return update, names, values
