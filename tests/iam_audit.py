@@ -10,7 +10,9 @@ real night. What it rests on:
   Lambda, Amazon Bedrock and IAM; an action listed there with no resource type needs
   `"Resource": "*"`;
 - SESv2 SendEmail is authorized on the sending identity and on the configuration set:
-  "Controlling access to Amazon SES" in the SES Developer Guide;
+  "Controlling access to Amazon SES" in the SES Developer Guide; with raw content it is
+  also authorized as ses:SendRawEmail (the refusal names that action: re:Post Knowledge
+  Center, "How do I resolve an Unauthorized error when I send emails with Amazon SES?");
 - S3 calls that take the permission of another action (HeadObject needs s3:GetObject,
   ListObjectsV2 needs s3:ListBucket): "Amazon S3 API operations and permissions"
   in the S3 User Guide;
@@ -191,6 +193,9 @@ class Recorder:
                 for item in params["TransactItems"]
                 for kind, write in item.items()
             ]
+        if action == "ses:SendEmail" and "Raw" in params.get("Content", {}):
+            # SESv2 SendEmail with raw content is authorized as ses:SendRawEmail as well
+            return [(a, r) for a in (action, "ses:SendRawEmail") for r in self._email(params)]
         if prefix not in self._RESOURCES:
             raise AssertionError(f"teach iam_audit the resource of {action}")
         return [(action, resource) for resource in self._RESOURCES[prefix](self, params)]

@@ -354,7 +354,9 @@ def test_only_notify_sends_email_and_only_from_the_sender_through_the_configurat
     """SES developer guide, "Controlling access to Amazon SES", and the Service
     Authorization Reference for Amazon SES: ses:SendEmail is authorized on the identity
     the mail is sent from (the address, or its verified domain) and on the configuration
-    set it names; nothing else of the account's may be used."""
+    set it names; nothing else of the account's may be used. Raw content is authorized as
+    ses:SendRawEmail too (re:Post Knowledge Center, "How do I resolve an Unauthorized error
+    when I send emails with Amazon SES?")."""
     resources = resolved_resources()  # the SenderEmail of the tests: stories@bedtime.example
     ses = "arn:aws:ses:us-east-1:123456789012"
     assert resources["EmailConfigurationSet"]["Type"] == "AWS::SES::ConfigurationSet"
@@ -369,10 +371,11 @@ def test_only_notify_sends_email_and_only_from_the_sender_through_the_configurat
         if any(is_allowed(Call(role, "ses:SendEmail", arn)) for arn in wanted)
     ]
     assert senders == ["NotifyFunctionRole"]
-    for arn in wanted:
-        assert is_allowed(Call("NotifyFunctionRole", "ses:SendEmail", arn))
-    for other in (f"{ses}:identity/example.com", f"{ses}:configuration-set/another"):
-        assert not is_allowed(Call("NotifyFunctionRole", "ses:SendEmail", other))
+    for action in ("ses:SendEmail", "ses:SendRawEmail"):
+        for arn in wanted:
+            assert is_allowed(Call("NotifyFunctionRole", action, arn))
+        for other in (f"{ses}:identity/example.com", f"{ses}:configuration-set/another"):
+            assert not is_allowed(Call("NotifyFunctionRole", action, other))
 
 
 def test_the_site_may_read_the_stories_media_and_nothing_more_of_the_bucket() -> None:
@@ -660,7 +663,10 @@ def test_bounces_and_complaints_go_to_the_default_bus_and_its_rule() -> None:
     """SESv2 API reference, "EventBridgeDestination": "Only the default bus is
     supported"; "EventDestination": MatchingEventTypes BOUNCE (hard bounces) and
     COMPLAINT. EventBridge events reference, "Amazon Simple Email Service events": the
-    detail-types are "Email Bounced" and "Email Complaint Received", source aws.ses."""
+    detail-types are "Email Bounced" and "Email Complaint Received", source aws.ses; every
+    configuration set's events reach the default bus, each tagged with its set's name in
+    mail.tags "ses:configuration-set" (SES Developer Guide, "Contents of event data"), so
+    the rule takes only this stack's."""
     resources = resolved_resources()
     destination = resources["EmailEventDestination"]["Properties"]
     assert destination["ConfigurationSetName"] == "EmailConfigurationSet"
@@ -680,6 +686,8 @@ def test_bounces_and_complaints_go_to_the_default_bus_and_its_rule() -> None:
         "Email Bounced",
         "Email Complaint Received",
     ]
+    tags = rule["EventPattern"]["detail"]["mail"]["tags"]
+    assert tags == {"ses:configuration-set": ["EmailConfigurationSet"]}
     assert rule["Targets"][0]["DeadLetterConfig"] == {"Arn": "FailuresQueue.Arn"}
     config = resources["EmailConfigurationSet"]["Properties"]
     assert sorted(config["SuppressionOptions"]["SuppressedReasons"]) == ["BOUNCE", "COMPLAINT"]

@@ -95,12 +95,15 @@ def test_story_ready_goes_to_the_notify_function_which_sends_email_with_ses(temp
     event = spec["Events"]["StoryReady"]
     assert event["Type"] == "EventBridgeRule"
     assert event["Properties"]["Pattern"]["detail-type"] == ["StoryReady"]
-    actions = [
-        statement["Action"]
+    actions = {
+        action
         for policy in spec["Policies"]
         for statement in policy.get("Statement", [])
-    ]
-    assert "ses:SendEmail" in actions
+        for action in (
+            [statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"]
+        )
+    }
+    assert {"ses:SendEmail", "ses:SendRawEmail"} <= actions
     assert "StoryTopic" not in template["Resources"]
 
 
