@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import socket
 import statistics
@@ -16,6 +17,7 @@ from pathlib import Path
 
 FAMILIES = ("ana", "bo", "cy")
 READY_PREFIX = "--- email to family "
+READY_WAIT_SECONDS = 300  # every family's email, from a cold start
 STOP_WAIT_SECONDS = 10  # past this it hangs: the run is killed and the start counts as failed
 SRC = Path(__file__).resolve().parents[1]
 
@@ -68,7 +70,11 @@ def start_and_stop(workdir: Path, catalog: Path) -> Start:
     assert process.stdout is not None
     lines: list[str] = []
     ready: list[str] = []
+    deadline = time.monotonic() + READY_WAIT_SECONDS
     while len(ready) < len(FAMILIES):
+        waiting = deadline - time.monotonic()
+        if waiting <= 0 or not select.select([process.stdout], [], [], waiting)[0]:
+            break  # no email within the wait: the start counts as failed
         line = process.stdout.readline()
         if not line:
             break  # it ended by itself: a crash

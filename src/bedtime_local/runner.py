@@ -11,6 +11,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -106,7 +107,9 @@ class LocalRun:
         parameters = {"NotificationEmail": LOCAL_HOME_ADDRESS, **(parameters or {})}
         self.resolver = template_resolver(self.template, parameters)
         home = home_from_parameters(self.resolver.parameters)
-        self.families: tuple[FamilyCatalog, ...] = load_families(catalog, home)
+        self.families: tuple[FamilyCatalog, ...] = tuple(
+            _with_an_address(entry) for entry in load_families(catalog, home)
+        )
         self.port = port
         self.state_dir = state_dir
         self.outbox = state_dir / "outbox"
@@ -406,3 +409,11 @@ class LocalRun:
 
 def _fingerprint(entry: FamilyCatalog) -> str:
     return hashlib.sha256(repr(entry).encode()).hexdigest()
+
+
+def _with_an_address(entry: FamilyCatalog) -> FamilyCatalog:
+    """A family the file gives no address gets a stand-in here, so that its email, with
+    its story's link, lands in the outbox and on the console like the others'."""
+    if entry.family.emails:
+        return entry
+    return replace(entry, family=replace(entry.family, emails=(f"{entry.family.id}@example.com",)))
