@@ -18,12 +18,14 @@ import tempfile
 import threading
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from bedtime import services
+from bedtime.core.settings import READER_KEYS_SECONDS
 from bedtime.records.story_store import StoryStore
 from bedtime_bench.bench_stop import stop_times
 from bedtime_bench.bench_stories import new_cast_rows, storyteller_rows
@@ -50,6 +52,7 @@ RENDERS = 300
 LOAD_CLIENTS = 50
 LOAD_REQUESTS = 3000
 ORIGINAL_CPU_MS = 3.0  # the original's Next.js story page, per request, on this kind of machine
+PAGE_CPU_GOAL_MS = 1.5  # issue 27
 
 
 @dataclass
@@ -226,23 +229,30 @@ def _interleaved(first: Callable[[], object], second: Callable[[], object], coun
 
 
 def warm_render(run: LocalRun, story_id: str) -> list[Row]:
-    handler = run.functions["WebFunction"].handler()
-    cookie = {"cookie": _signed_in(run, story_id)}
-    event = function_url_event("GET", f"/stories/{story_id}", cookie, b"", "127.0.0.1", "127.0.0.1")
-    context = LambdaContext("WebFunction")
-    store = StoryStore(services.web_client("dynamodb"), services.settings().stories_table)
+    """The story page as a deployed function serves it warm: a phone's request (gzip
+    accepted), the family's reader key remembered as READER_KEYS_SECONDS allows (the
+    local run rereads it on every request, so `make new-secret` bites at once there)."""
+    cookie = _signed_in(run, story_id)
+    with _deployed_reader_keys():
+        handler = run.functions["WebFunction"].handler()
+        headers = {"cookie": cookie, "accept-encoding": "gzip, deflate, br"}
+        event = function_url_event(
+            "GET", f"/stories/{story_id}", headers, b"", "127.0.0.1", "127.0.0.1"
+        )
+        context = LambdaContext("WebFunction")
+        store = StoryStore(services.web_client("dynamodb"), services.settings().stories_table)
 
-    def render() -> None:
-        assert handler(event, context)["statusCode"] == 200
+        def render() -> None:
+            assert handler(event, context)["statusCode"] == 200
 
-    render()  # warm: templates compiled, clients made
-    page, bare = _interleaved(render, lambda: store.get(story_id), RENDERS)
-    (page_median, page_p99), (bare_median, bare_p99) = _quantiles(page), _quantiles(bare)
+        def bare() -> None:
+            store.get(story_id)
+
+        render()  # warm: templates compiled, clients made, the connection open
+        page, plain = _interleaved(render, bare, RENDERS)
+        page_cpu, bare_cpu = _cpu_ms(render), _cpu_ms(bare)
+    (page_median, page_p99), (bare_median, bare_p99) = _quantiles(page), _quantiles(plain)
     added = page_median - bare_median
-    cpu_started = time.thread_time()
-    for _ in range(RENDERS):
-        render()
-    cpu_ms = (time.thread_time() - cpu_started) * 1000 / RENDERS
     return [
         Row("warm render", "story page (median / p99)", f"{page_median:.2f} / {page_p99:.2f} ms"),
         Row(
@@ -253,12 +263,36 @@ def warm_render(run: LocalRun, story_id: str) -> list[Row]:
         Row("warm render", "rendering adds (median)", f"{added:.2f} ms", "< 2 ms", added < 2),
         Row(
             "warm render",
-            "CPU time per story page",
-            f"{cpu_ms:.2f} ms",
-            f"< {ORIGINAL_CPU_MS:.0f} ms (original)",
-            cpu_ms < ORIGINAL_CPU_MS,
+            "CPU per story page / per bare get_item",
+            f"{page_cpu:.2f} ms / {bare_cpu:.2f} ms",
+            f"<= {PAGE_CPU_GOAL_MS} ms (original: {ORIGINAL_CPU_MS:.0f} ms)",
+            page_cpu <= PAGE_CPU_GOAL_MS,
         ),
     ]
+
+
+def _cpu_ms(action: Callable[[], object]) -> float:
+    """This thread's CPU per call, the least of five rounds: other processes on a busy
+    machine lengthen a round (cache misses, frequency), never shorten it."""
+    rounds = []
+    for _ in range(5):
+        started = time.thread_time()
+        for _ in range(RENDERS // 5):
+            action()
+        rounds.append((time.thread_time() - started) * 1000 / (RENDERS // 5))
+    return min(rounds)
+
+
+@contextmanager
+def _deployed_reader_keys() -> Iterator[None]:
+    saved = os.environ["READER_KEYS_SECONDS"]
+    os.environ["READER_KEYS_SECONDS"] = str(READER_KEYS_SECONDS)
+    services.clear()
+    try:
+        yield
+    finally:
+        os.environ["READER_KEYS_SECONDS"] = saved
+        services.clear()
 
 
 def cold_page(run: LocalRun, story_id: str) -> list[Row]:

@@ -16,8 +16,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from moto.server import ThreadedMotoServer
-
 from bedtime import services
 from bedtime.core import clock
 from bedtime.families.enrolment import enrol
@@ -37,6 +35,7 @@ from bedtime_local.functions import (
 )
 from bedtime_local.invoker import Invoker, Stage, Timeline
 from bedtime_local.loops import Loops
+from bedtime_local.moto_server import KeptAliveMotoServer
 from bedtime_local.outbox import Email, file_email, take_sent
 from bedtime_local.pipe import LocalPipe
 from bedtime_local.queues import QueueConsumer
@@ -121,7 +120,7 @@ class LocalRun:
         self._ready_changed = threading.Condition()
         self.loops = Loops(say)
         self.invoker = Invoker(self.functions, self.timeline, say, self._send_failure)
-        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._moto = KeptAliveMotoServer()
         self.web: FunctionUrlServer | None = None
         self.stack: LocalStack | None = None
         self._saved_environment: dict[str, str] | None = None

@@ -8,7 +8,7 @@ stanzas are the wind-down: calmer, and read a little slower.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 LINE_PAUSE_MS = 350
 STANZA_PAUSE_MS = 900
@@ -19,8 +19,9 @@ MIN_STORY_WORDS = 200
 WIND_DOWN_SHARE = 0.2  # the last fifth of the stanzas winds down to sleep
 
 
-@dataclass(frozen=True)
-class SpokenLine:
+class SpokenLine(NamedTuple):
+    """A tuple: the story page makes a hundred of these for every view."""
+
     text: str
     ends_stanza: bool
     winding_down: bool = False  # one of the last, calmer stanzas: read a little slower
@@ -42,7 +43,7 @@ def spoken_lines(title: str, paragraphs: tuple[str, ...]) -> Iterator[SpokenLine
     yield SpokenLine(title, ends_stanza=True)
     calm_from = len(paragraphs) - wind_down_stanzas(len(paragraphs))
     for number, paragraph in enumerate(paragraphs):
-        lines = [line.strip() for line in paragraph.splitlines() if line.strip()]
+        lines = [line for line in map(str.strip, paragraph.splitlines()) if line]
         for index, line in enumerate(lines):
             yield SpokenLine(
                 line, ends_stanza=index == len(lines) - 1, winding_down=number >= calm_from

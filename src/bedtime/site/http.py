@@ -10,6 +10,9 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 COMPRESS_AT_LEAST = 1024  # bytes; smaller bodies gain less than gzip's own overhead
+# A six-minute story's 13.6 KB page: 4.1 KB at level 1, 3.7 KB at level 6 for twice the
+# CPU. A phone fetches the 0.4 KB difference in less time than level 6 takes to save it.
+GZIP_LEVEL = 1
 COMPRESSIBLE = ("text/", "application/json", "application/rss+xml", "image/svg+xml")
 
 
@@ -96,7 +99,7 @@ class Response:
             and self.content_type.startswith(COMPRESSIBLE)
         )
         if compress:
-            body = gzip.compress(body, compresslevel=6, mtime=0)
+            body = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
             headers["Content-Encoding"] = "gzip"
         if self.content_type.startswith(COMPRESSIBLE):
             headers["Vary"] = ", ".join(filter(None, (headers.get("Vary"), "Accept-Encoding")))

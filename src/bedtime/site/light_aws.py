@@ -11,18 +11,17 @@ stores use either. Credentials and Region come from the Lambda environment;
 
 from __future__ import annotations
 
-import http.client
 import io
 import json
 import os
 import random
-import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from bedtime.site.connections import exchange
 from bedtime.site.sigv4 import (
     Credentials,
     Scope,
@@ -100,49 +99,15 @@ def custom_endpoint(service_id: str) -> str | None:
     return os.environ.get(f"AWS_ENDPOINT_URL_{service_id}") or os.environ.get("AWS_ENDPOINT_URL")
 
 
-class _Connections(threading.local):
-    """One kept-alive connection per origin and thread (the local server is threaded)."""
-
-    def __init__(self) -> None:
-        self.open: dict[str, http.client.HTTPConnection] = {}
-
-
-_connections = _Connections()
-
-
 def send(url: str, headers: dict[str, str], body: bytes) -> tuple[int, bytes]:
     """POST `body` to `url`; the status and the response body."""
-    status, _, data = _exchange("POST", url, headers, body)
+    status, _, data = exchange("POST", url, headers, body, TIMEOUT_SECONDS)
     return status, data
 
 
 def fetch(url: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
     """GET `url`; the status, the response headers (lower-case names) and the body."""
-    return _exchange("GET", url, headers, b"")
-
-
-def _exchange(
-    method: str, url: str, headers: dict[str, str], body: bytes
-) -> tuple[int, dict[str, str], bytes]:
-    parts = urlsplit(url)
-    origin = f"{parts.scheme}://{parts.netloc}"
-    connection = _connections.open.get(origin)
-    if connection is None:
-        kind = (
-            http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-        )
-        connection = kind(parts.netloc, timeout=TIMEOUT_SECONDS)
-        _connections.open[origin] = connection
-    target = f"{parts.path or '/'}{'?' + parts.query if parts.query else ''}"
-    try:
-        connection.request(method, target, body, headers)
-        response = connection.getresponse()
-        found = {name.lower(): value for name, value in response.getheaders()}
-        return response.status, found, response.read()
-    except (OSError, http.client.HTTPException):
-        connection.close()
-        del _connections.open[origin]
-        raise
+    return exchange("GET", url, headers, b"", TIMEOUT_SECONDS)
 
 
 def _error(operation: str, status: int, body: bytes) -> ClientError:
@@ -210,7 +175,7 @@ class DynamoDB:
             )
             try:
                 status, data = send(self._url, headers, body)
-            except (OSError, http.client.HTTPException):
+            except OSError:  # connections.ProtocolError too
                 if _wait_before(attempt + 1, deadline):
                     continue
                 raise
