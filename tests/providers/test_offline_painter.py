@@ -198,3 +198,19 @@ def test_the_scene_s_own_things_are_drawn_behind_the_characters(own, plain) -> N
     assert scene_kind(own) == scene_kind(plain)
     band = (0, HORIZON - 200, SIZE, HORIZON + 170)
     assert changed_share(paint(own), paint(plain), band) > 0.08
+
+
+@pytest.mark.parametrize(
+    "names",
+    [("Pip", "Luna"), ("Ana-María's cat Miso", "Mr Bumble, a fat fuzzy bumblebee"), ("Zoë", "Юля")],
+)
+def test_every_night_s_framing_keeps_both_labels_whole_and_apart(names) -> None:
+    for seed in range(200):
+        cast = tuple(Entry(name, "a cat") for name in names)
+        frame = compose(brief(SCENES["garden"], seed, cast, title=f"Night {seed}"))
+        placed = zip(names, frame.placements, strict=True)
+        boxes = [label_box(name, p.x, p.feet) for name, p in placed]
+        for left, top, right, bottom in boxes:
+            assert min(left, top) >= 0 and max(right, bottom) <= SIZE, (seed, boxes)
+        (_, _, first_right, _), (second_left, _, _, _) = sorted(boxes)
+        assert first_right < second_left, (seed, boxes)

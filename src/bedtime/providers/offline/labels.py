@@ -22,6 +22,7 @@ def label_font(size: int = LABEL_SIZE) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(FONT), size)
 
 
+@cache
 def label_layout(name: str) -> tuple[tuple[str, ...], int]:
     """The name's label as lines and a font size that fit LABEL_WIDTH: one line, shrunk as
     far as LABEL_SMALLEST; else two lines split at a space; never cut short."""
