@@ -12,6 +12,7 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 
 from bedtime.providers.offline.characters import COLOURS
+from bedtime.providers.offline.composition import compose
 from bedtime.providers.offline.figures import figure_image, figure_spec
 from bedtime.providers.offline.picture import OfflinePainter
 from bedtime.records.briefs import PictureBrief
@@ -180,3 +181,31 @@ def test_a_story_always_gets_the_same_picture() -> None:
     once = OfflinePainter().paint(PictureBrief(TITLES[0], RIVER_CAST, CANAL, "Once", 5))
     again = OfflinePainter().paint(PictureBrief(TITLES[0], RIVER_CAST, CANAL, "Once", 5))
     assert once == again
+
+
+def placed(title: str) -> tuple:
+    return compose(PictureBrief(title, RIVER_CAST, CANAL, "", 7)).placements
+
+
+def blue_near_feet(picture: Image.Image, placement) -> int:
+    box = (
+        max(placement.x - placement.size // 2 - 90, 0),
+        placement.feet - 90,
+        min(placement.x + placement.size // 2 + 90, 1024),
+        placement.feet + 10,
+    )
+    return count_near(picture.crop(box), COLOURS["blue"])
+
+
+def test_the_night_s_thing_is_drawn_by_the_one_whose_night_it_is() -> None:
+    """The title comes from the night's plot: the lost mitten lies by the one who lost it;
+    the balloon up high is in the sky."""
+    title = "Nova and the Lost Blue Mitten"
+    picture = paint(CANAL, title)
+    assert blue_near_feet(picture, placed(title)[1]) > 800
+    no_thing = "Nova and the Tapping Sound"
+    assert blue_near_feet(paint(CANAL, no_thing), placed(no_thing)[1]) == 0
+    sky = (0, 120, 1024, 420)
+    balloon = paint(CANAL, "Quill's Red Balloon Up High").crop(sky)
+    assert count_near(balloon, COLOURS["red"]) > 3000
+    assert count_near(paint(CANAL, "Quill's Quiet Night").crop(sky), COLOURS["red"]) == 0

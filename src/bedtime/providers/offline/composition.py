@@ -23,7 +23,8 @@ NEAR = (310, 360)  # a figure's size, near and further back
 FAR = (230, 290)
 SHOTS = (0.85, 1.0, 1.2)  # wide, middle and close: how large tonight's two are drawn
 MARGIN = 8  # between a label and the picture's edge
-MOST_DROP = 90  # how far the horizon may sit below where the scene painted it
+MOST_DROP = 40  # how far the horizon may sit below where the scene painted it: no more,
+# or a river (down to 810) would reach the feet of the one further back
 DUSK_WORDS = {"dusk", "sunset", "sundown", "evening", "twilight", "teatime", "dusky"}
 
 
@@ -81,7 +82,7 @@ def _two(rng: random.Random, names: list[str]) -> tuple[Placement, ...]:
     near, shot = rng.randrange(2), rng.choice(SHOTS)
     sizes = [round(rng.randrange(*FAR) * shot), round(rng.randrange(*FAR) * shot)]
     sizes[near] = round(rng.randrange(*NEAR) * shot)
-    feet = [_feet_for(name, rng.randrange(830, 861)) for name in names]
+    feet = [_feet_for(name, rng.randrange(850, 876)) for name in names]
     feet[near] = _feet_for(names[near], rng.randrange(890, 926))
     left = rng.randrange(2)  # who stands on the left
     order = (left, 1 - left)

@@ -20,6 +20,7 @@ from bedtime.providers.offline.composition import SIZE, Composition, Placement, 
 from bedtime.providers.offline.figures import figure_image, figure_spec
 from bedtime.providers.offline.labels import draw_label
 from bedtime.providers.offline.scenes import mentions, scene_kind
+from bedtime.providers.offline.thing import draw_thing
 from bedtime.records.briefs import PictureBrief
 from bedtime.records.catalog import Entry
 
@@ -43,6 +44,7 @@ class OfflinePainter:
         _SCENES[scene_kind(brief.scene)](image, rng, brief.scene, frame.dusk)
         _own_things(ImageDraw.Draw(image), rng, brief.scene)
         image = _framed(image, rng, frame)
+        draw_thing(image, brief, frame)
         cast = brief.characters[:2]
         for placement, character in sorted(
             zip(frame.placements, cast, strict=False), key=lambda pair: pair[0].feet
