@@ -123,10 +123,13 @@ def test_the_same_animal_is_drawn_the_same_way_every_night() -> None:
             assert ImageStat.Stat(solid).mean[0] > 40  # a real figure, not an empty square
 
 
-@pytest.mark.parametrize(
-    "description",
-    ["a hedgehog", "an owl", "a bear", "a cat", "a dog", "a rabbit", "a fox", "a girl", "a dragon"],
-)
+KINDS = (
+    "a hedgehog", "an owl", "a bear", "a cat", "a dog", "a rabbit", "a fox", "a girl",
+    "a dragon", "a robot", "a bumblebee",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("description", KINDS)
 def test_each_kind_has_its_own_shape(description) -> None:
     spec = figure_spec(Entry("X", description))
     others = [figure_spec(Entry("X", d)) for d in ("a hedgehog", "an owl", "a fox")]
@@ -162,6 +165,13 @@ def test_a_long_name_s_label_shrinks_or_wraps_and_is_never_cut(name) -> None:
     assert " ".join(lines) == name
     assert LABEL_SMALLEST <= size <= LABEL_SIZE and len(lines) <= 2
     assert all(label_font(size).getlength(line) <= LABEL_WIDTH for line in lines)
+
+
+@pytest.mark.parametrize("count", [0, 1])
+def test_a_picture_of_one_or_of_no_character_is_painted(count) -> None:
+    cast = (HEDGEHOG, OWL)[:count]
+    assert len(compose(brief(SCENES["garden"], cast=cast)).placements) == count
+    paint(SCENES["garden"], cast=cast)
 
 
 def test_a_short_name_s_label_stays_one_line_at_full_size() -> None:

@@ -18,7 +18,6 @@ from bedtime.providers.offline.labels import label_box
 from bedtime.records.briefs import PictureBrief
 
 SIZE = 1024
-SPRITE = 300  # a figure's square at its usual size
 NEAR = (310, 360)  # a figure's size, near and further back
 FAR = (230, 290)
 SHOTS = (0.85, 1.0, 1.2)  # wide, middle and close: how large tonight's two are drawn
@@ -61,7 +60,7 @@ def is_dusk(brief: PictureBrief) -> bool:
 def compose(brief: PictureBrief) -> Composition:
     rng = random.Random(f"{brief.seed}:{brief.title}")
     names = [character.name for character in brief.characters[:2]]
-    placements = _two(rng, names) if len(names) == 2 else _one(rng, names)
+    placements = _two(rng, names) if len(names) == 2 else _one(rng, names[:1])
     return Composition(
         placements=placements,
         mirrored_scene=rng.random() < 0.5,
@@ -71,6 +70,8 @@ def compose(brief: PictureBrief) -> Composition:
 
 
 def _one(rng: random.Random, names: list[str]) -> tuple[Placement, ...]:
+    if not names:
+        return ()
     size = round(rng.randrange(*NEAR) * rng.choice(SHOTS))
     feet = _feet_for(names[0], rng.randrange(860, 911))
     return (Placement(rng.randrange(330, SIZE - 330), feet, size, rng.random() < 0.5),)
