@@ -1,8 +1,11 @@
-"""The offline painter's characters: each kind of creature drawn in its own shape.
+"""The offline painter's characters: each kind of creature drawn in its own shape (a
+robot and a bee among them), and any other kind as a round, soft someone.
 
-A figure depends only on the character's description (its kind, its colour, what it
-wears), never on the night, so the hedgehog in Monday's picture is the hedgehog in
-Tuesday's. ``figure_spec`` says what to draw; ``figure_image`` draws it.
+A figure depends only on the character's description (its kind, its colours and
+pattern, what it wears or carries, read by looks.py), never on the night, so the
+hedgehog in Monday's picture is the hedgehog in Tuesday's; only where it stands, its
+size and which way it faces change (composition.py). ``figure_spec`` says what to draw;
+``figure_image`` draws it.
 """
 
 from __future__ import annotations
@@ -58,7 +61,7 @@ _ALWAYS_STRIPED = {"bee": (52, 40, 36)}
 
 @dataclass(frozen=True)
 class FigureSpec:
-    shape: str  # the kind of creature: "hedgehog", ..., "child" or "creature"
+    shape: str  # the kind: "hedgehog", ..., "child", "robot", "bee" or "creature"
     body: RGB
     accent: RGB  # belly, muzzle, face
     dark: RGB  # spines, ears, wings
