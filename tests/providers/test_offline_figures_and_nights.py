@@ -44,16 +44,20 @@ def near(colour: tuple[int, ...], target: RGB, within: int = 40) -> bool:
     return sum((a - b) ** 2 for a, b in zip(colour[:3], target, strict=True)) <= within**2
 
 
-def count_near(image: Image.Image, target: RGB) -> int:
-    return sum(
-        1
-        for pixel in image.get_flattened_data()
-        if (len(pixel) < 4 or pixel[3] == 255) and near(pixel, target)
-    )
+def count_near(image: Image.Image, target: RGB, within: int = 30) -> int:
+    """How many (opaque) pixels are within `within` of the colour in every channel."""
+    difference = ImageChops.difference(image.convert("RGB"), Image.new("RGB", image.size, target))
+    close = [band.point(lambda v: 255 if v <= within else 0) for band in difference.split()]
+    if image.mode == "RGBA":
+        close.append(image.getchannel("A").point(lambda a: 255 if a == 255 else 0))
+    mask = close[0]
+    for more in close[1:]:
+        mask = ImageChops.multiply(mask, more)
+    return mask.histogram()[255]
 
 
 def opaque(image: Image.Image) -> int:
-    return sum(1 for alpha in image.getchannel("A").get_flattened_data() if alpha == 255)
+    return image.getchannel("A").histogram()[255]
 
 
 def bands(row: list[tuple[int, ...]], is_dark, is_light) -> str:
