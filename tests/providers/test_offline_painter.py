@@ -1,27 +1,27 @@
-"""The offline painter: the scene it was given, each character in its own shape, names
-in letters the font really has, and a crescent moon."""
+"""The offline painter: the scene it was given, each character in its own shape and its
+described colours, names in letters the font really has, a crescent moon, dusk when the
+scene says so, and each night framed its own way."""
 
 from __future__ import annotations
 
 import io
 
 import pytest
-from PIL import Image, ImageChops, ImageFont, ImageStat
+from PIL import Image, ImageChops, ImageFont, ImageOps, ImageStat
 
 from bedtime.providers.offline.characters import COLOURS
+from bedtime.providers.offline.composition import SIZE, compose
 from bedtime.providers.offline.figures import figure_image, figure_spec
-from bedtime.providers.offline.picture import (
+from bedtime.providers.offline.labels import (
     FONT,
-    HORIZON,
     LABEL_SIZE,
     LABEL_SMALLEST,
     LABEL_WIDTH,
-    SIZE,
-    OfflinePainter,
-    figure_box,
+    label_box,
     label_font,
     label_layout,
 )
+from bedtime.providers.offline.picture import HORIZON, OfflinePainter
 from bedtime.providers.offline.scenes import scene_kind
 from bedtime.records.briefs import PictureBrief
 from bedtime.records.catalog import Entry
@@ -39,8 +39,16 @@ SCENES = {
 }
 
 
-def paint(scene: Entry, seed: int = 1, cast: tuple[Entry, ...] = (HEDGEHOG, OWL)) -> Image.Image:
-    png = OfflinePainter().paint(PictureBrief("Title", cast, scene, "Once upon a night", seed))
+def brief(
+    scene: Entry, seed: int = 1, cast: tuple[Entry, ...] = (HEDGEHOG, OWL), title: str = "Title"
+) -> PictureBrief:
+    return PictureBrief(title, cast, scene, "Once upon a night", seed)
+
+
+def paint(
+    scene: Entry, seed: int = 1, cast: tuple[Entry, ...] = (HEDGEHOG, OWL), title: str = "Title"
+) -> Image.Image:
+    png = OfflinePainter().paint(brief(scene, seed, cast, title))
     image = Image.open(io.BytesIO(png))
     assert (image.format, image.size) == ("PNG", (1024, 1024))
     return image.convert("RGB")
@@ -64,12 +72,15 @@ def test_the_glyph_check_catches_a_font_without_the_letters() -> None:
     assert missing_glyphs(ImageFont.load_default(size=44), "Юля") == list("Юля")
 
 
-def test_a_name_is_written_under_its_figure() -> None:
-    zoe = paint(SCENES["beach"], cast=(Entry("Zoë", "a girl"), OWL))
-    ana = paint(SCENES["beach"], cast=(Entry("Юля", "a girl"), OWL))
-    left, _, right, bottom = figure_box(0, 2)
-    label = (left, bottom + 20, right, bottom + 90)
-    assert ImageChops.difference(zoe.crop(label), ana.crop(label)).getbbox()
+@pytest.mark.parametrize("name", ["Zoë", "Юля", "Ana-María's cat Miso"])
+def test_a_name_is_written_under_its_figure(name) -> None:
+    cast = (Entry(name, "a girl"), OWL)
+    picture = paint(SCENES["beach"], cast=cast)
+    placement = compose(brief(SCENES["beach"], cast=cast)).placements[0]
+    box = tuple(round(v) for v in label_box(name, placement.x, placement.feet))
+    ink = picture.crop(box).getcolors(SIZE * SIZE)
+    assert max(ink)[1] == (20, 20, 50)  # the label's own box
+    assert any(colour == (255, 244, 214) for _, colour in ink)  # and the name on it
 
 
 @pytest.mark.parametrize("kind", SCENES)
@@ -92,25 +103,33 @@ def test_the_picture_shows_which_scene_it_is() -> None:
 
 
 def test_the_same_animal_is_drawn_the_same_way_every_night() -> None:
-    monday = paint(SCENES["garden"], seed=1)
-    tuesday = paint(SCENES["snow"], seed=2)
-    for index, character in enumerate((HEDGEHOG, OWL)):
-        assert figure_spec(character) == figure_spec(Entry("Other", character.description))
-        sprite = figure_image(figure_spec(character))
-        solid = sprite.getchannel("A").point(lambda a: 255 if a == 255 else 0)
-        box = figure_box(index, 2)
-        on_monday = Image.new("RGB", sprite.size)
-        on_monday.paste(monday.crop(box), mask=solid)
-        on_tuesday = Image.new("RGB", sprite.size)
-        on_tuesday.paste(tuesday.crop(box), mask=solid)
-        assert ImageChops.difference(on_monday, on_tuesday).getbbox() is None
-        assert ImageStat.Stat(solid).mean[0] > 40  # a real figure, not an empty square
+    """Wherever tonight puts them, and whichever way they face, it is the same figure."""
+    for seed, scene in ((1, SCENES["garden"]), (2, SCENES["snow"])):
+        picture = paint(scene, seed=seed)
+        placements = compose(brief(scene, seed)).placements
+        front = max(placements, key=lambda p: p.feet)  # the other may stand behind it
+        for character, placement in zip((HEDGEHOG, OWL), placements, strict=True):
+            assert figure_spec(character) == figure_spec(Entry("Other", character.description))
+            sprite = figure_image(figure_spec(character), placement.size)
+            if placement.mirrored:
+                sprite = ImageOps.mirror(sprite)
+            solid = sprite.getchannel("A").point(lambda a: 255 if a == 255 else 0)
+            if placement is front:
+                drawn = Image.new("RGB", sprite.size)
+                drawn.paste(picture.crop(placement.box), mask=solid)
+                alone = Image.new("RGB", sprite.size)
+                alone.paste(sprite.convert("RGB"), mask=solid)
+                assert ImageChops.difference(drawn, alone).getbbox() is None
+            assert ImageStat.Stat(solid).mean[0] > 40  # a real figure, not an empty square
 
 
-@pytest.mark.parametrize(
-    "description",
-    ["a hedgehog", "an owl", "a bear", "a cat", "a dog", "a rabbit", "a fox", "a girl", "a dragon"],
-)
+KINDS = (
+    "a hedgehog", "an owl", "a bear", "a cat", "a dog", "a rabbit", "a fox", "a girl",
+    "a dragon", "a robot", "a bumblebee",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("description", KINDS)
 def test_each_kind_has_its_own_shape(description) -> None:
     spec = figure_spec(Entry("X", description))
     others = [figure_spec(Entry("X", d)) for d in ("a hedgehog", "an owl", "a fox")]
@@ -148,6 +167,13 @@ def test_a_long_name_s_label_shrinks_or_wraps_and_is_never_cut(name) -> None:
     assert all(label_font(size).getlength(line) <= LABEL_WIDTH for line in lines)
 
 
+@pytest.mark.parametrize("count", [0, 1])
+def test_a_picture_of_one_or_of_no_character_is_painted(count) -> None:
+    cast = (HEDGEHOG, OWL)[:count]
+    assert len(compose(brief(SCENES["garden"], cast=cast)).placements) == count
+    paint(SCENES["garden"], cast=cast)
+
+
 def test_a_short_name_s_label_stays_one_line_at_full_size() -> None:
     assert label_layout("Pip") == (("Pip",), LABEL_SIZE)
 
@@ -182,3 +208,19 @@ def test_the_scene_s_own_things_are_drawn_behind_the_characters(own, plain) -> N
     assert scene_kind(own) == scene_kind(plain)
     band = (0, HORIZON - 200, SIZE, HORIZON + 170)
     assert changed_share(paint(own), paint(plain), band) > 0.08
+
+
+@pytest.mark.parametrize(
+    "names",
+    [("Pip", "Luna"), ("Ana-María's cat Miso", "Mr Bumble, a fat fuzzy bumblebee"), ("Zoë", "Юля")],
+)
+def test_every_night_s_framing_keeps_both_labels_whole_and_apart(names) -> None:
+    for seed in range(200):
+        cast = tuple(Entry(name, "a cat") for name in names)
+        frame = compose(brief(SCENES["garden"], seed, cast, title=f"Night {seed}"))
+        placed = zip(names, frame.placements, strict=True)
+        boxes = [label_box(name, p.x, p.feet) for name, p in placed]
+        for left, top, right, bottom in boxes:
+            assert min(left, top) >= 0 and max(right, bottom) <= SIZE, (seed, boxes)
+        (_, _, first_right, _), (second_left, _, _, _) = sorted(boxes)
+        assert first_right < second_left, (seed, boxes)

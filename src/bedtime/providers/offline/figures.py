@@ -1,8 +1,11 @@
-"""The offline painter's characters: each kind of creature drawn in its own shape.
+"""The offline painter's characters: each kind of creature drawn in its own shape (a
+robot and a bee among them), and any other kind as a round, soft someone.
 
-A figure depends only on the character's description (its kind, its colour, what it
-wears), never on the night, so the hedgehog in Monday's picture is the hedgehog in
-Tuesday's. ``figure_spec`` says what to draw; ``figure_image`` draws it.
+A figure depends only on the character's description (its kind, its colours and
+pattern, what it wears or carries, read by looks.py), never on the night, so the
+hedgehog in Monday's picture is the hedgehog in Tuesday's; only where it stands, its
+size and which way it faces change (composition.py). ``figure_spec`` says what to draw;
+``figure_image`` draws it.
 """
 
 from __future__ import annotations
@@ -13,9 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
-from bedtime.providers.offline.characters import COLOURS, FEATURES, read_character
+from bedtime.providers.offline.looks import PAINT, looks
 from bedtime.records.catalog import Entry
 
 RGB = tuple[int, int, int]
@@ -36,19 +39,12 @@ BODY = {
     "fox": (226, 116, 44),
     "otter": (118, 84, 62),
     "tortoise": (96, 136, 74),
+    "robot": (178, 190, 206),
+    "bee": (246, 196, 52),
 }
 _SKIN = ((244, 204, 170), (222, 170, 128), (176, 122, 84), (120, 80, 54))
 _HAIR = ((60, 40, 30), (150, 90, 40), (230, 190, 110), (30, 24, 24))
-_SOFT = ((170, 150, 220), (120, 190, 170), (230, 170, 120), (150, 200, 120), (210, 150, 190))
-_WEARS = {
-    "scarf": ("scarf", "shawl", "bow", "ribbon", "bowtie"),
-    "hat": ("hat", "cap", "bonnet", "hood"),
-    "coat": ("coat", "jumper", "sweater", "jacket", "dress", "pyjamas", "waistcoat", "cape"),
-    "boots": FEATURES["feet"],
-    "lantern": FEATURES["light"],
-    "balloon": ("balloon",),
-}
-_WORN = {item: wear for wear, items in _WEARS.items() for item in items}
+_SOFT = ((170, 150, 220), (120, 190, 170), (120, 170, 230), (150, 200, 120), (210, 150, 190))
 _WEAR_COLOUR = {
     "scarf": (200, 70, 70),
     "hat": (90, 110, 200),
@@ -56,35 +52,42 @@ _WEAR_COLOUR = {
     "boots": (220, 190, 60),
     "lantern": (240, 200, 90),
     "balloon": (230, 90, 120),
+    "light": (240, 80, 70),
 }
+# What a shape always has: a robot its light, a bee its stripes.
+_ALWAYS_LIGHT = {"robot"}
+_ALWAYS_STRIPED = {"bee": (52, 40, 36)}
 
 
 @dataclass(frozen=True)
 class FigureSpec:
-    shape: str  # the kind of creature: "hedgehog", ..., "child" or "creature"
+    shape: str  # the kind: "hedgehog", ..., "child", "robot", "bee" or "creature"
     body: RGB
     accent: RGB  # belly, muzzle, face
     dark: RGB  # spines, ears, wings
     wears: tuple[tuple[str, RGB], ...] = ()  # ("scarf", blue), ("lantern", gold)
     hair: RGB = _HAIR[0]  # a child's
+    pattern: str = ""  # "stripes" or "spots", over the body's colour
+    pattern_colour: RGB = _INK
 
 
 def figure_spec(character: Entry) -> FigureSpec:
     """What to draw for this character: the same description, the same figure."""
-    who = read_character(character)
-    shape = who.kind.name
+    seen = looks(character.description)
+    shape = seen.shape
     pick = _digest(character.description)
-    body = COLOURS.get(who.colour) or BODY.get(shape) or _SOFT[pick % len(_SOFT)]
-    wears = []
-    for feature in who.features:
-        wear = _WORN.get(feature.phrase.split()[-1])
-        if wear:
-            wears.append((wear, COLOURS.get(feature.colour, _WEAR_COLOUR[wear])))
+    body = PAINT.get(seen.body) or BODY.get(shape) or _SOFT[pick % len(_SOFT)]
+    wears = [(prop, PAINT.get(colour) or _WEAR_COLOUR[prop]) for prop, colour in seen.props]
+    if shape in _ALWAYS_LIGHT and not any(prop == "light" for prop, _ in wears):
+        wears.append(("light", _WEAR_COLOUR["light"]))
     accent = (250, 244, 232) if shape == "fox" else _mix(body, _WHITE, 0.45)
     if shape == "child":  # the body is the pyjamas, the accent the skin
         accent = _SKIN[pick % len(_SKIN)]
-    hair = _HAIR[pick // 3 % len(_HAIR)]
-    return FigureSpec(shape, body, accent, _mix(body, _INK, 0.3), tuple(wears), hair)
+    hair = PAINT.get(seen.hair) or _HAIR[pick // 3 % len(_HAIR)]
+    pattern = seen.pattern or ("stripes" if shape in _ALWAYS_STRIPED else "")
+    stripes = PAINT.get(seen.pattern_colour) or _ALWAYS_STRIPED.get(shape) or _mix(body, _INK, 0.5)
+    dark = _mix(body, _INK, 0.3)
+    return FigureSpec(shape, body, accent, dark, tuple(wears), hair, pattern, stripes)
 
 
 def _digest(text: str) -> int:
@@ -99,17 +102,43 @@ def _mix(a: RGB, b: RGB, t: float) -> RGB:
     )
 
 
+def figure_image(spec: FigureSpec, size: int = SPRITE) -> Image.Image:
+    """The figure on a transparent square of `size`, standing on its bottom edge."""
+    return _drawn(spec).resize((size, size), Image.Resampling.LANCZOS)
+
+
 @cache
-def figure_image(spec: FigureSpec) -> Image.Image:
-    """The figure on a transparent square, standing on its bottom edge."""
+def _drawn(spec: FigureSpec) -> Image.Image:
     canvas = Image.new("RGBA", (_S, _S), (0, 0, 0, 0))
     anchors = _SHAPES.get(spec.shape, _creature)(ImageDraw.Draw(canvas), spec)
+    _pattern(canvas, spec)
     if any(wear == "lantern" for wear, _ in spec.wears):
         canvas = Image.alpha_composite(_glow(anchors.hand), canvas)
     draw = ImageDraw.Draw(canvas)
     for wear, colour in spec.wears:
+        if wear == "light":
+            canvas = Image.alpha_composite(canvas, _halo(_bulb_at(anchors), colour))
+            draw = ImageDraw.Draw(canvas)
         _ACCESSORIES[wear](draw, anchors, colour)
-    return canvas.resize((SPRITE, SPRITE), Image.Resampling.LANCZOS)
+    return canvas
+
+
+def _pattern(canvas: Image.Image, spec: FigureSpec) -> None:
+    """Stripes or spots, painted only where the body's own colour shows."""
+    if not spec.pattern:
+        return
+    same = ImageChops.difference(canvas.convert("RGB"), Image.new("RGB", canvas.size, spec.body))
+    on_body = same.convert("L").point(lambda v: 255 if v == 0 else 0)
+    marks = Image.new("L", canvas.size, 0)
+    draw = ImageDraw.Draw(marks)
+    if spec.pattern == "stripes":
+        for x in range(30, _S, 84):
+            draw.rectangle([x, 0, x + 40, _S], fill=255)
+    else:
+        for row, y in enumerate(range(20, _S, 70)):
+            for x in range(20 + 35 * (row % 2), _S, 70):
+                draw.ellipse([x - 14, y - 14, x + 14, y + 14], fill=255)
+    canvas.paste(spec.pattern_colour, mask=ImageChops.multiply(on_body, marks))
 
 
 def _glow(at: tuple[int, int]) -> Image.Image:
@@ -126,6 +155,20 @@ class Anchors:
     crown: tuple[int, int, int]  # top of the head: x, y, half width
     feet: tuple[int, int]  # x of the left foot and y of the ground
     hand: tuple[int, int]
+    light: tuple[int, int] | None = None  # where its own light shines: a robot's antenna
+
+
+def _bulb_at(a: Anchors) -> tuple[int, int]:
+    """A light on the figure's own antenna, or on a little stalk above its head."""
+    x, y, _ = a.crown
+    return a.light or (x, y - 70)
+
+
+def _halo(at: tuple[int, int], colour: RGB) -> Image.Image:
+    x, y = at
+    halo = Image.new("RGBA", (_S, _S), (0, 0, 0, 0))
+    ImageDraw.Draw(halo).ellipse([x - 64, y - 64, x + 64, y + 64], fill=(*colour, 90))
+    return halo.filter(ImageFilter.GaussianBlur(14))
 
 
 Draw = ImageDraw.ImageDraw
@@ -300,18 +343,66 @@ def _child(draw: Draw, s: FigureSpec) -> Anchors:
     return Anchors((300, 335, 70), (300, 130, 100), (255, 585), (445, 470))
 
 
+def _robot(draw: Draw, s: FigureSpec) -> Anchors:
+    """Boxy: a square head on a square body, an antenna with its light, bolts and a dial."""
+    draw.line([(300, 160), (300, 90)], fill=s.dark, width=12)
+    for x, to in ((195, 135), (405, 465)):
+        draw.line([(x, 380), (to, 470)], fill=s.dark, width=30)
+        draw.ellipse([to - 26, 456, to + 26, 508], fill=s.body)
+    for x in (255, 345):
+        draw.rectangle([x - 26, 510, x + 26, 570], fill=s.dark)
+        draw.rounded_rectangle([x - 40, 560, x + 40, 588], radius=10, fill=s.body)
+    draw.rounded_rectangle([185, 340, 415, 520], radius=22, fill=s.body)
+    draw.rounded_rectangle([240, 375, 360, 470], radius=12, fill=s.accent)
+    for y in (400, 422, 444):
+        draw.line([(258, y), (342, y)], fill=s.dark, width=6)
+    draw.rectangle([275, 318, 325, 345], fill=s.dark)
+    draw.rectangle([175, 210, 200, 260], fill=s.dark)
+    draw.rectangle([400, 210, 425, 260], fill=s.dark)
+    draw.rounded_rectangle([195, 150, 405, 325], radius=26, fill=s.body)
+    draw.rounded_rectangle([222, 180, 378, 296], radius=18, fill=(44, 52, 74))
+    for x in (265, 335):
+        draw.ellipse([x - 20, 210, x + 20, 250], fill=(230, 244, 255))
+        draw.ellipse([x - 8, 222, x + 8, 238], fill=(44, 52, 74))
+    draw.arc([270, 250, 330, 280], 20, 160, fill=(230, 244, 255), width=6)
+    return Anchors((300, 340, 90), (300, 160, 105), (255, 588), (465, 470), light=(300, 82))
+
+
+def _bee(draw: Draw, s: FigureSpec) -> Anchors:
+    """A round striped body side on, wings above it, a smiling head with feelers."""
+    wing = (226, 240, 255)
+    for box in ([170, 120, 300, 350], [270, 100, 400, 340]):
+        draw.ellipse(box, fill=wing, outline=(150, 170, 200), width=6)
+    draw.polygon([(110, 430), (60, 455), (112, 470)], fill=_INK)
+    for x in (200, 280, 360):
+        draw.line([(x, 540), (x - 14, 588)], fill=_INK, width=10)
+    draw.ellipse([100, 300, 440, 560], fill=s.body)
+    for x, tip in ((440, 380), (500, 410)):
+        draw.line([(x, 300), (tip, 215)], fill=_INK, width=8)
+        draw.ellipse([tip - 14, 201, tip + 14, 229], fill=_INK)
+    draw.ellipse([380, 280, 540, 440], fill=s.accent)
+    _eye(draw, 480, 345, 13)
+    _smile(draw, 472, 392, 24)
+    draw.ellipse([497, 370, 523, 390], fill=_PINK)
+    return Anchors((390, 410, 50), (460, 285, 75), (200, 588), (420, 500))
+
+
 def _creature(draw: Draw, s: FigureSpec) -> Anchors:
-    for x in (190, 410):
-        draw.ellipse([x - 40, 140, x + 40, 240], fill=s.dark)
-    draw.ellipse([190, 370, 410, 585], fill=s.body)
-    draw.ellipse([185, 160, 415, 380], fill=s.body)
-    draw.ellipse([240, 420, 360, 560], fill=s.accent)
-    _eye(draw, 255, 260, 12)
-    _eye(draw, 345, 260, 12)
-    draw.ellipse([220, 290, 250, 310], fill=_PINK)
-    draw.ellipse([350, 290, 380, 310], fill=_PINK)
-    _smile(draw, 300, 310)
-    return Anchors((300, 385, 90), (300, 170, 110), (245, 585), (440, 470))
+    """Anyone the painter has no shape for: a round soft someone in the described
+    colours, with no ears or tail of another kind."""
+    for x in (245, 355):
+        draw.ellipse([x - 45, 545, x + 45, 590], fill=s.dark)
+    draw.ellipse([155, 360, 215, 470], fill=s.body)
+    draw.ellipse([385, 360, 445, 470], fill=s.body)
+    draw.ellipse([180, 150, 420, 575], fill=s.body)
+    draw.arc([270, 100, 330, 170], 90, 300, fill=s.dark, width=14)
+    draw.ellipse([235, 380, 365, 540], fill=s.accent)
+    _eye(draw, 255, 255, 16)
+    _eye(draw, 345, 255, 16)
+    draw.ellipse([215, 290, 245, 310], fill=_PINK)
+    draw.ellipse([355, 290, 385, 310], fill=_PINK)
+    _smile(draw, 300, 315)
+    return Anchors((300, 355, 100), (300, 165, 100), (245, 590), (440, 430))
 
 
 def _scarf(draw: Draw, a: Anchors, colour: RGB) -> None:
@@ -347,6 +438,14 @@ def _lantern(draw: Draw, a: Anchors, colour: RGB) -> None:
     draw.rectangle([x - 18, y + 4, x + 18, y + 64], fill=(255, 244, 190))
 
 
+def _light(draw: Draw, a: Anchors, colour: RGB) -> None:
+    x, y = _bulb_at(a)
+    if a.light is None:
+        draw.line([(a.crown[0], a.crown[1]), (x, y)], fill=_INK, width=8)
+    draw.ellipse([x - 26, y - 26, x + 26, y + 26], fill=colour)
+    draw.ellipse([x - 12, y - 16, x + 2, y - 4], fill=_mix(colour, _WHITE, 0.7))
+
+
 def _balloon(draw: Draw, a: Anchors, colour: RGB) -> None:
     x, y = a.hand
     draw.line([(x, y), (x + 20, 110)], fill=_INK, width=4)
@@ -364,6 +463,8 @@ _SHAPES: dict[str, Callable[[Draw, FigureSpec], Anchors]] = {
     "otter": _otter,
     "tortoise": _tortoise,
     "child": _child,
+    "robot": _robot,
+    "bee": _bee,
 }
 _ACCESSORIES: dict[str, Callable[[Draw, Anchors, RGB], None]] = {
     "scarf": _scarf,
@@ -372,4 +473,5 @@ _ACCESSORIES: dict[str, Callable[[Draw, Anchors, RGB], None]] = {
     "boots": _boots,
     "lantern": _lantern,
     "balloon": _balloon,
+    "light": _light,
 }

@@ -1,9 +1,10 @@
 """A painter that needs no network: tonight's scene and characters drawn with Pillow.
 
 The scene is painted by kind (beach, lighthouse, snow, garden, forest, bedroom,
-meadow, or the open night), each character in the shape of what it is (figures.py)
-with its name beneath in DejaVu Sans, which has the letters of most names: Zoë,
-Ana-María, Юля. There is always a crescent moon, as in the words.
+meadow, or the open night), with the things its description names, at dusk or at night;
+each character in the shape of what it is (figures.py), in its described colours, with
+its name beneath (labels.py). There is always a crescent moon, as in the words. Where
+each one stands, and from which side the scene is seen, is tonight's (composition.py).
 """
 
 from __future__ import annotations
@@ -11,27 +12,26 @@ from __future__ import annotations
 import io
 import random
 from collections.abc import Callable
-from functools import cache
-from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 from bedtime.providers.offline.characters import words
-from bedtime.providers.offline.figures import SPRITE, figure_image, figure_spec
+from bedtime.providers.offline.composition import SIZE, Composition, Placement, compose
+from bedtime.providers.offline.figures import figure_image, figure_spec
+from bedtime.providers.offline.labels import draw_label
 from bedtime.providers.offline.scenes import mentions, scene_kind
+from bedtime.providers.offline.thing import draw_thing
 from bedtime.records.briefs import PictureBrief
 from bedtime.records.catalog import Entry
 
-SIZE = 1024
 HORIZON = 640
-GROUND = 900  # where the characters stand
-FONT = Path(__file__).with_name("fonts") / "DejaVuSans.ttf"
-LABEL_SIZE = 44
-LABEL_SMALLEST = 26
-LABEL_WIDTH = 380  # under the 424 between two figures
+GROUND = 900  # the scene's foreground, where its near things stand
 RGB = tuple[int, int, int]
 Draw = ImageDraw.ImageDraw
 _MOON = (255, 244, 205)
+_DUSK_HIGH = (96, 84, 150)  # a dusk sky, from high up to the warm horizon
+_DUSK_LOW = (246, 168, 120)
+_SUN = (255, 206, 130)
 
 
 class OfflinePainter:
@@ -39,73 +39,46 @@ class OfflinePainter:
 
     def paint(self, brief: PictureBrief) -> bytes:
         rng = random.Random(brief.seed)
+        frame = compose(brief)
         image = Image.new("RGB", (SIZE, SIZE))
-        _SCENES[scene_kind(brief.scene)](image, rng, brief.scene)
+        _SCENES[scene_kind(brief.scene)](image, rng, brief.scene, frame.dusk)
         _own_things(ImageDraw.Draw(image), rng, brief.scene)
+        image = _framed(image, rng, frame)
+        draw_thing(image, brief, frame)
         cast = brief.characters[:2]
-        for index, character in enumerate(cast):
-            _stand(image, character, index, len(cast))
+        for placement, character in sorted(
+            zip(frame.placements, cast, strict=False), key=lambda pair: pair[0].feet
+        ):
+            _stand(image, character, placement)
         buffer = io.BytesIO()
         image.save(buffer, format="PNG", compress_level=6)
         return buffer.getvalue()
 
 
-def figure_x(index: int, count: int) -> int:
-    """The centre of a character's figure: two side by side, or one in the middle."""
-    return SIZE // 2 if count == 1 else 300 + index * 424
+def _framed(image: Image.Image, rng: random.Random, frame: Composition) -> Image.Image:
+    """The scene seen from tonight's side, its horizon lowered by tonight's drop: the sky
+    it leaves at the top is the sky's own top colour, with stars."""
+    if frame.mirrored_scene:
+        image = ImageOps.mirror(image)
+    if not frame.drop:
+        return image
+    framed = Image.new("RGB", image.size, image.getpixel((0, 0)))
+    framed.paste(image, (0, frame.drop))
+    _stars(ImageDraw.Draw(framed), rng, (0, 0, SIZE, frame.drop), frame.drop // 4)
+    return framed
 
 
-def figure_box(index: int, count: int) -> tuple[int, int, int, int]:
-    """Where a character's figure is pasted: left, top, right, bottom."""
-    left = figure_x(index, count) - SPRITE // 2
-    return left, GROUND - SPRITE, left + SPRITE, GROUND
-
-
-@cache
-def label_font(size: int = LABEL_SIZE) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(FONT), size)
-
-
-def _stand(image: Image.Image, character: Entry, index: int, count: int) -> None:
-    sprite = figure_image(figure_spec(character))
-    left, top, right, ground = figure_box(index, count)
+def _stand(image: Image.Image, character: Entry, placement: Placement) -> None:
+    sprite = figure_image(figure_spec(character), placement.size)
+    if placement.mirrored:
+        sprite = ImageOps.mirror(sprite)
+    left, top, right, _ = placement.box
+    inset, feet = placement.size // 7, placement.feet
     shadow = ImageDraw.Draw(image, "RGBA")
-    shadow.ellipse([left + 40, ground - 24, right - 40, ground + 16], fill=(0, 0, 20, 70))
+    shade = 70 - placement.hop // 2
+    shadow.ellipse([left + inset, feet - 24, right - inset, feet + 16], fill=(0, 0, 20, shade))
     image.paste(sprite, (left, top), sprite)
-    _label(ImageDraw.Draw(image), character.name, figure_x(index, count))
-
-
-def label_layout(name: str) -> tuple[tuple[str, ...], int]:
-    """The name's label as lines and a font size that fit LABEL_WIDTH: one line, shrunk as
-    far as LABEL_SMALLEST; else two lines split at a space; never cut short."""
-    sizes = range(LABEL_SIZE, LABEL_SMALLEST - 1, -2)
-    ways: list[tuple[str, ...]] = [(name,)]
-    parts = name.split(" ")
-    ways += [(" ".join(parts[:i]), " ".join(parts[i:])) for i in range(1, len(parts))]
-    for lines in ways:
-        for size in sizes:
-            if max(label_font(size).getlength(line) for line in lines) <= LABEL_WIDTH:
-                return lines, size
-    widest = min(
-        ways, key=lambda lines: max(label_font(LABEL_SMALLEST).getlength(x) for x in lines)
-    )
-    return widest, LABEL_SMALLEST
-
-
-def _label(draw: Draw, name: str, centre_x: int) -> None:
-    lines, size = label_layout(name)
-    font = label_font(size)
-    width = max(draw.textlength(line, font=font) for line in lines)
-    step = size + 8
-    top = GROUND + 22
-    draw.rounded_rectangle(
-        [centre_x - width / 2 - 18, top, centre_x + width / 2 + 18, top + 18 + step * len(lines)],
-        radius=22,
-        fill=(20, 20, 50),
-    )
-    for row, line in enumerate(lines):
-        at = (centre_x, top + 9 + step * row + step / 2)
-        draw.text(at, line, font=font, fill=(255, 244, 214), anchor="mm")
+    draw_label(ImageDraw.Draw(image), character.name, placement.x, feet)
 
 
 # --- the sky ---------------------------------------------------------------------
@@ -139,12 +112,29 @@ def crescent(image: Image.Image, x: int, y: int, r: int) -> None:
     image.paste(_MOON, box, mask)
 
 
-def _night(image: Image.Image, rng: random.Random, top: RGB, bottom: RGB) -> Draw:
+def _night(image: Image.Image, rng: random.Random, top: RGB, bottom: RGB, dusk: bool) -> Draw:
+    """The sky over a scene: its own night colours, or at dusk a sky that warms down to
+    a setting sun, with the first few stars high up and the moon already out."""
     draw = ImageDraw.Draw(image)
-    _sky(draw, top, bottom)
-    _stars(draw, rng, (0, 0, SIZE, HORIZON - 60), 150)
+    if dusk:
+        _dusk(image, rng, HORIZON)
+    else:
+        _sky(draw, top, bottom)
+        _stars(draw, rng, (0, 0, SIZE, HORIZON - 60), 150)
     crescent(image, rng.randrange(140, SIZE - 140), rng.randrange(110, 230), 64)
     return draw
+
+
+def _dusk(image: Image.Image, rng: random.Random, horizon: int) -> None:
+    draw = ImageDraw.Draw(image)
+    _sky(draw, _DUSK_HIGH, _DUSK_LOW, horizon)
+    _stars(draw, rng, (0, 0, image.width, horizon // 3), 25)
+    x = rng.randrange(image.width // 5, image.width * 4 // 5)
+    r = horizon // 5
+    glow = Image.new("L", image.size)
+    ImageDraw.Draw(glow).ellipse([x - 3 * r, horizon - 3 * r, x + 3 * r, horizon + 3 * r], fill=90)
+    image.paste(_SUN, (0, 0), glow.filter(ImageFilter.GaussianBlur(r)))
+    draw.ellipse([x - r, horizon - r, x + r, horizon + r], fill=_SUN)
 
 
 def _hills(draw: Draw, colour: RGB, light: RGB) -> None:
@@ -154,8 +144,8 @@ def _hills(draw: Draw, colour: RGB, light: RGB) -> None:
 
 
 # --- the scenes ------------------------------------------------------------------
-def _beach(image: Image.Image, rng: random.Random, scene: Entry) -> None:
-    _night(image, rng, (14, 18, 56), (82, 62, 128))
+def _beach(image: Image.Image, rng: random.Random, scene: Entry, dusk: bool) -> None:
+    _night(image, rng, (14, 18, 56), (82, 62, 128), dusk)
     draw = ImageDraw.Draw(image, "RGBA")
     draw.rectangle([0, HORIZON - 70, SIZE, HORIZON + 120], fill=(26, 42, 96))
     for y in range(HORIZON - 60, HORIZON + 120, 16):
@@ -200,8 +190,8 @@ def _tower(draw: Draw, x: int, base: int, scale: float) -> None:
 _WHITE = (240, 240, 236)
 
 
-def _lighthouse(image: Image.Image, rng: random.Random, scene: Entry) -> None:
-    _night(image, rng, (12, 16, 50), (70, 60, 120))
+def _lighthouse(image: Image.Image, rng: random.Random, scene: Entry, dusk: bool) -> None:
+    _night(image, rng, (12, 16, 50), (70, 60, 120), dusk)
     draw = ImageDraw.Draw(image, "RGBA")
     draw.rectangle([0, HORIZON - 70, SIZE, SIZE], fill=(24, 40, 92))
     for y in range(HORIZON - 60, SIZE, 18):
@@ -213,8 +203,8 @@ def _lighthouse(image: Image.Image, rng: random.Random, scene: Entry) -> None:
     _tower(draw, 860, HORIZON + 10, 1.0)
 
 
-def _snow(image: Image.Image, rng: random.Random, scene: Entry) -> None:
-    draw = _night(image, rng, (16, 24, 66), (90, 104, 160))
+def _snow(image: Image.Image, rng: random.Random, scene: Entry, dusk: bool) -> None:
+    draw = _night(image, rng, (16, 24, 66), (90, 104, 160), dusk)
     _hills(draw, (214, 222, 242), (232, 238, 252))
     _snowman(draw, 120, GROUND - 30)
     for _ in range(160):
@@ -231,8 +221,8 @@ def _snowman(draw: Draw, x: int, base: int) -> None:
     draw.rectangle([x - 52, base - 132, x + 52, base - 116], fill=(200, 60, 60))
 
 
-def _garden(image: Image.Image, rng: random.Random, scene: Entry) -> None:
-    draw = _night(image, rng, (14, 20, 54), (74, 60, 120))
+def _garden(image: Image.Image, rng: random.Random, scene: Entry, dusk: bool) -> None:
+    draw = _night(image, rng, (14, 20, 54), (74, 60, 120), dusk)
     _hills(draw, (32, 74, 54), (40, 86, 60))
     hedge = (-40, HORIZON - 30, SIZE + 40, HORIZON + 70)
     draw.rounded_rectangle(hedge, radius=50, fill=(22, 58, 40))
@@ -265,8 +255,8 @@ def _fireflies(draw: Draw, rng: random.Random, box: tuple[int, int, int, int], c
         draw.ellipse([x - 5, y - 5, x + 5, y + 5], fill=(250, 240, 140))
 
 
-def _forest(image: Image.Image, rng: random.Random, scene: Entry) -> None:
-    draw = _night(image, rng, (10, 18, 44), (50, 60, 100))
+def _forest(image: Image.Image, rng: random.Random, scene: Entry, dusk: bool) -> None:
+    draw = _night(image, rng, (10, 18, 44), (50, 60, 100), dusk)
     _hills(draw, (20, 52, 42), (26, 62, 48))
     for x in sorted(rng.sample(range(0, SIZE, 36), 14)):
         height, base = rng.randrange(200, 340), HORIZON + rng.randrange(0, 50)
@@ -282,7 +272,7 @@ def _mushroom(draw: Draw, x: int, y: int) -> None:
     draw.ellipse([x - 6, y - 9, x - 1, y - 4], fill=(255, 250, 240))
 
 
-def _bedroom(image: Image.Image, rng: random.Random, scene: Entry) -> None:
+def _bedroom(image: Image.Image, rng: random.Random, scene: Entry, dusk: bool) -> None:
     draw = ImageDraw.Draw(image)
     draw.rectangle([0, 0, SIZE, SIZE], fill=(58, 52, 92))
     draw.rectangle([0, 700, SIZE, SIZE], fill=(110, 76, 56))
@@ -291,8 +281,11 @@ def _bedroom(image: Image.Image, rng: random.Random, scene: Entry) -> None:
     window = (300, 90, 724, 470)
     sky = Image.new("RGB", (window[2] - window[0], window[3] - window[1]))
     sky_draw = ImageDraw.Draw(sky)
-    _sky(sky_draw, (12, 16, 50), (60, 50, 110), sky.height)
-    _stars(sky_draw, rng, (0, 0, sky.width, sky.height), 40)
+    if dusk:
+        _dusk(sky, rng, sky.height)
+    else:
+        _sky(sky_draw, (12, 16, 50), (60, 50, 110), sky.height)
+        _stars(sky_draw, rng, (0, 0, sky.width, sky.height), 40)
     crescent(sky, rng.randrange(90, sky.width - 90), rng.randrange(80, 160), 46)
     image.paste(sky, window[:2])
     draw.rectangle(window, outline=(236, 226, 200), width=16)
@@ -303,8 +296,8 @@ def _bedroom(image: Image.Image, rng: random.Random, scene: Entry) -> None:
     draw.ellipse([60, 660, 170, 740], fill=(255, 226, 150))
 
 
-def _meadow(image: Image.Image, rng: random.Random, scene: Entry) -> None:
-    draw = _night(image, rng, (16, 22, 60), (92, 80, 140))
+def _meadow(image: Image.Image, rng: random.Random, scene: Entry, dusk: bool) -> None:
+    draw = _night(image, rng, (16, 22, 60), (92, 80, 140), dusk)
     for _ in range(5):
         x, y = rng.randrange(0, SIZE), rng.randrange(HORIZON - 180, HORIZON - 40)
         for dx in (-50, 0, 50):
@@ -316,9 +309,10 @@ def _meadow(image: Image.Image, rng: random.Random, scene: Entry) -> None:
     _fireflies(draw, rng, (0, HORIZON - 20, SIZE, SIZE), 26)
 
 
-def _open_night(image: Image.Image, rng: random.Random, scene: Entry) -> None:
-    draw = _night(image, rng, (10, 12, 40), (60, 48, 110))
-    _stars(draw, rng, (0, 0, SIZE, HORIZON), 80)
+def _open_night(image: Image.Image, rng: random.Random, scene: Entry, dusk: bool) -> None:
+    draw = _night(image, rng, (10, 12, 40), (60, 48, 110), dusk)
+    if not dusk:
+        _stars(draw, rng, (0, 0, SIZE, HORIZON), 80)
     _hills(draw, (34, 40, 70), (44, 50, 84))
 
 
@@ -390,7 +384,7 @@ def _vegetable_rows(draw: Draw, rng: random.Random) -> None:
                 draw.ellipse([x, y - 8, x + 28, y + 18], fill=(110, 180, 100))
 
 
-_SCENES: dict[str, Callable[[Image.Image, random.Random, Entry], None]] = {
+_SCENES: dict[str, Callable[[Image.Image, random.Random, Entry, bool], None]] = {
     "beach": _beach,
     "lighthouse": _lighthouse,
     "snow": _snow,
