@@ -234,12 +234,17 @@ def test_the_template_pipe_forwards_inserts_only(tmp_path) -> None:
     run = LocalRun(port=0, state_dir=Path(tempfile.mkdtemp()), say=lambda _: None)
     run.start()
     try:
-        run.request_story()
-        [ready] = run.wait_for_ready(1, timeout=30)
+        story_id = run.request_story()["storyId"]
+
+        def stages_of(name: str, stages: list) -> list:
+            return [s for s in stages if s.name == name and s.story_id == story_id]
+
+        # Its own story's stages: in the evening the tick writes the family's night too
+        assert run.timeline.wait_for(lambda stages: stages_of("NotifyFunction", stages), 30)
         time.sleep(1)  # the media updates are MODIFYs: none may be forwarded
-        assert [s.name for s in run.timeline.stages].count("StoryPipe") == 1
+        assert len(stages_of("StoryPipe", run.timeline.stages)) == 1
         stories = StoryStore(local_client("dynamodb", run.endpoint), "StoriesTable")
-        story = stories.get(ready["storyId"])
+        story = stories.get(story_id)
         assert story.image.status == story.audio.status == "done"
     finally:
         run.stop()
