@@ -14,6 +14,7 @@ nights, so no line comes in more than two of any five nights.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import heapq
 import random
@@ -68,7 +69,7 @@ THEMES = ("explore", "sky", "explore", "friends", "explore", "games", "explore",
 REMEMBERED_NIGHTS = 4  # with tonight, the five nights in which a line may come twice
 _TOLD_AGO = (60.0, 20.0, 12.0, 6.0)  # a line told 1, 2, 3 or 4 nights ago
 _TOLD_TWICE = 400.0  # a line told on two of the remembered nights
-_FAMILY_AGO = (45.0, 40.0, 35.0, 30.0)  # a line of a family told 1, 2, 3 or 4 nights ago
+_FAMILY_AGO = (150.0, 140.0, 130.0, 120.0)  # a line of a family told 1, 2, 3 or 4 nights ago
 VARIANTS = 4  # at most this many ways to make each template's choices
 _FIRSTS_TRIED = 40  # the cheapest first lines tried for a couplet
 _PER_CHARACTER = {"intro", "kind", "rest"}
@@ -76,13 +77,17 @@ _THEME_NEEDS = {"questions": ["ask"]}
 _SOFT = {"scene", "rest"}  # wanted, but not at the price of last night's lines
 _SOFT_BONUS = 30.0
 _SHOWN_AGAIN = {"intr": 30.0, "feat": 8.0}  # a second introduction, a feature shown again
-_STALE = 50.0  # a couplet this costly repeats one of the last nights' lines
+_STALE = 25.0  # a couplet this costly repeats one of the last nights' lines
 _SAME_TEMPLATE = 40.0  # another filling of a template told tonight: less than last night's line
 _THEME_ORDER = tuple(dict.fromkeys(THEMES))
 _COMMON = {"then", "with", "that", "they", "were", "what", "from", "soft", "softly"}
-_SHARED = {"scene", "sleep", "anywhere", "who:0", "who:1"}
+_SHARED = {"scene", "sleep", "anywhere", "stop", "who:0", "who:1"}
 _TITLE_PLACE_AGAIN = 30.0  # "… in the Willow Houseboat" night after night
 _ANYWHERE = 8.0  # a line any scene may tell: for when the scene's own are told lately
+_STOP = 8.0  # a stop of the walk: for when the templates are told lately
+_HALF_AGAIN = 8.0  # a stop's half told tonight already
+_NEAR_TOLD = 200.0  # a stop almost the same as one of the last nights' (NEAR or closer)
+NEAR = 0.8  # difflib ratio from which two lines are near-copies
 _SAID = re.compile(r"[\w·']+")  # a line's words, names set aside as "·"
 
 
@@ -118,6 +123,7 @@ class Line:
     words: int
     in_band: bool  # as many syllables as the listener's lines have
     who: tuple[str, ...]  # whom it is about: "who:0", "who:1"
+    halves: frozenset[str] = frozenset()  # a stop's doing and where
 
 
 Couplet = tuple[Line, Line]
@@ -181,12 +187,14 @@ class _Teller:
         self.used_texts: set[str] = set()
         self.used_templates: set[str] = set()
         self.ends: Counter[str] = Counter()
+        self.halves_told: Counter[str] = Counter()
         self.shown: set[str] = set()
         self.lines: list[Line] = []
         self.lately: Counter[str] = Counter()  # who the last lines were about
         self.pools = lines.pools
         self.themes = self.rng.sample(THEMES, len(THEMES))  # the questions not always 10th
         self.plot, self.thing, self.hero = self._plot()
+        self.heard = self._stops_heard()
         self.worn = {  # told on two of the last nights: a third time only if nothing else
             line.text
             for pool in self.pools.values()
@@ -427,7 +435,8 @@ class _Teller:
     def _settled(self, line: Line) -> float:
         """The part of a line's cost that the couplets told so far leave alone."""
         same = _SAME_TEMPLATE if line.template.id in self.used_templates else 0.0
-        return self._told(line) + same
+        halves = _HALF_AGAIN * sum(self.halves_told[half] for half in line.halves)
+        return self._told(line) + same + halves
 
     def _cost(self, line: Line) -> float:
         cost = self._settled(line) + 2.0 * self.ends[line.end]
@@ -439,9 +448,28 @@ class _Teller:
         """What the last nights make a line cost, and a line any scene may tell: worked
         out once a line."""
         if line.motif not in self.told:
-            anywhere = _ANYWHERE * ("anywhere" in line.tags)
-            self.told[line.motif] = self.memory.cost(line.motif) + anywhere
+            anywhere = _ANYWHERE * ("anywhere" in line.tags) + _STOP * ("stop" in line.tags)
+            near = _NEAR_TOLD * self._near_heard(line)
+            self.told[line.motif] = self.memory.cost(line.motif) + anywhere + near
         return self.told[line.motif]
+
+    def _stops_heard(self) -> dict[str, list[str]]:
+        """The stops the last nights told, by each of their halves, as plain lines."""
+        stops = {line.motif: line for line in self.pools["explore"] if line.halves}
+        heard: defaultdict[str, list[str]] = defaultdict(list)
+        for night in self.brief.canon[:REMEMBERED_NIGHTS]:
+            for line in filter(None, map(stops.get, night.motifs)):
+                for half in line.halves:
+                    heard[half].append(plain_line(line.text, self.names))
+        return heard
+
+    def _near_heard(self, line: Line) -> bool:
+        """A stop that shares a half with one of the last nights' and says almost the same:
+        two stops that share no half are never that close."""
+        if not line.halves:
+            return False
+        said = plain_line(line.text, self.names)
+        return any(near_copies(said, other) for half in line.halves for other in self.heard[half])
 
     def _partner_cost(self, first: Line, second: Line, prices: dict[int, float]) -> float:
         """More for a second line that repeats the first one's words: less sing-song."""
@@ -463,6 +491,7 @@ class _Teller:
         self.used_texts.add(line.text)
         self.used_templates.add(line.template.id)
         self.ends[line.end] += 1
+        self.halves_told.update(line.halves)
         self.shown |= line.tags
         self.lines.append(line)
         self.lately = Counter(t for seen in self.lines[-6:] for t in seen.who)
@@ -590,6 +619,7 @@ class _Lines:
             + pool("walk-out", vocab.NIGHT_WALK if scene.outdoors else (), "anywhere")
             + pool("actions", vocab.ACTIONS)
             + pool("own", vocab.OWN_EXPLORE, "own")
+            + pool("stops", _stops(), "stop")
             + characters
             + features,
             "sky": pool("sky", vocab.SKY),
@@ -701,7 +731,18 @@ class _Lines:
             words=len(text.split()),
             in_band=low <= count <= high,
             who=tuple(sorted(t for t in tags if t[:4] == "who:")),
+            halves=_stop_halves().get(tpl.text, frozenset()),
         )
+
+
+@cache
+def _stop_halves() -> dict[str, frozenset[str]]:
+    """Each stop of the walk, and its two halves."""
+    return {f"{doing} {where}.": frozenset((doing, where)) for doing, where in vocab.STOPS}
+
+
+def _stops() -> tuple[str, ...]:
+    return tuple(_stop_halves())
 
 
 @cache
@@ -777,6 +818,17 @@ def _facts(
     if not sounds:
         return None
     return end, sounds, _said(text, names), frozenset(_content(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def near_copies(a: str, b: str) -> bool:
+    """Whether two plain lines say almost the same: a difflib ratio of NEAR or more."""
+    matcher = difflib.SequenceMatcher(None, a, b)
+    return (
+        matcher.real_quick_ratio() >= NEAR
+        and matcher.quick_ratio() >= NEAR
+        and matcher.ratio() >= NEAR
+    )
 
 
 def plain_line(text: str, names: Sequence[str]) -> str:
