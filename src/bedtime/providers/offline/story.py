@@ -86,7 +86,7 @@ _TITLE_PLACE_AGAIN = 30.0  # "… in the Willow Houseboat" night after night
 _ANYWHERE = 8.0  # a line any scene may tell: for when the scene's own are told lately
 _STOP = 8.0  # a stop of the walk: for when the templates are told lately
 _HALF_AGAIN = 8.0  # a stop's half told tonight already
-_NEAR_TOLD = 200.0  # a stop almost the same as one of the last nights' (NEAR or closer)
+_WORDS_A_STOP = 3  # tonight may tell one of the walk's stops for every three words wanted
 NEAR = 0.8  # difflib ratio from which two lines are near-copies
 _SAID = re.compile(r"[\w·']+")  # a line's words, names set aside as "·"
 
@@ -191,10 +191,10 @@ class _Teller:
         self.shown: set[str] = set()
         self.lines: list[Line] = []
         self.lately: Counter[str] = Counter()  # who the last lines were about
-        self.pools = lines.pools
+        self.heard = self._stops_heard(lines.pools["explore"])
+        self.pools = self._tonights(lines.pools)
         self.themes = self.rng.sample(THEMES, len(THEMES))  # the questions not always 10th
         self.plot, self.thing, self.hero = self._plot()
-        self.heard = self._stops_heard()
         self.worn = {  # told on two of the last nights: a third time only if nothing else
             line.text
             for pool in self.pools.values()
@@ -449,13 +449,21 @@ class _Teller:
         out once a line."""
         if line.motif not in self.told:
             anywhere = _ANYWHERE * ("anywhere" in line.tags) + _STOP * ("stop" in line.tags)
-            near = _NEAR_TOLD * self._near_heard(line)
-            self.told[line.motif] = self.memory.cost(line.motif) + anywhere + near
+            self.told[line.motif] = self.memory.cost(line.motif) + anywhere
         return self.told[line.motif]
 
-    def _stops_heard(self) -> dict[str, list[str]]:
+    def _tonights(self, pools: dict[str, tuple[Line, ...]]) -> dict[str, tuple[Line, ...]]:
+        """The lines tonight may tell: of the walk's many stops, a sample as large as the
+        story is long, and none almost the same as a stop of the last nights."""
+        explore = pools["explore"]
+        stops = [line for line in explore if line.halves]
+        sample = self.rng.sample(stops, min(len(stops), self.brief.words_wanted // _WORDS_A_STOP))
+        fresh = tuple(line for line in sample if not self._near_heard(line))
+        return {**pools, "explore": tuple(line for line in explore if not line.halves) + fresh}
+
+    def _stops_heard(self, explore: Sequence[Line]) -> dict[str, list[str]]:
         """The stops the last nights told, by each of their halves, as plain lines."""
-        stops = {line.motif: line for line in self.pools["explore"] if line.halves}
+        stops = {line.motif: line for line in explore if line.halves}
         heard: defaultdict[str, list[str]] = defaultdict(list)
         for night in self.brief.canon[:REMEMBERED_NIGHTS]:
             for line in filter(None, map(stops.get, night.motifs)):
