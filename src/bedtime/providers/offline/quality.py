@@ -34,7 +34,7 @@ from bedtime.providers.offline.story import (
     REMEMBERED_NIGHTS,
     OfflineStoryWriter,
     happens_in,
-    near_copies,
+    with_near_copies,
     plain_line,
 )
 from bedtime.providers.offline.voice import record
@@ -127,8 +127,7 @@ def near_copy_share(night: Draft, others: Sequence[Draft], names: Sequence[str])
     """The share of the night's lines with a near-copy (ratio >= NEAR) in the others."""
     mine = story_lines(night, names)
     theirs = [line for other in others for line in story_lines(other, names)]
-    near = sum(1 for line in mine if any(near_copies(line, other) for other in theirs))
-    return near / len(mine) if mine else 0.0
+    return len(with_near_copies(mine, theirs)) / len(mine) if mine else 0.0
 
 
 def most_near_copies(drafts: Sequence[Draft], names: Sequence[str]) -> float:

@@ -85,8 +85,8 @@ _SHARED = {"scene", "sleep", "anywhere", "stop", "who:0", "who:1"}
 _TITLE_PLACE_AGAIN = 30.0  # "… in the Willow Houseboat" night after night
 _ANYWHERE = 8.0  # a line any scene may tell: for when the scene's own are told lately
 _STOP = 8.0  # a stop of the walk: for when the templates are told lately
-_HALF_AGAIN = 8.0  # a stop's half told tonight already
-_WORDS_A_STOP = 3  # tonight may tell one of the walk's stops for every three words wanted
+_HALF_AGAIN = 4.0  # a stop's half told tonight already
+_WORDS_A_STOP = 1  # tonight may tell one of the walk's stops for every word wanted
 NEAR = 0.8  # difflib ratio from which two lines are near-copies
 _SAID = re.compile(r"[\w·']+")  # a line's words, names set aside as "·"
 
@@ -453,10 +453,11 @@ class _Teller:
         return self.told[line.motif]
 
     def _tonights(self, pools: dict[str, tuple[Line, ...]]) -> dict[str, tuple[Line, ...]]:
-        """The lines tonight may tell: of the walk's many stops, a sample as large as the
-        story is long, and none almost the same as a stop of the last nights."""
+        """The lines tonight may tell: of the walk's many stops in the listener's metre, a
+        sample as large as the story is long, none almost the same as a stop of the last
+        nights."""
         explore = pools["explore"]
-        stops = [line for line in explore if line.halves]
+        stops = [line for line in explore if line.halves and line.in_band]
         sample = self.rng.sample(stops, min(len(stops), self.brief.words_wanted // _WORDS_A_STOP))
         fresh = tuple(line for line in sample if not self._near_heard(line))
         return {**pools, "explore": tuple(line for line in explore if not line.halves) + fresh}
@@ -831,7 +832,24 @@ def _facts(
 @lru_cache(maxsize=1 << 16)
 def near_copies(a: str, b: str) -> bool:
     """Whether two plain lines say almost the same: a difflib ratio of NEAR or more."""
-    matcher = difflib.SequenceMatcher(None, a, b)
+    return _near(difflib.SequenceMatcher(None, a, b))
+
+
+def with_near_copies(lines: Iterable[str], others: Iterable[str]) -> set[str]:
+    """The lines that have a near-copy among the others (as `near_copies` finds them)."""
+    waiting, found = set(lines), set()
+    matcher = difflib.SequenceMatcher(None)
+    for other in set(others):  # difflib works out the second string once for all the first
+        matcher.set_seq2(other)
+        for line in list(waiting):
+            matcher.set_seq1(line)
+            if _near(matcher):
+                waiting.discard(line)
+                found.add(line)
+    return found
+
+
+def _near(matcher: difflib.SequenceMatcher[str]) -> bool:
     return (
         matcher.real_quick_ratio() >= NEAR
         and matcher.quick_ratio() >= NEAR
