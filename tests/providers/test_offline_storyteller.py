@@ -492,7 +492,7 @@ def test_measures_see_a_missing_thread_and_the_same_plan_every_night() -> None:
 
 
 # --- long nights: ten minutes, five nights, a cast never seen ----------------------------
-BADGER = Entry("Professor Barnaby Badger", "an old badger with round glasses")
+BADGER = Entry("Bramble", "an old badger with round glasses")
 BUMBLEBEE = Entry("Mr Bumble", "a fat fuzzy bumblebee")
 WINDMILL = Entry("the Old Mill", "a windmill on a hill by a pond")
 

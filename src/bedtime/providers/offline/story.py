@@ -69,7 +69,7 @@ THEMES = ("explore", "sky", "explore", "friends", "explore", "games", "explore",
 REMEMBERED_NIGHTS = 4  # with tonight, the five nights in which a line may come twice
 _TOLD_AGO = (60.0, 20.0, 12.0, 6.0)  # a line told 1, 2, 3 or 4 nights ago
 _TOLD_TWICE = 400.0  # a line told on two of the remembered nights
-_FAMILY_AGO = (150.0, 140.0, 130.0, 120.0)  # a line of a family told 1, 2, 3 or 4 nights ago
+_FAMILY_AGO = (300.0, 290.0, 280.0, 270.0)  # a line of a family told 1, 2, 3 or 4 nights ago
 VARIANTS = 4  # at most this many ways to make each template's choices
 _FIRSTS_TRIED = 40  # the cheapest first lines tried for a couplet
 _PER_CHARACTER = {"intro", "kind", "rest"}
@@ -397,7 +397,11 @@ class _Teller:
         best: tuple[float, Couplet] | None = None
         prices: dict[int, float] = {}  # each line's cost, worked out once a couplet
         tried = 0
+        stop_ends: set[str] = set()  # many stops end alike: the cheapest of each is enough
         for first in self._by_cost(firsts, prices):
+            if first.halves and first.end in stop_ends:
+                continue
+            stop_ends.update([first.end] if first.halves else [])
             partners = [
                 line
                 for sound in sorted(first.sounds)  # sets iterate in a per-process order

@@ -634,14 +634,9 @@ WHERES = (
     ("with a stride", "move"),
     ("with pride", "stay"),
     ("by starlight", "stay"),
-    ("just so", "stay"),
     ("with care", "stay"),
     ("with glee", "stay"),
-    ("so near", "stay"),
-    ("up high", "stay"),
     ("in tune", "stay"),
-    ("so deep", "stay"),
-    ("one by one", "stay"),
     ("for fun", "stay"),
 )
 _GOES_WITH = {"stay": {"stay"}, "move": {"stay", "move"}}
