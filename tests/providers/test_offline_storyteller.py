@@ -433,7 +433,11 @@ def test_near_copies_are_counted_by_meaning_not_by_string() -> None:
 
 def test_lines_with_near_copies_are_found_as_pair_by_pair() -> None:
     mine = ["the night breeze gently blows", "· found a shell", "· hummed a song under the moon"]
-    theirs = ["the night breeze softly blows", "· hummed a song in cool night air", "· found a shell"]
+    theirs = [
+        "the night breeze softly blows",
+        "· hummed a song in cool night air",
+        "· found a shell",
+    ]
     pairwise_found = {a for a in mine if any(near_copies(a, b) for b in theirs)}
     assert with_near_copies(mine, theirs) == pairwise_found == {mine[0], mine[1]}
 

@@ -34,8 +34,8 @@ from bedtime.providers.offline.story import (
     REMEMBERED_NIGHTS,
     OfflineStoryWriter,
     happens_in,
-    with_near_copies,
     plain_line,
+    with_near_copies,
 )
 from bedtime.providers.offline.voice import record
 from bedtime.records.briefs import Draft, PastNight, StoryBrief

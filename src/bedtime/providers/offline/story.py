@@ -10,6 +10,12 @@ motifs are its title template's id and each line's template id with an id of the
 own words, names set aside ("sky-1a2b3c.9f0e7d"), stable while the words stay the same.
 Tonight leaves alone last night's lines and any line told on two of the last four
 nights, so no line comes in more than two of any five nights.
+
+A long night needs more lines than the templates can give five nights running without
+near-copies (a line almost the same as one of another night). So the middle may also tell
+the walk's stops: a doing and a where ("Bolt hummed a song / beside the river"), thousands
+of pairs. A template told on any of the last four nights now costs more than any stop, and
+tonight considers only stops that are not almost the same as a stop of the last nights.
 """
 
 from __future__ import annotations
