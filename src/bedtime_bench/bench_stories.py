@@ -43,6 +43,7 @@ OWN_LINES = 10  # at least this many lines about each character alone, every nig
 NIGHTS = 10
 AGE = 5
 MINUTES_TOLERANCE = 0.20
+LONG_MINUTES = 10  # a long night: the most lines a week must keep apart
 
 RowMaker = Callable[[str, str, str, bool | None], object]
 
@@ -122,6 +123,8 @@ def new_cast_rows(row: RowMaker, minutes: float = 6, age: int = 7) -> list:
     changes = {
         f"{a}->{b}": age_change(by_age[a], by_age[b], names) for a, b in pairwise(AGES_COMPARED)
     }
+    long_week = nights(NEW_CAST, NEW_SCENE, WEEK, LONG_MINUTES, age)
+    long_near = most_near_copies(long_week, names)
     return [
         row(
             f"age changes the story (fox, robot, houseboat; {minutes:g} min)",
@@ -152,5 +155,11 @@ def new_cast_rows(row: RowMaker, minutes: float = 6, age: int = 7) -> list:
             f"{near:.2f} of a night's lines, most",
             f"<= {MAX_NEAR_COPIES:.2f}",
             near <= MAX_NEAR_COPIES,
+        ),
+        row(
+            f"near-copy lines (fox, robot, houseboat; {LONG_MINUTES:g} min, age {age})",
+            f"{long_near:.2f} of a night's lines, most",
+            f"<= {MAX_NEAR_COPIES:.2f}",
+            long_near <= MAX_NEAR_COPIES,
         ),
     ]

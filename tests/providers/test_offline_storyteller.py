@@ -13,14 +13,17 @@ import pytest
 
 from bedtime.providers.offline import quality
 from bedtime.providers.offline import vocabulary as vocab
+from bedtime.providers.offline.characters import read_character
 from bedtime.providers.offline.plots import BIG, LITTLE
 from bedtime.providers.offline.scenes import KINDS, own_things, scene_kind
 from bedtime.providers.offline.story import (
     LEVELS,
     OfflineStoryWriter,
     happens_in,
+    near_copies,
     rhymes,
     syllables,
+    with_near_copies,
 )
 from bedtime.providers.offline.vocabulary import SCENES
 from bedtime.records.briefs import Draft, StoryBrief
@@ -218,6 +221,8 @@ def test_the_lines_any_scene_may_tell_bring_in_no_scene_s_things() -> None:
         vocab.CALM,
         *(vocab.SLEEP, *vocab.KIND_LINES.values(), *vocab.REST_LINES.values()),
         *vocab.FEATURE_LINES.values(),
+        [doing for doing, _ in vocab.DOINGS],
+        [where for where, _ in vocab.WHERES],
     ]
     things = set().union(*(scene_words(kind) for kind in SCENES))
     for texts in shared:
@@ -426,6 +431,17 @@ def test_near_copies_are_counted_by_meaning_not_by_string() -> None:
     assert quality.near_copy_share(night, [night], ["Pip", "Luna"]) == 1.0
 
 
+def test_lines_with_near_copies_are_found_as_pair_by_pair() -> None:
+    mine = ["the night breeze gently blows", "· found a shell", "· hummed a song under the moon"]
+    theirs = [
+        "the night breeze softly blows",
+        "· hummed a song in cool night air",
+        "· found a shell",
+    ]
+    pairwise_found = {a for a in mine if any(near_copies(a, b) for b in theirs)}
+    assert with_near_copies(mine, theirs) == pairwise_found == {mine[0], mine[1]}
+
+
 # --- the thread, variety by meaning, age ---------------------------------------------
 def test_every_plot_rhymes_in_couplets_names_its_thing_early_and_late_and_keeps_slots_inside() -> (
     None
@@ -477,3 +493,32 @@ def test_measures_see_a_missing_thread_and_the_same_plan_every_night() -> None:
     )
     assert quality.plot_thing(told_thread) == "red button"
     assert quality.has_thread(told_thread)
+
+
+# --- long nights: ten minutes, five nights, a cast never seen ----------------------------
+BADGER = Entry("Bramble", "an old badger with round glasses")
+BUMBLEBEE = Entry("Mr Bumble", "a fat fuzzy bumblebee")
+WINDMILL = Entry("the Old Mill", "a windmill on a hill by a pond")
+
+
+@pytest.mark.parametrize("age", [5, pytest.param(8, marks=pytest.mark.slow)])
+def test_five_ten_minute_nights_of_a_new_cast_say_their_own_lines_and_tell_a_story(age) -> None:
+    """Issue 24: at 10 minutes 0.6 of a night's lines had a near-copy in its week."""
+    week = quality.nights([BADGER, BUMBLEBEE], WINDMILL, count=5, minutes=10, age=age)
+    names = [BADGER.name, BUMBLEBEE.name, *handles(BADGER, BUMBLEBEE), WINDMILL.name]
+    assert quality.most_near_copies(week, names) <= quality.MAX_NEAR_COPIES
+    assert quality.titles_told(week, names)
+    for draft in week:
+        found = lines(draft)
+        assert all(rhymes(a, b) for a, b in zip(found[::2], found[1::2], strict=True))
+        assert quality.has_thread(draft), draft.title
+        assert quality.tells_scene(draft, WINDMILL)
+        assert quality.own_lines(draft, BADGER, BUMBLEBEE) >= 10
+        assert quality.own_lines(draft, BUMBLEBEE, BADGER) >= 10
+        assert not too_hard("\n".join(draft.paragraphs), age)
+        minutes = quality.narration_minutes(draft)
+        assert 8 <= minutes <= 12, minutes
+
+
+def handles(*cast: Entry) -> list[str]:
+    return [read_character(entry).handle for entry in cast]

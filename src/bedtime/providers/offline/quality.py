@@ -23,7 +23,6 @@ so "Pip found a shell" and "Luna found a shell" count as the same line.
 
 from __future__ import annotations
 
-import difflib
 import random
 from collections import Counter
 from collections.abc import Sequence
@@ -36,6 +35,7 @@ from bedtime.providers.offline.story import (
     OfflineStoryWriter,
     happens_in,
     plain_line,
+    with_near_copies,
 )
 from bedtime.providers.offline.voice import record
 from bedtime.records.briefs import Draft, PastNight, StoryBrief
@@ -50,7 +50,6 @@ FIRST_NIGHT = date(2026, 1, 1)
 MAX_SHARED = 0.30
 MAX_REUSE = 2
 WEEK = REMEMBERED_NIGHTS + 1
-NEAR = 0.8  # difflib ratio from which two lines are near-copies
 MAX_NEAR_COPIES = 0.20  # of a night's lines, with a near-copy in the rest of its week
 MIN_AGE_CHANGE = 1 / 3  # of a night's lines, told another way for another age
 
@@ -128,8 +127,7 @@ def near_copy_share(night: Draft, others: Sequence[Draft], names: Sequence[str])
     """The share of the night's lines with a near-copy (ratio >= NEAR) in the others."""
     mine = story_lines(night, names)
     theirs = [line for other in others for line in story_lines(other, names)]
-    near = sum(1 for line in mine if any(_near(line, other) for other in theirs))
-    return near / len(mine) if mine else 0.0
+    return len(with_near_copies(mine, theirs)) / len(mine) if mine else 0.0
 
 
 def most_near_copies(drafts: Sequence[Draft], names: Sequence[str]) -> float:
@@ -141,15 +139,6 @@ def most_near_copies(drafts: Sequence[Draft], names: Sequence[str]) -> float:
             for night in week
         ),
         default=0.0,
-    )
-
-
-def _near(a: str, b: str) -> bool:
-    matcher = difflib.SequenceMatcher(None, a, b)
-    return (
-        matcher.real_quick_ratio() >= NEAR
-        and matcher.quick_ratio() >= NEAR
-        and (matcher.ratio() >= NEAR)
     )
 
 

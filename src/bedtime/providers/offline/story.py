@@ -10,10 +10,17 @@ motifs are its title template's id and each line's template id with an id of the
 own words, names set aside ("sky-1a2b3c.9f0e7d"), stable while the words stay the same.
 Tonight leaves alone last night's lines and any line told on two of the last four
 nights, so no line comes in more than two of any five nights.
+
+A long night needs more lines than the templates can give five nights running without
+near-copies (a line almost the same as one of another night). So the middle may also tell
+the walk's stops: a doing and a where ("Bolt hummed a song / beside the river"), thousands
+of pairs. A template told on any of the last four nights now costs more than any stop, and
+tonight considers only stops that are not almost the same as a stop of the last nights.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import heapq
 import random
@@ -68,7 +75,7 @@ THEMES = ("explore", "sky", "explore", "friends", "explore", "games", "explore",
 REMEMBERED_NIGHTS = 4  # with tonight, the five nights in which a line may come twice
 _TOLD_AGO = (60.0, 20.0, 12.0, 6.0)  # a line told 1, 2, 3 or 4 nights ago
 _TOLD_TWICE = 400.0  # a line told on two of the remembered nights
-_FAMILY_AGO = (45.0, 40.0, 35.0, 30.0)  # a line of a family told 1, 2, 3 or 4 nights ago
+_FAMILY_AGO = (300.0, 290.0, 280.0, 270.0)  # a line of a family told 1, 2, 3 or 4 nights ago
 VARIANTS = 4  # at most this many ways to make each template's choices
 _FIRSTS_TRIED = 40  # the cheapest first lines tried for a couplet
 _PER_CHARACTER = {"intro", "kind", "rest"}
@@ -76,13 +83,17 @@ _THEME_NEEDS = {"questions": ["ask"]}
 _SOFT = {"scene", "rest"}  # wanted, but not at the price of last night's lines
 _SOFT_BONUS = 30.0
 _SHOWN_AGAIN = {"intr": 30.0, "feat": 8.0}  # a second introduction, a feature shown again
-_STALE = 50.0  # a couplet this costly repeats one of the last nights' lines
+_STALE = 25.0  # a couplet this costly repeats one of the last nights' lines
 _SAME_TEMPLATE = 40.0  # another filling of a template told tonight: less than last night's line
 _THEME_ORDER = tuple(dict.fromkeys(THEMES))
 _COMMON = {"then", "with", "that", "they", "were", "what", "from", "soft", "softly"}
-_SHARED = {"scene", "sleep", "anywhere", "who:0", "who:1"}
+_SHARED = {"scene", "sleep", "anywhere", "stop", "who:0", "who:1"}
 _TITLE_PLACE_AGAIN = 30.0  # "… in the Willow Houseboat" night after night
 _ANYWHERE = 8.0  # a line any scene may tell: for when the scene's own are told lately
+_STOP = 8.0  # a stop of the walk: for when the templates are told lately
+_HALF_AGAIN = 4.0  # a stop's half told tonight already
+_WORDS_A_STOP = 1  # tonight may tell one of the walk's stops for every word wanted
+NEAR = 0.8  # difflib ratio from which two lines are near-copies
 _SAID = re.compile(r"[\w·']+")  # a line's words, names set aside as "·"
 
 
@@ -118,6 +129,7 @@ class Line:
     words: int
     in_band: bool  # as many syllables as the listener's lines have
     who: tuple[str, ...]  # whom it is about: "who:0", "who:1"
+    halves: frozenset[str] = frozenset()  # a stop's doing and where
 
 
 Couplet = tuple[Line, Line]
@@ -181,10 +193,12 @@ class _Teller:
         self.used_texts: set[str] = set()
         self.used_templates: set[str] = set()
         self.ends: Counter[str] = Counter()
+        self.halves_told: Counter[str] = Counter()
         self.shown: set[str] = set()
         self.lines: list[Line] = []
         self.lately: Counter[str] = Counter()  # who the last lines were about
-        self.pools = lines.pools
+        self.heard = self._stops_heard(lines.pools["explore"])
+        self.pools = self._tonights(lines.pools)
         self.themes = self.rng.sample(THEMES, len(THEMES))  # the questions not always 10th
         self.plot, self.thing, self.hero = self._plot()
         self.worn = {  # told on two of the last nights: a third time only if nothing else
@@ -389,7 +403,11 @@ class _Teller:
         best: tuple[float, Couplet] | None = None
         prices: dict[int, float] = {}  # each line's cost, worked out once a couplet
         tried = 0
+        stop_ends: set[str] = set()  # many stops end alike: the cheapest of each is enough
         for first in self._by_cost(firsts, prices):
+            if first.halves and first.end in stop_ends:
+                continue
+            stop_ends.update([first.end] if first.halves else [])
             partners = [
                 line
                 for sound in sorted(first.sounds)  # sets iterate in a per-process order
@@ -427,7 +445,8 @@ class _Teller:
     def _settled(self, line: Line) -> float:
         """The part of a line's cost that the couplets told so far leave alone."""
         same = _SAME_TEMPLATE if line.template.id in self.used_templates else 0.0
-        return self._told(line) + same
+        halves = _HALF_AGAIN * sum(self.halves_told[half] for half in line.halves)
+        return self._told(line) + same + halves
 
     def _cost(self, line: Line) -> float:
         cost = self._settled(line) + 2.0 * self.ends[line.end]
@@ -439,9 +458,37 @@ class _Teller:
         """What the last nights make a line cost, and a line any scene may tell: worked
         out once a line."""
         if line.motif not in self.told:
-            anywhere = _ANYWHERE * ("anywhere" in line.tags)
+            anywhere = _ANYWHERE * ("anywhere" in line.tags) + _STOP * ("stop" in line.tags)
             self.told[line.motif] = self.memory.cost(line.motif) + anywhere
         return self.told[line.motif]
+
+    def _tonights(self, pools: dict[str, tuple[Line, ...]]) -> dict[str, tuple[Line, ...]]:
+        """The lines tonight may tell: of the walk's many stops in the listener's metre, a
+        sample as large as the story is long, none almost the same as a stop of the last
+        nights."""
+        explore = pools["explore"]
+        stops = [line for line in explore if line.halves and line.in_band]
+        sample = self.rng.sample(stops, min(len(stops), self.brief.words_wanted // _WORDS_A_STOP))
+        fresh = tuple(line for line in sample if not self._near_heard(line))
+        return {**pools, "explore": tuple(line for line in explore if not line.halves) + fresh}
+
+    def _stops_heard(self, explore: Sequence[Line]) -> dict[str, list[str]]:
+        """The stops the last nights told, by each of their halves, as plain lines."""
+        stops = {line.motif: line for line in explore if line.halves}
+        heard: defaultdict[str, list[str]] = defaultdict(list)
+        for night in self.brief.canon[:REMEMBERED_NIGHTS]:
+            for line in filter(None, map(stops.get, night.motifs)):
+                for half in line.halves:
+                    heard[half].append(plain_line(line.text, self.names))
+        return heard
+
+    def _near_heard(self, line: Line) -> bool:
+        """A stop that shares a half with one of the last nights' and says almost the same:
+        two stops that share no half are never that close."""
+        if not line.halves:
+            return False
+        said = plain_line(line.text, self.names)
+        return any(near_copies(said, other) for half in line.halves for other in self.heard[half])
 
     def _partner_cost(self, first: Line, second: Line, prices: dict[int, float]) -> float:
         """More for a second line that repeats the first one's words: less sing-song."""
@@ -463,6 +510,7 @@ class _Teller:
         self.used_texts.add(line.text)
         self.used_templates.add(line.template.id)
         self.ends[line.end] += 1
+        self.halves_told.update(line.halves)
         self.shown |= line.tags
         self.lines.append(line)
         self.lately = Counter(t for seen in self.lines[-6:] for t in seen.who)
@@ -590,6 +638,7 @@ class _Lines:
             + pool("walk-out", vocab.NIGHT_WALK if scene.outdoors else (), "anywhere")
             + pool("actions", vocab.ACTIONS)
             + pool("own", vocab.OWN_EXPLORE, "own")
+            + pool("stops", _stops(), "stop")
             + characters
             + features,
             "sky": pool("sky", vocab.SKY),
@@ -701,7 +750,18 @@ class _Lines:
             words=len(text.split()),
             in_band=low <= count <= high,
             who=tuple(sorted(t for t in tags if t[:4] == "who:")),
+            halves=_stop_halves().get(tpl.text, frozenset()),
         )
+
+
+@cache
+def _stop_halves() -> dict[str, frozenset[str]]:
+    """Each stop of the walk, and its two halves."""
+    return {f"{doing} {where}.": frozenset((doing, where)) for doing, where in vocab.STOPS}
+
+
+def _stops() -> tuple[str, ...]:
+    return tuple(_stop_halves())
 
 
 @cache
@@ -777,6 +837,34 @@ def _facts(
     if not sounds:
         return None
     return end, sounds, _said(text, names), frozenset(_content(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def near_copies(a: str, b: str) -> bool:
+    """Whether two plain lines say almost the same: a difflib ratio of NEAR or more."""
+    return _near(difflib.SequenceMatcher(None, a, b))
+
+
+def with_near_copies(lines: Iterable[str], others: Iterable[str]) -> set[str]:
+    """The lines that have a near-copy among the others (as `near_copies` finds them)."""
+    waiting, found = set(lines), set()
+    matcher = difflib.SequenceMatcher(None)
+    for other in set(others):  # difflib works out the second string once for all the first
+        matcher.set_seq2(other)
+        for line in list(waiting):
+            matcher.set_seq1(line)
+            if _near(matcher):
+                waiting.discard(line)
+                found.add(line)
+    return found
+
+
+def _near(matcher: difflib.SequenceMatcher[str]) -> bool:
+    return (
+        matcher.real_quick_ratio() >= NEAR
+        and matcher.quick_ratio() >= NEAR
+        and matcher.ratio() >= NEAR
+    )
 
 
 def plain_line(text: str, names: Sequence[str]) -> str:

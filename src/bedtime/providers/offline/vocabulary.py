@@ -531,6 +531,122 @@ NIGHT_WALK = (
     "The night walk had (just|only) begun.",
 )
 
+# --- a walk of many small stops, for the long nights ------------------------------------
+# A line of the walk is one DOING and one WHERE: what a character did, then where, when
+# or how. Each half is about half the line, so two lines that share a half still sound
+# different (a difflib ratio under 0.8), and the pairs are many: enough for five long
+# nights to each say their own. A doing's kind says what it can go with: "move" a where
+# that needs going somewhere ("at a gentle pace"), "two" one that needs both friends
+# ("side by side"); a "stay" doing takes the wheres of any kind ("in the cool night air").
+# No half names a thing of one kind of place; {own} is the scene's own thing.
+DOINGS = (
+    ("{x} hummed a song", "stay"),
+    ("{x} made a wish", "stay"),
+    ("{x} gave a yawn", "stay"),
+    ("{x} <looked/peered> about", "stay"),
+    ("{x} sat down to rest", "stay"),
+    ("{x} stood up tall", "stay"),
+    ("{x} told a joke", "stay"),
+    ("{x} tapped out a beat", "stay"),
+    ("{x} counted stars", "stay"),
+    ("{x} took deep breaths", "stay"),
+    ("{x} waved to {y}", "stay"),
+    ("{x} clapped their hands", "stay"),
+    ("{x} drew shapes", "stay"),
+    ("{x} laughed out loud", "stay"),
+    ("{x} kept watch", "stay"),
+    ("{x} told {y} tales", "stay"),
+    ("{x} grinned at {y}", "stay"),
+    ("{x} listened hard", "stay"),
+    ("{x} took a bow", "stay"),
+    ("{x} made up rhymes", "stay"),
+    ("{x} sang to {y}", "stay"),
+    ("{x} stretched both arms", "stay"),
+    ("{x} nodded along", "stay"),
+    ("{x} whistled tunes", "stay"),
+    ("{x} blinked both eyes", "stay"),
+    ("{x} grinned", "stay"),
+    ("{x} yawned", "stay"),
+    ("{x} hummed", "stay"),
+    ("{x} sighed", "stay"),
+    ("{x} smiled", "stay"),
+    ("{x} stretched", "stay"),
+    ("{x} peeked", "stay"),
+    ("{x} bowed", "stay"),
+    ("{x} sang", "stay"),
+    ("{x} waved", "stay"),
+    ("{x} danced", "move"),
+    ("{x} twirled", "move"),
+    ("{x} <walked/wandered> on", "move"),
+    ("{x} skipped along", "move"),
+    ("{x} tiptoed off", "move"),
+    ("{x} raced ahead", "move"),
+    ("{x} danced a jig", "move"),
+    ("{x} spun in circles", "move"),
+    ("{x} went exploring", "move"),
+    ("{x} led the way", "move"),
+    ("{x} marched in step", "move"),
+    ("{x} strolled about", "move"),
+)
+WHERES = (
+    ("in silver light", "stay"),
+    ("with all their might", "stay"),
+    ("while stars shone bright", "stay"),
+    ("without a sound", "stay"),
+    ("on cool dark ground", "stay"),
+    ("beside the {own}", "stay"),
+    ("by the {own} that night", "stay"),
+    ("as shadows grow", "stay"),
+    ("soft and low", "stay"),
+    ("for stars to see", "stay"),
+    ("full of glee", "stay"),
+    ("for a while", "stay"),
+    ("with a smile", "stay"),
+    ("just for a lark", "stay"),
+    ("out in the dark", "stay"),
+    ("at close of day", "stay"),
+    ("in a gentle way", "stay"),
+    ("with {y} near", "stay"),
+    ("loud and clear", "stay"),
+    ("under the moon", "stay"),
+    ("to a tune", "stay"),
+    ("as night grew deep", "stay"),
+    ("before bedtime sleep", "stay"),
+    ("in cool night air", "stay"),
+    ("with gentle care", "stay"),
+    ("once more", "stay"),
+    ("as never before", "stay"),
+    ("twice, then thrice", "stay"),
+    ("as quiet as mice", "stay"),
+    ("as clouds went by", "stay"),
+    ("beneath the sky", "stay"),
+    ("all evening long", "stay"),
+    ("along with a song", "stay"),
+    ("the whole night through", "stay"),
+    ("till the sky turned blue", "stay"),
+    ("at a gentle pace", "move"),
+    ("from place to place", "move"),
+    ("round and round", "move"),
+    ("to and fro", "move"),
+    ("here and there", "move"),
+    ("past the {own}", "move"),
+    ("far and wide", "move"),
+    ("with a stride", "move"),
+    ("with pride", "stay"),
+    ("by starlight", "stay"),
+    ("with care", "stay"),
+    ("with glee", "stay"),
+    ("in tune", "stay"),
+    ("for fun", "stay"),
+)
+_GOES_WITH = {"stay": {"stay"}, "move": {"stay", "move"}}
+STOPS = tuple(
+    (doing, where)
+    for doing, kind in DOINGS
+    for where, needs in WHERES
+    if needs in _GOES_WITH[kind] and not ("{y}" in doing and "{y}" in where)
+)
+
 # --- the wind-down and the last line ---------------------------------------------
 CALM = (
     "The night grew soft and still.",
