@@ -202,6 +202,9 @@ def test_a_reading_recorded_in_the_browser_plays_with_its_tapped_timings(reader,
     page.wait_for_timeout(QUICK_TAP_MS)
     page.get_by_role("button", name="Done").click()
     page.locator("#review").wait_for(state="visible")
+    assert page.locator("#record").get_attribute("data-upload") is None  # no form until Send
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(f"{r.method} {urlsplit(r.url).path}"))
     page.get_by_role("button", name="Send my reading").click()
     page.wait_for_function(
         "() => /Thank you|not|did/.test(document.getElementById('status').textContent)",
@@ -209,6 +212,12 @@ def test_a_reading_recorded_in_the_browser_plays_with_its_tapped_timings(reader,
     )
     assert "Thank you, Grandma Sue" in page.locator("#status").inner_text()
     assert errors == []
+    # a form signed at Send, then the upload to the bucket with it, then the site's check
+    recorded = urlsplit(link).path.removesuffix("/record")
+    form, upload, check = (s for s in sent if not s.startswith("GET "))
+    assert form == f"POST {recorded}/record/form"
+    assert upload.startswith("POST /") and "/stories/" not in upload
+    assert check == f"POST {recorded}/record"
     page.close()
 
     story_id = urlsplit(story_url).path.rsplit("/", 1)[-1]

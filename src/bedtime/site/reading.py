@@ -4,7 +4,8 @@ response may be kept. Knows nothing of Lambda: a Request in, a Response out.
 When the site is private (the default), every page but /static/ needs one of: the
 story's own token (the email link's `?t=`), the family's feed token (`?feed=`, for
 podcast apps), or a session cookie (set when a story token is used). A story's
-recording page, and the upload it finishes, need its recording token (`?r=`) alone. A story token on
+recording page, the upload form it asks for and the upload it finishes, need its recording
+token (`?r=`) alone. A story token on
 the page itself is traded for the cookie with a 303 to the same page without it, so the
 token leaves the address bar.
 """
@@ -32,6 +33,7 @@ READ = ("GET", "HEAD")
 PRIVATE = "private, no-store"
 MAX_SESSIONS = 8  # session cookies read from one request: one per family a browser reads
 STATIC_CACHE = "public, max-age=3600"
+FROM_THE_PAGE_ONLY = "Recordings are sent from the recording page."
 # A content-hashed name never changes its content: a second night fetches only the HTML.
 HASHED_STATIC_CACHE = "public, max-age=31536000, immutable"
 
@@ -50,6 +52,7 @@ ROUTES = (
     Route(re.compile(rf"/stories/{_ID}/recording"), "recording"),
     Route(re.compile(rf"/stories/{_ID}/rating"), "rate", ("POST",)),
     Route(re.compile(rf"/stories/{_ID}/record"), "record", (*READ, "POST")),
+    Route(re.compile(rf"/stories/{_ID}/record/form"), "record_form", ("POST",)),
     Route(re.compile(rf"/stories/{_ID}"), "story"),
     Route(re.compile(r"/feed\.xml"), "feed"),
     Route(re.compile(r"/unsubscribe"), "unsubscribe", (*READ, "POST")),
@@ -200,9 +203,18 @@ class ReadingSite:
             query = f"?r={request.query['r']}" if self.private else ""
             return Response(200, self._site.recording_page(story, query))
         if not request.same_origin:
-            raise RecordingRefused(403, "Recordings are sent from the recording page.")
+            raise RecordingRefused(403, FROM_THE_PAGE_ONLY)
         recording = self._site.take_recording(story, Finished.from_form(request.form()))
         return _json(200, f"Thank you, {recording.reader}. Tonight's story is in your voice.")
+
+    def _record_form(self, request: Request, story_id: str) -> Response:
+        """A fresh upload form, asked for by the recording page when the reader taps
+        Send: one signed when the page opened could outlive the credentials that signed
+        it before a long reading is done."""
+        story = self._recording_story(request, story_id)
+        if not request.same_origin:
+            raise RecordingRefused(403, FROM_THE_PAGE_ONLY)
+        return Response(200, json.dumps(self._site.upload_form(story)), "application/json")
 
     def _recording_story(self, request: Request, story_id: str) -> Story:
         """The live story a recording link opens, for a family that allows recording."""
