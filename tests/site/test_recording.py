@@ -341,6 +341,69 @@ def test_audio_containers_are_told_by_their_first_bytes() -> None:
     assert container_of(b"") is None
 
 
+# --- back to the machine voice ---------------------------------------------------------------
+MACHINE_VOICE = f'action="/stories/{SAMPLE_STORY_ID}/recording"'
+
+
+def use_machine_voice(context, headers: dict | None = None) -> dict:
+    sent = {**reader_cookie(), **ORIGIN} if headers is None else headers
+    return call("POST", f"/stories/{SAMPLE_STORY_ID}/recording", context, headers=sent)
+
+
+@pytest.mark.parametrize("page", ["/", f"/stories/{SAMPLE_STORY_ID}"])
+def test_the_family_goes_back_to_the_machine_voice_from_its_pages(
+    aws, lambda_context, page
+) -> None:
+    query = add_story()
+    record(query, lambda_context)
+    shown = call("GET", page, lambda_context, headers=reader_cookie())["body"]
+    assert MACHINE_VOICE in shown and "Use the machine voice again" in shown
+
+    answer = use_machine_voice(lambda_context)
+    assert answer["statusCode"] == 303
+    assert answer["headers"]["Location"] == f"/stories/{SAMPLE_STORY_ID}"
+    assert recording_of() is None
+    story = services.story_store().get(SAMPLE_STORY_ID)
+    assert story.audio.status == "done"  # the narration was kept all along
+
+    body = call("GET", f"/stories/{SAMPLE_STORY_ID}", lambda_context, headers=reader_cookie())[
+        "body"
+    ]
+    assert "Read by" not in body and "recording-" not in body and "narration.mp3" in body
+    assert MACHINE_VOICE not in body
+    home = call("GET", "/", lambda_context, headers=reader_cookie())["body"]
+    assert "Read tonight's story in your own voice" in home  # it may be read anew
+    assert use_machine_voice(lambda_context)["statusCode"] == 303  # twice: no harm
+
+
+def test_only_the_family_signed_in_on_this_site_goes_back_to_the_machine_voice(
+    aws, lambda_context
+) -> None:
+    query = add_story()
+    record(query, lambda_context)
+    token = query.removeprefix("?r=")
+    refused = [
+        use_machine_voice(lambda_context, ORIGIN),  # no session
+        use_machine_voice(lambda_context, {**reader_cookie(), "origin": "https://evil.test"}),
+        call("POST", f"/stories/{SAMPLE_STORY_ID}/recording?r={token}", lambda_context, "", ORIGIN),
+    ]
+    assert [answer["statusCode"] for answer in refused] == [401, 401, 401]
+    assert recording_of().reader == "Grandma Sue"
+
+
+def test_a_story_without_its_narration_keeps_its_recording_and_offers_no_switch(
+    aws, lambda_context
+) -> None:
+    query = add_story(audio=Medium("failed"))
+    record(query, lambda_context)
+    body = call("GET", f"/stories/{SAMPLE_STORY_ID}", lambda_context, headers=reader_cookie())[
+        "body"
+    ]
+    assert "Read by Grandma Sue" in body and MACHINE_VOICE not in body
+    assert use_machine_voice(lambda_context)["statusCode"] == 404
+    assert recording_of().reader == "Grandma Sue"
+
+
 # --- the upload form ------------------------------------------------------------------------
 def test_the_upload_form_allows_one_key_audio_only_up_to_30_mb_for_minutes(
     aws, lambda_context

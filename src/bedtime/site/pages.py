@@ -287,6 +287,12 @@ class Site:
             raise RecordingRefused(409, ALREADY_RECORDED)
         return recording
 
+    def use_narration(self, story: Story) -> None:
+        """Play the machine's narration again instead of the story's recording."""
+        if story.audio.status != "done":
+            raise StoryNotFound(f"{story.id} has no narration to go back to")
+        self._store.forget_recording(story.id)
+
     def recording_url(self, story: Story) -> str:
         if not story.recording:
             raise StoryNotFound(f"{story.id} has no recording")

@@ -49,7 +49,7 @@ ROUTES = (
     Route(re.compile(r"/"), "home"),
     Route(re.compile(rf"/stories/{_ID}\.json"), "story_json"),
     Route(re.compile(rf"/stories/{_ID}/narration\.mp3"), "narration"),
-    Route(re.compile(rf"/stories/{_ID}/recording"), "recording"),
+    Route(re.compile(rf"/stories/{_ID}/recording"), "recording", (*READ, "POST")),
     Route(re.compile(rf"/stories/{_ID}/rating"), "rate", ("POST",)),
     Route(re.compile(rf"/stories/{_ID}/record"), "record", (*READ, "POST")),
     Route(re.compile(rf"/stories/{_ID}/record/form"), "record_form", ("POST",)),
@@ -191,8 +191,20 @@ class ReadingSite:
         return Response(302, headers={"Location": self._site.narration_url(story)})
 
     def _recording(self, request: Request, story_id: str) -> Response:
+        """A redirect to the recording (GET); or (POST, the family's "Use the machine
+        voice again", from its own pages) back to the machine's narration."""
+        if request.method == "POST":
+            return self._use_narration(request, story_id)
         story, _ = self._story_reader(request, story_id)
         return Response(302, headers={"Location": self._site.recording_url(story)})
+
+    def _use_narration(self, request: Request, story_id: str) -> Response:
+        if not request.same_origin:
+            raise NotAllowed()
+        story, _ = self._session_story(request, story_id)
+        if story.recording:
+            self._site.use_narration(story)
+        return Response(303, headers={"Location": f"/stories/{story.id}"})
 
     def _record(self, request: Request, story_id: str) -> Response:
         """The recording page (GET), or the upload it finishes (POST, answered in JSON
