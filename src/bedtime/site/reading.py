@@ -58,6 +58,8 @@ ROUTES = (
     Route(re.compile(r"/unsubscribe"), "unsubscribe", (*READ, "POST")),
     Route(re.compile(r"/static/(?P<name>[A-Za-z0-9._-]{1,64})"), "static"),
 )
+# Any other address under /stories/, with any method: no story's, but private all the same
+NO_STORY = Route(re.compile(r"/stories/.*", re.DOTALL), "no_story")
 
 
 class NotAllowed(Exception):
@@ -181,6 +183,13 @@ class ReadingSite:
             session = cookie(name, value, max_age, secure=request.scheme == "https")
             return Response(303, headers={"Location": f"/stories/{story.id}"}, cookies=[session])
         return Response(200, self._site.story_page(story))
+
+    def _no_story(self, request: Request) -> Response:
+        """Not found, told only to a signed-in reader: without a session, an address that
+        cannot be a story's answers as every story's does (401), so that no answer tells
+        which addresses are stories."""
+        self._session_reader(request)
+        raise StoryNotFound(request.path)
 
     def _story_json(self, request: Request, story_id: str) -> Response:
         story, _ = self._story_reader(request, story_id)
@@ -393,6 +402,6 @@ def _route(request: Request) -> tuple[Route, dict[str, Any]]:
             if request.method not in route.methods:
                 raise WrongMethod(route.methods)
             return route, match.groupdict()
-    if request.path.startswith("/stories/"):
-        raise StoryNotFound(request.path)
+    if NO_STORY.pattern.fullmatch(request.path):
+        return NO_STORY, {}
     raise NotHere(request.path)
