@@ -345,8 +345,12 @@ def test_audio_containers_are_told_by_their_first_bytes() -> None:
 MACHINE_VOICE = f'action="/stories/{SAMPLE_STORY_ID}/recording"'
 
 
+CHROMIUM_FORM = {"origin": "null", "sec-fetch-site": "same-origin"}  # under no-referrer
+
+
 def use_machine_voice(context, headers: dict | None = None) -> dict:
-    sent = {**reader_cookie(), **ORIGIN} if headers is None else headers
+    """The button's form, posted as Chromium posts it, by the signed-in family."""
+    sent = {**reader_cookie(), **CHROMIUM_FORM} if headers is None else headers
     return call("POST", f"/stories/{SAMPLE_STORY_ID}/recording", context, headers=sent)
 
 
@@ -385,9 +389,10 @@ def test_only_the_family_signed_in_on_this_site_goes_back_to_the_machine_voice(
     refused = [
         use_machine_voice(lambda_context, ORIGIN),  # no session
         use_machine_voice(lambda_context, {**reader_cookie(), "origin": "https://evil.test"}),
+        use_machine_voice(lambda_context, {**reader_cookie(), "sec-fetch-site": "cross-site"}),
         call("POST", f"/stories/{SAMPLE_STORY_ID}/recording?r={token}", lambda_context, "", ORIGIN),
     ]
-    assert [answer["statusCode"] for answer in refused] == [401, 401, 401]
+    assert [answer["statusCode"] for answer in refused] == [401, 401, 401, 401]
     assert recording_of().reader == "Grandma Sue"
 
 
