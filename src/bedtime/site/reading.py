@@ -4,10 +4,9 @@ response may be kept. Knows nothing of Lambda: a Request in, a Response out.
 When the site is private (the default), every page but /static/ needs one of: the
 story's own token (the email link's `?t=`), the family's feed token (`?feed=`, for
 podcast apps), or a session cookie (set when a story token is used). A story's
-recording page, the upload form it asks for and the upload it finishes, need its recording
-token (`?r=`) alone. A story token on
-the page itself is traded for the cookie with a 303 to the same page without it, so the
-token leaves the address bar.
+recording page, the upload form it asks for and the upload it finishes, need its
+recording token (`?r=`) alone. A story token on the page itself is traded for the
+cookie with a 303 to the same page without it, so the token leaves the address bar.
 """
 
 from __future__ import annotations
