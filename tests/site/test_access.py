@@ -85,6 +85,30 @@ def test_without_a_token_or_session_every_page_is_401_with_no_story_data(
     assert response["headers"]["Cache-Control"] == "private, no-store"
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/stories/{SAMPLE_STORY_ID}",  # a live story
+        f"/stories/{OTHER_ID}.json",
+        "/stories/TmV2ZXJNYWRlU3RvcnkxMjM",  # a story that never was
+        "/stories/TmV2ZXJNYWRlU3RvcnkxMjM.json",
+        "/stories/TmV2ZXJNYWRlU3RvcnkxMjM/narration.mp3",
+        "/stories/x",  # no story's id at all
+        "/stories/%3Cb%3E",
+        f"/stories/{SAMPLE_STORY_ID}/nothing",
+        "/stories/",
+    ],
+)
+def test_without_a_session_every_story_address_is_401_whether_or_not_it_is_a_story(
+    keys, lambda_context, path
+) -> None:
+    """A private site tells a stranger nothing about which stories exist: the same 401
+    for a story, one that never was, and an address that cannot be one."""
+    response = call(path, lambda_context)
+    assert response["statusCode"] == 401
+    assert "This bedtime story is private" in response["body"]
+
+
 def test_the_email_link_trades_its_token_for_a_session_and_a_clean_address(
     keys, lambda_context
 ) -> None:

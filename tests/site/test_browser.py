@@ -179,7 +179,7 @@ def test_the_recording_page_is_accessible(reader, story_url) -> None:
 
 
 def test_a_reading_recorded_in_the_browser_plays_with_its_tapped_timings(reader, story_url) -> None:
-    """Last in this file: from here on the story plays the recording."""
+    """Last in this file: the story plays the recording, then the narration again."""
     origin = _origin(story_url)
     link = recording_link(reader, origin)
     page = reader.new_page()
@@ -202,6 +202,9 @@ def test_a_reading_recorded_in_the_browser_plays_with_its_tapped_timings(reader,
     page.wait_for_timeout(QUICK_TAP_MS)
     page.get_by_role("button", name="Done").click()
     page.locator("#review").wait_for(state="visible")
+    assert page.locator("#record").get_attribute("data-upload") is None  # no form until Send
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(f"{r.method} {urlsplit(r.url).path}"))
     page.get_by_role("button", name="Send my reading").click()
     page.wait_for_function(
         "() => /Thank you|not|did/.test(document.getElementById('status').textContent)",
@@ -209,9 +212,16 @@ def test_a_reading_recorded_in_the_browser_plays_with_its_tapped_timings(reader,
     )
     assert "Thank you, Grandma Sue" in page.locator("#status").inner_text()
     assert errors == []
+    # a form signed at Send, then the upload to the bucket with it, then the site's check
+    recorded = urlsplit(link).path.removesuffix("/record")
+    form, upload, check = (s for s in sent if not s.startswith("GET "))
+    assert form == f"POST {recorded}/record/form"
+    assert upload.startswith("POST /") and "/stories/" not in upload
+    assert check == f"POST {recorded}/record"
     page.close()
 
-    story_id = urlsplit(story_url).path.rsplit("/", 1)[-1]
+    # the story the link records: tonight's on the home page (the run may have made two)
+    story_id = recorded.rsplit("/", 1)[-1]
     story = reader.new_page()
     data = json.loads(story.goto(f"{origin}/stories/{story_id}.json").text())
     recording = data["recording"]
@@ -248,4 +258,12 @@ def test_a_reading_recorded_in_the_browser_plays_with_its_tapped_timings(reader,
     highlighted = story.locator(".line.reading")
     assert highlighted.count() == 1
     assert int(highlighted.get_attribute("data-line")) == 2
+
+    # the family goes back to the machine voice
+    with story.expect_response(lambda r: r.request.method == "POST") as posted:
+        story.get_by_role("button", name="Use the machine voice again").click()
+    assert posted.value.status == 303
+    story.wait_for_load_state("load")
+    assert story.get_by_text("Read by Grandma Sue").count() == 0
+    assert "/recording-" not in story.locator("#narration").evaluate("audio => audio.src")
     story.close()

@@ -56,12 +56,21 @@ def add_story(story_id: str = SAMPLE_STORY_ID, family: str = HOME, **kwargs) -> 
     return keys.record_query(story_id, story.expires_at)
 
 
-def page_form(path: str, context) -> dict:
+def form_url(path: str, context) -> str:
+    """The address the recording page asks for its upload form at, when Send is tapped."""
     response = call("GET", path, context)
     assert response["statusCode"] == 200, response["body"]
-    found = re.search(r'data-upload="([^"]+)"', response["body"])
+    found = re.search(r'data-form="([^"]+)"', response["body"])
     assert found
-    form: dict = json.loads(html.unescape(found.group(1)))
+    return html.unescape(found.group(1))
+
+
+def page_form(path: str, context) -> dict:
+    """The upload form the recording page at `path` gets when the reader taps Send."""
+    response = call("POST", form_url(path, context), context, headers=ORIGIN)
+    assert response["statusCode"] == 200, response["body"]
+    assert response["headers"]["Content-Type"] == "application/json"
+    form: dict = json.loads(response["body"])
     return form
 
 
@@ -332,12 +341,83 @@ def test_audio_containers_are_told_by_their_first_bytes() -> None:
     assert container_of(b"") is None
 
 
-# --- the upload form ------------------------------------------------------------------------
-def test_the_upload_form_allows_one_key_audio_only_up_to_30_mb_for_hours(
+# --- back to the machine voice ---------------------------------------------------------------
+MACHINE_VOICE = f'action="/stories/{SAMPLE_STORY_ID}/recording"'
+
+
+CHROMIUM_FORM = {"origin": "null", "sec-fetch-site": "same-origin"}  # under no-referrer
+
+
+def use_machine_voice(context, headers: dict | None = None) -> dict:
+    """The button's form, posted as Chromium posts it, by the signed-in family."""
+    sent = {**reader_cookie(), **CHROMIUM_FORM} if headers is None else headers
+    return call("POST", f"/stories/{SAMPLE_STORY_ID}/recording", context, headers=sent)
+
+
+@pytest.mark.parametrize("page", ["/", f"/stories/{SAMPLE_STORY_ID}"])
+def test_the_family_goes_back_to_the_machine_voice_from_its_pages(
+    aws, lambda_context, page
+) -> None:
+    query = add_story()
+    record(query, lambda_context)
+    shown = call("GET", page, lambda_context, headers=reader_cookie())["body"]
+    assert MACHINE_VOICE in shown and "Use the machine voice again" in shown
+
+    answer = use_machine_voice(lambda_context)
+    assert answer["statusCode"] == 303
+    assert answer["headers"]["Location"] == f"/stories/{SAMPLE_STORY_ID}"
+    assert recording_of() is None
+    story = services.story_store().get(SAMPLE_STORY_ID)
+    assert story.audio.status == "done"  # the narration was kept all along
+
+    body = call("GET", f"/stories/{SAMPLE_STORY_ID}", lambda_context, headers=reader_cookie())[
+        "body"
+    ]
+    assert "Read by" not in body and "recording-" not in body and "narration.mp3" in body
+    assert MACHINE_VOICE not in body
+    home = call("GET", "/", lambda_context, headers=reader_cookie())["body"]
+    assert "Read tonight's story in your own voice" in home  # it may be read anew
+    assert use_machine_voice(lambda_context)["statusCode"] == 303  # twice: no harm
+
+
+def test_only_the_family_signed_in_on_this_site_goes_back_to_the_machine_voice(
     aws, lambda_context
 ) -> None:
-    """S3 API Reference, "Creating a POST Policy": `starts-with` on $Content-Type,
-    `content-length-range` in bytes, an exact `key`, and an ISO 8601 `expiration`."""
+    query = add_story()
+    record(query, lambda_context)
+    token = query.removeprefix("?r=")
+    refused = [
+        use_machine_voice(lambda_context, ORIGIN),  # no session
+        use_machine_voice(lambda_context, {**reader_cookie(), "origin": "https://evil.test"}),
+        use_machine_voice(lambda_context, {**reader_cookie(), "sec-fetch-site": "cross-site"}),
+        call("POST", f"/stories/{SAMPLE_STORY_ID}/recording?r={token}", lambda_context, "", ORIGIN),
+    ]
+    assert [answer["statusCode"] for answer in refused] == [401, 401, 401, 401]
+    assert recording_of().reader == "Grandma Sue"
+
+
+def test_a_story_without_its_narration_keeps_its_recording_and_offers_no_switch(
+    aws, lambda_context
+) -> None:
+    query = add_story(audio=Medium("failed"))
+    record(query, lambda_context)
+    body = call("GET", f"/stories/{SAMPLE_STORY_ID}", lambda_context, headers=reader_cookie())[
+        "body"
+    ]
+    assert "Read by Grandma Sue" in body and MACHINE_VOICE not in body
+    assert use_machine_voice(lambda_context)["statusCode"] == 404
+    assert recording_of().reader == "Grandma Sue"
+
+
+# --- the upload form ------------------------------------------------------------------------
+def test_the_upload_form_allows_one_key_audio_only_up_to_30_mb_for_minutes(
+    aws, lambda_context
+) -> None:
+    """S3 API Reference, "POST Policy": `starts-with` on $Content-Type,
+    `content-length-range` in bytes, an exact `key`, and the policy's `expiration` in
+    ISO 8601 GMT, after which S3 refuses the form. S3 User Guide, "Download and upload
+    objects with presigned URLs": a form signed with temporary credentials also stops
+    working when they expire, so it is signed at Send, for minutes, not at page load."""
     query = add_story()
     form = page_form(f"/stories/{SAMPLE_STORY_ID}/record{query}", lambda_context)
     policy = json.loads(base64.b64decode(form["fields"]["policy"]))
@@ -348,8 +428,58 @@ def test_the_upload_form_allows_one_key_audio_only_up_to_30_mb_for_hours(
     assert {"key": key} in policy["conditions"]
     assert {"bucket": services.settings().media_bucket} in policy["conditions"]
     expiration = datetime.strptime(policy["expiration"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-    assert timedelta(hours=2) < expiration - datetime.now(UTC) <= timedelta(hours=3)
+    assert timedelta(minutes=5) < expiration - datetime.now(UTC) <= timedelta(minutes=10)
     assert urlsplit(form["url"]).netloc.endswith(".s3.us-east-1.amazonaws.com")
+
+
+def test_the_recording_page_carries_no_form_and_asks_for_a_new_one_at_each_send(
+    aws, lambda_context
+) -> None:
+    query = add_story()
+    path = f"/stories/{SAMPLE_STORY_ID}/record{query}"
+    page = call("GET", path, lambda_context)["body"]
+    assert "x-amz-signature" not in page and "policy" not in page
+    assert form_url(path, lambda_context) == f"/stories/{SAMPLE_STORY_ID}/record/form{query}"
+    first, second = page_form(path, lambda_context), page_form(path, lambda_context)
+    assert first["fields"]["key"] != second["fields"]["key"]
+
+
+@pytest.mark.parametrize(
+    ("ask", "status", "says"),
+    [
+        ("no-token", 401, "not right"),
+        ("another-site", 403, "from the recording page"),
+        ("expired-link", 410, "has expired"),
+        ("recording-off", 403, "turned recording off"),
+        ("already-recorded", 409, "arrived first"),
+    ],
+)
+def test_the_upload_form_is_refused_as_the_recording_page_is(
+    aws, lambda_context, ask, status, says
+) -> None:
+    query = add_story()
+    keys = services.reader_secrets().ensure(HOME)
+    headers = {"origin": "https://evil.test"} if ask == "another-site" else ORIGIN
+    if ask == "no-token":
+        query = ""
+    if ask == "expired-link":
+        query = keys.record_query(SAMPLE_STORY_ID, int(time.time()) - 1)
+    if ask == "recording-off":
+        services.family_store().save(Family(HOME, ZONE, name="Home", recording=False))
+    if ask == "already-recorded":
+        record(query, lambda_context)
+    path = f"/stories/{SAMPLE_STORY_ID}/record/form{query}"
+    answer = call("POST", path, lambda_context, headers=headers)
+    assert answer["statusCode"] == status
+    assert says in json.loads(answer["body"])["message"]
+    assert "policy" not in answer["body"]
+
+
+def test_the_upload_form_is_not_had_by_a_get(aws, lambda_context) -> None:
+    """A link followed, or a page prefetched, signs nothing."""
+    query = add_story()
+    answer = call("GET", f"/stories/{SAMPLE_STORY_ID}/record/form{query}", lambda_context)
+    assert answer["statusCode"] == 405 and answer["headers"]["Allow"] == "POST"
 
 
 def test_the_recording_page_lets_the_browser_send_to_the_bucket_and_nothing_else(

@@ -300,11 +300,23 @@ def test_every_dead_letter_and_on_failure_destination_is_the_alarmed_queue() -> 
     assert destinations
     for destination in destinations:
         assert "FailuresQueue" in destination, destination
-    [alarm] = of_type(resolved_resources(), "AWS::CloudWatch::Alarm").values()
+    alarm = of_type(resolved_resources(), "AWS::CloudWatch::Alarm")["FailuresAlarm"]
     assert alarm["MetricName"] == "ApproximateNumberOfMessagesVisible"
     assert alarm["Dimensions"] == [{"Name": "QueueName", "Value": "FailuresQueue.QueueName"}]
     assert alarm["Threshold"] == 0 and alarm["ComparisonOperator"] == "GreaterThanThreshold"
     assert alarm["AlarmActions"] == ["AlertsTopic"]
+
+
+def test_every_alarm_tells_the_operator_and_ours_are_not_in_an_aws_namespace() -> None:
+    """CloudWatch API Reference, "PutMetricData": a namespace that begins with "AWS/" is
+    reserved for AWS's own services, so the metric our function writes (EMF) lives in one
+    of ours, named per stack so that two stacks in one account do not share an alarm."""
+    alarms = of_type(resolved_resources(), "AWS::CloudWatch::Alarm")
+    assert set(alarms) == {"FailuresAlarm", "SuppressionsAlarm"}
+    for alarm in alarms.values():
+        assert alarm["AlarmActions"] == ["AlertsTopic"]
+    namespace = alarms["SuppressionsAlarm"]["Namespace"]
+    assert not namespace.startswith("AWS/") and namespace.endswith("/bedtime-stories")
 
 
 def test_an_operator_address_or_else_the_familys_hears_the_alarm() -> None:

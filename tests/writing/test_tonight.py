@@ -307,6 +307,8 @@ def test_the_story_book_counts_each_rating_and_forgets_a_family_whole(aws) -> No
     [
         ({"sec-fetch-site": "cross-site"}, "rating=loved", 401),
         ({"origin": "https://elsewhere.example"}, "rating=loved", 401),
+        ({"origin": "null"}, "rating=loved", 401),
+        ({"origin": "null", "sec-fetch-site": "same-site"}, "rating=loved", 401),
         ({}, "rating=wonderful", 400),
     ],
 )
@@ -319,6 +321,23 @@ def test_a_rating_from_elsewhere_or_of_another_kind_is_refused(
     )
     assert response["statusCode"] == status
     assert services.story_store().get(SAMPLE_STORY_ID).rating is None
+
+
+def test_a_rating_is_taken_as_chromium_posts_the_form(aws, lambda_context) -> None:
+    """Fetch Standard, "serializing a request origin": a form POST under the page's
+    `no-referrer` policy carries `Origin: null`; Sec-Fetch-Site says where it came from."""
+    story = story_record(SAMPLE_STORY_ID)
+    services.story_store().add(story)
+    services.canon_store().record(story, "Pip and Luna in the woods.", ())
+    chromium = {"origin": "null", "sec-fetch-site": "same-origin"}
+    response = post(
+        f"/stories/{SAMPLE_STORY_ID}/rating",
+        lambda_context,
+        "rating=loved",
+        reader_cookie() | chromium,
+    )
+    assert response["statusCode"] == 303
+    assert services.story_store().get(SAMPLE_STORY_ID).rating == "loved"
 
 
 def test_a_rating_needs_a_session_not_just_a_link(aws, lambda_context) -> None:

@@ -1,15 +1,16 @@
 // Recording page: the reader reads the story one line at a time. One MediaRecorder
 // records it all, in whatever format this browser makes; each tap of "Next line"
 // keeps the time (ms from the start) the next line begins, for the read-along. The
-// recording goes straight to S3 with the presigned form the page carries, then the
-// site is told, and checks what arrived before the story plays it.
+// recording goes straight to S3 with a presigned form the site signs when Send is
+// tapped (one signed when the page opened could have expired during a long reading),
+// then the site is told, and checks what arrived before the story plays it.
 (function () {
   "use strict";
   var root = document.getElementById("record");
   if (!root) { return; }
   var status = document.getElementById("status");
   var lines = Array.prototype.slice.call(root.querySelectorAll(".script-line"));
-  var upload = JSON.parse(root.getAttribute("data-upload"));
+  var formUrl = root.getAttribute("data-form");
   var finishUrl = root.getAttribute("data-finish");
   var maxBytes = Number(root.getAttribute("data-max-bytes"));
   var parts = {
@@ -133,12 +134,27 @@
     say("Nothing was sent. Tonight's story keeps its usual narration.");
   }
 
-  function uploadForm() {
+  function formData(upload) {
     var form = new FormData();
     Object.keys(upload.fields).forEach(function (name) { form.append(name, upload.fields[name]); });
     form.append("Content-Type", recording.type || "audio/webm");
     form.append("file", recording, "reading");
     return form;
+  }
+
+  function uploadWith(upload) {
+    // S3 answers a form from another origin without CORS headers: the site's check
+    // below says whether it arrived.
+    var sent = { method: "POST", mode: "no-cors", body: formData(upload) };
+    return fetch(upload.url, sent).then(function () {
+      var body = new URLSearchParams({
+        key: upload.fields.key,
+        reader: reader.value.trim(),
+        duration: String(durationMs),
+        times: times.join(",")
+      });
+      return fetch(finishUrl, { method: "POST", body: body, credentials: "same-origin" });
+    });
   }
 
   function send() {
@@ -148,16 +164,9 @@
     }
     button("send").disabled = true;
     say("Sending your reading…");
-    // S3 answers a form from another origin without CORS headers: the site's check
-    // below says whether it arrived.
-    fetch(upload.url, { method: "POST", mode: "no-cors", body: uploadForm() }).then(function () {
-      var body = new URLSearchParams({
-        key: upload.fields.key,
-        reader: reader.value.trim(),
-        duration: String(durationMs),
-        times: times.join(",")
-      });
-      return fetch(finishUrl, { method: "POST", body: body, credentials: "same-origin" });
+    // The upload form is signed now, for the upload only; a refusal is told like the check's.
+    fetch(formUrl, { method: "POST", credentials: "same-origin" }).then(function (response) {
+      return response.ok ? response.json().then(uploadWith) : response;
     }).then(function (response) {
       return response.json().then(function (answer) {
         say(answer.message);

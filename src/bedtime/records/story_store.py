@@ -4,7 +4,7 @@ writes that keep one story, one picture, one narration and one announcement a ni
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -228,6 +228,22 @@ class StoryStore:
         except self._dynamodb.exceptions.ConditionalCheckFailedException:
             return False
         return True
+
+    def forget_recording(self, story_id: str) -> None:
+        """The family's "use the machine voice again": the story plays its narration, and
+        may be recorded anew (the recording's object stays until the story fades);
+        StoryNotFound when the story is gone."""
+        names = {f"#{field.name}": f"recording_{field.name}" for field in fields(Recording)}
+        try:
+            self._dynamodb.update_item(
+                TableName=self._table,
+                Key={"id": {"S": story_id}},
+                UpdateExpression="REMOVE " + ", ".join(names),
+                ConditionExpression="attribute_exists(id)",
+                ExpressionAttributeNames=names,
+            )
+        except self._dynamodb.exceptions.ConditionalCheckFailedException as error:
+            raise StoryNotFound(story_id) from error
 
     def rate(self, story_id: str, rating: str, *also: dict[str, Any]) -> None:
         """The family's word on a story (a later word replaces an earlier one), written

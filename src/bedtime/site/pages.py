@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import json
 import re
 import secrets
 from collections.abc import Callable
@@ -39,6 +38,7 @@ from bedtime.records.speech import NARRATION_WORDS_PER_MINUTE, spoken_lines
 from bedtime.records.stories import Recording, Story, StoryExpired, StoryNotFound
 from bedtime.records.story_store import StoryStore
 
+ALREADY_RECORDED = "Someone else's recording of this story arrived first: theirs is kept."
 _PACKAGE = Path(__file__).resolve().parents[1]  # bedtime/
 # In the Lambda artifact web/ sits beside the package; in the repository, beside src/.
 WEB_ROOT = next(
@@ -270,19 +270,25 @@ class Site:
         return self._render("story.html", view=self._view(story))
 
     def recording_page(self, story: Story, query: str) -> str:
-        """The page a reader records the story on: its lines one at a time, and a fresh
-        upload form for one new object under the story's recording prefix."""
+        """The page a reader records the story on: its lines one at a time. It carries
+        no upload form: it asks `upload_form` for one when the reader taps Send."""
         if story.recording:
             return self._render("recorded.html", story=story)
-        key = recording_prefix(story.id) + secrets.token_urlsafe(12)
-        form = self._media.upload_form(key, MAX_BYTES, UPLOAD_SECONDS)
         return self._render(
             "record.html",
             view=self._view(story),
-            upload=json.dumps(form),
+            form_url=f"/stories/{story.id}/record/form{query}",
             finish_url=f"/stories/{story.id}/record{query}",
             max_bytes=MAX_BYTES,
         )
+
+    def upload_form(self, story: Story) -> dict[str, Any]:
+        """A presigned POST for one new object under the story's recording prefix,
+        signed now with the function's current credentials, for the upload only."""
+        if story.recording:
+            raise RecordingRefused(409, ALREADY_RECORDED)
+        key = recording_prefix(story.id) + secrets.token_urlsafe(12)
+        return self._media.upload_form(key, MAX_BYTES, UPLOAD_SECONDS)
 
     def take_recording(self, story: Story, sent: Finished) -> Recording:
         """Play what was uploaded for this story, if it passes the check and no other
@@ -293,10 +299,14 @@ class Site:
         lines = sum(1 for _ in spoken_lines(story.title, story.paragraphs))
         recording = checked(story.id, lines, sent, start)
         if not self._store.record(story.id, recording):
-            raise RecordingRefused(
-                409, "Someone else's recording of this story arrived first: theirs is kept."
-            )
+            raise RecordingRefused(409, ALREADY_RECORDED)
         return recording
+
+    def use_narration(self, story: Story) -> None:
+        """Play the machine's narration again instead of the story's recording."""
+        if story.audio.status != "done":
+            raise StoryNotFound(f"{story.id} has no narration to go back to")
+        self._store.forget_recording(story.id)
 
     def recording_url(self, story: Story) -> str:
         if not story.recording:

@@ -4,9 +4,9 @@ response may be kept. Knows nothing of Lambda: a Request in, a Response out.
 When the site is private (the default), every page but /static/ needs one of: the
 story's own token (the email link's `?t=`), the family's feed token (`?feed=`, for
 podcast apps), or a session cookie (set when a story token is used). A story's
-recording page, and the upload it finishes, need its recording token (`?r=`) alone. A story token on
-the page itself is traded for the cookie with a 303 to the same page without it, so the
-token leaves the address bar.
+recording page, the upload form it asks for and the upload it finishes, need its
+recording token (`?r=`) alone. A story token on the page itself is traded for the
+cookie with a 303 to the same page without it, so the token leaves the address bar.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ READ = ("GET", "HEAD")
 PRIVATE = "private, no-store"
 MAX_SESSIONS = 8  # session cookies read from one request: one per family a browser reads
 STATIC_CACHE = "public, max-age=3600"
+FROM_THE_PAGE_ONLY = "Recordings are sent from the recording page."
 # A content-hashed name never changes its content: a second night fetches only the HTML.
 HASHED_STATIC_CACHE = "public, max-age=31536000, immutable"
 
@@ -47,14 +48,17 @@ ROUTES = (
     Route(re.compile(r"/"), "home"),
     Route(re.compile(rf"/stories/{_ID}\.json"), "story_json"),
     Route(re.compile(rf"/stories/{_ID}/narration\.mp3"), "narration"),
-    Route(re.compile(rf"/stories/{_ID}/recording"), "recording"),
+    Route(re.compile(rf"/stories/{_ID}/recording"), "recording", (*READ, "POST")),
     Route(re.compile(rf"/stories/{_ID}/rating"), "rate", ("POST",)),
     Route(re.compile(rf"/stories/{_ID}/record"), "record", (*READ, "POST")),
+    Route(re.compile(rf"/stories/{_ID}/record/form"), "record_form", ("POST",)),
     Route(re.compile(rf"/stories/{_ID}"), "story"),
     Route(re.compile(r"/feed\.xml"), "feed"),
     Route(re.compile(r"/unsubscribe"), "unsubscribe", (*READ, "POST")),
     Route(re.compile(r"/static/(?P<name>[A-Za-z0-9._-]{1,64})"), "static"),
 )
+# Any other address under /stories/, with any method: no story's, but private all the same
+NO_STORY = Route(re.compile(r"/stories/.*", re.DOTALL), "no_story")
 
 
 class NotAllowed(Exception):
@@ -179,6 +183,13 @@ class ReadingSite:
             return Response(303, headers={"Location": f"/stories/{story.id}"}, cookies=[session])
         return Response(200, self._site.story_page(story))
 
+    def _no_story(self, request: Request) -> Response:
+        """Not found, told only to a signed-in reader: without a session, an address that
+        cannot be a story's answers as every story's does (401), so that no answer tells
+        which addresses are stories."""
+        self._session_reader(request)
+        raise StoryNotFound(request.path)
+
     def _story_json(self, request: Request, story_id: str) -> Response:
         story, _ = self._story_reader(request, story_id)
         return Response(200, json.dumps(self._site.story_data(story)), "application/json")
@@ -188,8 +199,20 @@ class ReadingSite:
         return Response(302, headers={"Location": self._site.narration_url(story)})
 
     def _recording(self, request: Request, story_id: str) -> Response:
+        """A redirect to the recording (GET); or (POST, the family's "Use the machine
+        voice again", from its own pages) back to the machine's narration."""
+        if request.method == "POST":
+            return self._use_narration(request, story_id)
         story, _ = self._story_reader(request, story_id)
         return Response(302, headers={"Location": self._site.recording_url(story)})
+
+    def _use_narration(self, request: Request, story_id: str) -> Response:
+        if not request.same_origin:
+            raise NotAllowed()
+        story, _ = self._session_story(request, story_id)
+        if story.recording:
+            self._site.use_narration(story)
+        return Response(303, headers={"Location": f"/stories/{story.id}"})
 
     def _record(self, request: Request, story_id: str) -> Response:
         """The recording page (GET), or the upload it finishes (POST, answered in JSON
@@ -200,9 +223,18 @@ class ReadingSite:
             query = f"?r={request.query['r']}" if self.private else ""
             return Response(200, self._site.recording_page(story, query))
         if not request.same_origin:
-            raise RecordingRefused(403, "Recordings are sent from the recording page.")
+            raise RecordingRefused(403, FROM_THE_PAGE_ONLY)
         recording = self._site.take_recording(story, Finished.from_form(request.form()))
         return _json(200, f"Thank you, {recording.reader}. Tonight's story is in your voice.")
+
+    def _record_form(self, request: Request, story_id: str) -> Response:
+        """A fresh upload form, asked for by the recording page when the reader taps
+        Send: one signed when the page opened could outlive the credentials that signed
+        it before a long reading is done."""
+        story = self._recording_story(request, story_id)
+        if not request.same_origin:
+            raise RecordingRefused(403, FROM_THE_PAGE_ONLY)
+        return Response(200, json.dumps(self._site.upload_form(story)), "application/json")
 
     def _recording_story(self, request: Request, story_id: str) -> Story:
         """The live story a recording link opens, for a family that allows recording."""
@@ -369,6 +401,6 @@ def _route(request: Request) -> tuple[Route, dict[str, Any]]:
             if request.method not in route.methods:
                 raise WrongMethod(route.methods)
             return route, match.groupdict()
-    if request.path.startswith("/stories/"):
-        raise StoryNotFound(request.path)
+    if NO_STORY.pattern.fullmatch(request.path):
+        return NO_STORY, {}
     raise NotHere(request.path)
