@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from unittest import mock
 from urllib.parse import parse_qs, urlsplit
@@ -83,11 +83,23 @@ FROZEN = datetime(2026, 12, 3, 21, 4, 5, tzinfo=UTC)
 KEYS = Credentials("AKIAEXAMPLE", "secret/with+chars", "session-token/with=chars")
 
 
-def _botocore_at_frozen_time():
-    return mock.patch("botocore.auth.get_current_datetime", return_value=FROZEN)
+def _botocore_at_frozen_time(moment: datetime = FROZEN):
+    return mock.patch("botocore.auth.get_current_datetime", return_value=moment)
 
 
-def test_dynamodb_requests_are_signed_as_botocore_signs_them() -> None:
+@pytest.mark.parametrize(
+    "moment, keys",
+    [
+        (FROZEN, KEYS),
+        (FROZEN + timedelta(days=1), KEYS),
+        (FROZEN + timedelta(days=1), Credentials("AKIAOTHER", "another/secret", None)),
+    ],
+    ids=["a day", "the next day", "other keys"],
+)
+def test_dynamodb_requests_are_signed_as_botocore_signs_them(moment, keys) -> None:
+    """One after another in one process, so the signing key kept for a day (IAM User
+    Guide, "Create a signed AWS API request": the key is derived from the secret, the
+    date, the Region and the service) is never another day's or another secret's."""
     body = json.dumps({"TableName": "Stories", "Key": {"id": {"S": "ab c"}}}).encode()
     headers = {
         "Host": "dynamodb.eu-west-2.amazonaws.com",
@@ -95,15 +107,15 @@ def test_dynamodb_requests_are_signed_as_botocore_signs_them() -> None:
         "X-Amz-Target": "DynamoDB_20120810.GetItem",
     }
     ours = signed_headers(
-        KEYS, Scope("eu-west-2", "dynamodb"), FROZEN, "POST", "/", {}, headers, body
+        keys, Scope("eu-west-2", "dynamodb"), moment, "POST", "/", {}, headers, body
     )
     request = AWSRequest("POST", "https://dynamodb.eu-west-2.amazonaws.com/", dict(headers), body)
-    with _botocore_at_frozen_time():
+    with _botocore_at_frozen_time(moment):
         SigV4Auth(
-            BotoCredentials(KEYS.access_key, KEYS.secret_key, KEYS.token), "dynamodb", "eu-west-2"
+            BotoCredentials(keys.access_key, keys.secret_key, keys.token), "dynamodb", "eu-west-2"
         ).add_auth(request)
     assert ours["Authorization"] == request.headers["Authorization"]
-    assert ours["X-Amz-Security-Token"] == request.headers["X-Amz-Security-Token"]
+    assert ours.get("X-Amz-Security-Token") == request.headers.get("X-Amz-Security-Token")
 
 
 def test_presigned_urls_are_signed_as_botocore_signs_them() -> None:
