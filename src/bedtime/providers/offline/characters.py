@@ -93,6 +93,7 @@ _HONORIFICS = {
     "auntie", "professor", "king", "queen", "prince", "princess",
 }  # fmt: skip
 _NOT_A_HANDLE = {"old", "little", "big", "baby", "young", "the"}
+MAX_TITLED_HANDLE = 12  # characters: "Captain Hook" is a handle, "Professor Barnaby" is not
 
 
 @dataclass(frozen=True)
@@ -120,8 +121,11 @@ class Character:
         if any(part.endswith(("'s", "\u2019s")) for part in parts[:-1]):
             return parts[-1]
         at = next((i for i, p in enumerate(parts) if p.casefold() not in _NOT_A_HANDLE), 0)
-        if parts[at].casefold().rstrip(".") in _HONORIFICS:
-            return " ".join(parts[at : at + 2])
+        if parts[at].casefold().rstrip(".") in _HONORIFICS and at + 1 < len(parts):
+            titled = " ".join(parts[at : at + 2])
+            # "Mr Bumble" and "Captain Hook", but "Barnaby" for "Professor Barnaby Badger":
+            # a long handle leaves a short line no room for anything else.
+            return titled if len(titled) <= MAX_TITLED_HANDLE else parts[at + 1]
         return parts[at]
 
     @property
