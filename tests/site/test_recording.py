@@ -493,6 +493,8 @@ def test_the_recording_page_lets_the_browser_send_to_the_bucket_and_nothing_else
     assert "script-src 'self';" in csp and "default-src 'none'" in csp
     assert response["headers"]["Cache-Control"] == "private, no-store"
     assert response["body"].count('class="script-line"') == 5
+    numbers = re.findall(r'class="script-line" data-line="([^"]*)"', response["body"])
+    assert numbers == ["0", "1", "2", "3", "4"]  # the spoken lines' numbers, as the marks'
 
 
 def test_moto_takes_the_browser_form_as_s3_does(aws, lambda_context, moto_server) -> None:
