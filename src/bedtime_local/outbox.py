@@ -5,12 +5,13 @@ files it as an RFC 5322 `.eml` under its family (open one with a mail program)."
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
+from bedtime.families.family_file import FamilyCatalog
 from bedtime_local.state import write_private
 
 LINK = re.compile(r"Read and listen: (\S+)")
@@ -83,3 +84,12 @@ def file_email(outbox: Path, email: Email) -> Path:
     path = folder / f"{stamp}-{email.story_id or 'email'}.eml"
     write_private(path, email.raw.decode())
     return path
+
+
+def with_an_address(entry: FamilyCatalog) -> FamilyCatalog:
+    """A family given no address (in the file, or by `make family ADD=`) gets a stand-in
+    here, so that its email, with its story's link, lands in the outbox and on the
+    console like the others'."""
+    if entry.family.emails:
+        return entry
+    return replace(entry, family=replace(entry.family, emails=(f"{entry.family.id}@example.com",)))

@@ -11,7 +11,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,7 @@ from bedtime_local.functions import (
 from bedtime_local.invoker import Invoker, Stage, Timeline
 from bedtime_local.loops import Loops
 from bedtime_local.moto_server import KeptAliveMotoServer
-from bedtime_local.outbox import Email, file_email, take_sent
+from bedtime_local.outbox import Email, file_email, take_sent, with_an_address
 from bedtime_local.pipe import LocalPipe
 from bedtime_local.queues import QueueConsumer
 from bedtime_local.scheduler import LocalScheduler, template_schedules
@@ -107,7 +106,7 @@ class LocalRun:
         self.resolver = template_resolver(self.template, parameters)
         home = home_from_parameters(self.resolver.parameters)
         self.families: tuple[FamilyCatalog, ...] = tuple(
-            _with_an_address(entry) for entry in load_families(catalog, home)
+            with_an_address(entry) for entry in load_families(catalog, home)
         )
         self.port = port
         self.state_dir = state_dir
@@ -408,11 +407,3 @@ class LocalRun:
 
 def _fingerprint(entry: FamilyCatalog) -> str:
     return hashlib.sha256(repr(entry).encode()).hexdigest()
-
-
-def _with_an_address(entry: FamilyCatalog) -> FamilyCatalog:
-    """A family the file gives no address gets a stand-in here, so that its email, with
-    its story's link, lands in the outbox and on the console like the others'."""
-    if entry.family.emails:
-        return entry
-    return replace(entry, family=replace(entry.family, emails=(f"{entry.family.id}@example.com",)))

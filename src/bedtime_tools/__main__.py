@@ -20,6 +20,7 @@ from bedtime.families.readers import HOME, NoReaderSecret
 from bedtime.records.catalog import DEFAULT_CATALOG, CatalogError
 from bedtime.records.families import Family
 from bedtime_local.arguments import Arguments, port_number
+from bedtime_local.outbox import with_an_address
 from bedtime_tools.links import story_link
 from bedtime_tools.models import deploy_parameters, model_report, openai_client_here, verdict
 from bedtime_tools.preflight import NotConfigured, check_aws, check_sender, check_time_zone
@@ -83,7 +84,7 @@ def family_command(args: argparse.Namespace) -> int:
         remove(target, args.remove)
         say(f"Removed family {args.remove} from {target.description}.")
     for entry in adding:
-        save(target, entry)
+        save(target, with_an_address(entry) if target.local else entry)
         say(f"Saved family {entry.family.id} in {target.description}.")
     for family in families(target):
         emails = ", ".join(family.emails) or "no email"

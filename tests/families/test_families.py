@@ -28,6 +28,7 @@ from bedtime.records.families import Family, family_from, home_from_parameters
 from bedtime.records.stories import Medium
 from bedtime.records.story_store import story_item
 from bedtime_local.function_url import function_url_event
+from bedtime_tools.target import Target
 from helpers import delivered, emails, sample_event, saved_stories, story_record
 
 HOME = Family("home", ZoneInfo("Europe/London"), emails=("parent@example.com",))
@@ -203,6 +204,30 @@ def test_make_family_add_never_changes_a_family_the_file_does_not_name(
     assert tools.main(["family", "--add", str(rosie)]) == 0
     assert "Saved family rosie" in capsys.readouterr().out
     assert len(services.catalog_store().load("home").characters) == 6
+
+
+@pytest.mark.parametrize("local, listed", [(True, "quiet@example.com"), (False, "no email")])
+def test_a_family_added_without_an_address_gets_the_local_stand_in_only_locally(
+    aws, monkeypatch, tmp_path, capsys, local, listed
+) -> None:
+    """As a family the file gives no address: its story's link lands in the outbox."""
+    tools = fake_stack(monkeypatch)
+    names = {table: table for table in ("CharactersTable", "ScenesTable", "FamiliesTable")}
+    target = Target(
+        "the local run", boto3.client, names | {"CanonTable": "CanonTable"}, print, local
+    )
+    monkeypatch.setattr(tools, "stack_target", lambda stack: target)
+    assert tools.main(["seed"]) == 0
+    quiet = tmp_path / "quiet.json"
+    quiet.write_text(
+        json.dumps(
+            {key: value for key, value in ROSIE.items() if key != "emails"} | {"id": "quiet"}
+        )
+    )
+    assert tools.main(["family", "--add", str(quiet)]) == 0
+    assert listed in next(
+        line for line in capsys.readouterr().out.splitlines() if line.startswith("quiet")
+    )
 
 
 @pytest.mark.parametrize("wrong", ["nobody", "HOME"])
