@@ -264,7 +264,9 @@ def _warm_cpu_rows(event: dict, story_id: str) -> list[Row]:
     artifact = BUILD / "WebFunction"
     if not artifact.is_dir():
         return [Row("warm render", "CPU per story page", "not built (run make build)", met=False)]
-    cpu = warm_page_cpu(python313() or sys.executable, artifact, event, story_id, RENDERS)
+    python = python313() or sys.executable
+    host_site = _host_site("web", _requirements("web"), python)
+    cpu = warm_page_cpu(python, artifact, host_site, event, story_id, RENDERS)
     return [
         Row(
             "warm render",

@@ -53,16 +53,20 @@ class WarmCpu:
     bare_ms: float
 
 
-def warm_page_cpu(python: str, artifact: Path, event: dict, story_id: str, pages: int) -> WarmCpu:
+def warm_page_cpu(
+    python: str, artifact: Path, host_site: Path, event: dict, story_id: str, pages: int
+) -> WarmCpu:
     """As deployed: the family's reader key remembered for READER_KEYS_SECONDS (the local
-    run rereads it every page, so `make new-secret` bites at once there)."""
+    run rereads it every page, so `make new-secret` bites at once there), and the web's
+    dependencies built for this machine (`host_site`) ahead of the artifact's: the arm64
+    artifact's markupsafe cannot load its compiled escaping here, and Lambda's would."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env |= {
         "EVENT": json.dumps(event),
         "STORY": story_id,
         "PAGES": str(pages),
         "READER_KEYS_SECONDS": str(READER_KEYS_SECONDS),
-        "PYTHONPATH": str(artifact),
+        "PYTHONPATH": os.pathsep.join([str(host_site), str(artifact)]),
     }
     done = subprocess.run(
         [python, "-S", "-c", WARM], env=env, check=True, capture_output=True, text=True

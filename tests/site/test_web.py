@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import html
 import json
 import os
 import re
@@ -296,10 +297,10 @@ def _story_of(lines: int):
     return replace(story, paragraphs=stanzas, audio=timed)
 
 
-def test_a_storys_lines_cost_the_template_no_lookups(monkeypatch) -> None:
-    """A warm page's CPU is mostly rendering, and a story's hundred lines are most of
-    that: the template unpacks each line, with no attribute lookups and no loop state,
-    so a longer story costs no more template lookups than a short one."""
+def test_a_storys_length_costs_the_template_nothing(monkeypatch) -> None:
+    """A warm page's CPU is mostly rendering, and a story's hundred lines and thirty
+    stanzas were most of that: the template gets the text as one piece of markup, so a
+    long story costs it no more lookups, and no more output steps, than a short one."""
     from jinja2 import Environment
 
     site = _page_site()
@@ -310,14 +311,34 @@ def test_a_storys_lines_cost_the_template_no_lookups(monkeypatch) -> None:
         "getattr",
         lambda env, obj, name: lookups.append(name) or look_up(env, obj, name),
     )
-    counts = []
+    template = site._env.get_template("story.html")
+    costs = []
     for lines in (4, 100):
         lookups.clear()
         body = site.story_page(_story_of(lines))
         assert body.count('class="line"') == body.count("data-start=") == lines + 1
         assert body.count("<br>") == lines - lines // 4
-        counts.append(len(lookups))
-    assert counts[0] == counts[1]
+        assert body.count('<p class="stanza">') == lines // 4
+        steps = sum(1 for _ in template.generate(view=site._view(_story_of(lines))))
+        costs.append((len(lookups), steps))
+    assert costs[0] == costs[1]
+
+
+def test_the_story_page_numbers_and_escapes_lines_as_they_are_spoken() -> None:
+    """The read-along highlights line N at mark N: the page's lines are spoken_lines'
+    in order (blank lines dropped, stripped), the texts escaped once."""
+    from dataclasses import replace
+
+    from bedtime.records.speech import spoken_lines
+
+    paragraphs = ("  Tom & <Jerry> sail.\n\nA 'quiet' sea.  ", "\n", "Stars > clouds.\nSleep.")
+    story = replace(_story_of(0), paragraphs=paragraphs)
+    body = _page_site().story_page(story)
+    shown = re.findall(r'<span class="line" data-line="(\d+)"[^>]*>([^<]*)</span>', body)
+    spoken = [html.escape(line.text, quote=False) for line in spoken_lines(story.title, paragraphs)]
+    assert shown == [(str(n), text) for n, text in enumerate(spoken)]
+    assert "Tom &amp; &lt;Jerry&gt; sail." in body and "A 'quiet' sea." in body
+    assert body.count('<p class="stanza">') == 2
 
 
 def test_a_warm_page_reads_no_template_file_again(monkeypatch) -> None:

@@ -19,7 +19,6 @@ can reach an encoder or the comparison.
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import re
 from dataclasses import dataclass
@@ -116,7 +115,7 @@ class Keys:
 
     def _sign(self, purpose: str, *parts: object) -> str:
         message = "|".join((purpose, self.family, *map(str, parts))).encode()
-        digest = hmac.new(self._secret, message, hashlib.sha256).digest()
+        digest = hmac.digest(self._secret, message, "sha256")
         return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
     @staticmethod

@@ -39,11 +39,16 @@ def wind_down_stanzas(stanza_count: int) -> int:
     return max(1, round(stanza_count * WIND_DOWN_SHARE))
 
 
+def stanza_lines(paragraph: str) -> list[str]:
+    """A stanza's lines as spoken and shown: stripped, blank lines dropped."""
+    return [line for line in map(str.strip, paragraph.splitlines()) if line]
+
+
 def spoken_lines(title: str, paragraphs: tuple[str, ...]) -> Iterator[SpokenLine]:
     yield SpokenLine(title, ends_stanza=True)
     calm_from = len(paragraphs) - wind_down_stanzas(len(paragraphs))
     for number, paragraph in enumerate(paragraphs):
-        lines = [line for line in map(str.strip, paragraph.splitlines()) if line]
+        lines = stanza_lines(paragraph)
         for index, line in enumerate(lines):
             yield SpokenLine(
                 line, ends_stanza=index == len(lines) - 1, winding_down=number >= calm_from

@@ -56,7 +56,7 @@ def medium_from(name: MediumName, plain: dict[str, Any]) -> Medium:
         alt=plain.get(f"{name}_alt"),
         size=int(size) if size is not None else None,
         marks_key=plain.get(f"{name}_marks_key"),
-        line_times=tuple(int(t) for t in expanded(plain.get(f"{name}_line_times", ()))),
+        line_times=tuple(map(int, expanded(plain.get(f"{name}_line_times", ())))),
         duration_ms=int(duration) if duration is not None else None,
     )
 
@@ -73,7 +73,7 @@ def recording_from(plain: dict[str, Any]) -> Recording | None:
         content_type=plain["recording_content_type"],
         size=int(plain["recording_size"]),
         duration_ms=int(plain["recording_duration_ms"]),
-        line_times=tuple(int(t) for t in plain["recording_line_times"]),
+        line_times=tuple(map(int, plain["recording_line_times"])),
         reader=plain["recording_reader"],
     )
 

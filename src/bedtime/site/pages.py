@@ -7,7 +7,7 @@ import hashlib
 import html
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -34,7 +34,7 @@ from bedtime.media.recordings import (
     checked,
 )
 from bedtime.media.storage import MediaStore, recording_prefix
-from bedtime.records.speech import NARRATION_WORDS_PER_MINUTE, spoken_lines
+from bedtime.records.speech import NARRATION_WORDS_PER_MINUTE, spoken_lines, stanza_lines
 from bedtime.records.stories import Recording, Story, StoryExpired, StoryNotFound
 from bedtime.records.story_store import StoryStore
 
@@ -64,28 +64,60 @@ class Line(NamedTuple):
     ends_stanza: bool
 
 
-def lines_html(lines: list[Line]) -> Markup:
-    """A stanza's lines, each a span the read-along highlights from its start time: the
-    template's `lines_html` filter. One join rather than a template loop: Jinja's loop
-    over a story's hundred lines, escaping each value, was most of a page's CPU. Safe
-    markup: each line's text is escaped in _line_html, and the numbers are ints."""
-    return Markup("<br>\n".join(map(_line_html, lines)))  # noqa: S704  # nosec B704
-
-
-def _line_html(line: Line) -> str:
-    start = "" if line.start_ms is None else f' data-start="{int(line.start_ms)}"'
-    text = html.escape(line.text, quote=False)  # element content: only &, < and >
-    return f'<span class="line" data-line="{int(line.number)}"{start}>{text}</span>'
-
-
 @dataclass(frozen=True)
 class StoryView:
     story: Story
-    title_line: Line
-    stanzas: list[list[Line]]
     image_url: str | None
     audio_url: str | None
     recording_url: str | None = None
+
+    @cached_property
+    def _stanza_lines(self) -> list[list[str]]:
+        return [lines for lines in map(stanza_lines, self.story.paragraphs) if lines]
+
+    @cached_property
+    def _starts(self) -> Sequence[int | None]:
+        """Each line's start in the narration, the title's first; None for each while
+        the narration's marks do not match the lines (none yet)."""
+        count = 1 + sum(map(len, self._stanza_lines))
+        times = self.story.audio.line_times
+        return times if len(times) == count else (None,) * count
+
+    @property
+    def title_line(self) -> Line:
+        return Line(0, self.story.title, self._starts[0], True)
+
+    @cached_property
+    def stanzas(self) -> list[list[Line]]:
+        """The lines numbered as spoken (the title is line 0), stanza by stanza."""
+        numbered, first = [], 1
+        for lines in self._stanza_lines:
+            last = len(lines) - 1
+            numbered.append(
+                [
+                    Line(first + i, text, self._starts[first + i], i == last)
+                    for i, text in enumerate(lines)
+                ]
+            )
+            first += len(lines)
+        return numbered
+
+    @cached_property
+    def text_html(self) -> Markup:
+        """The stanzas, each a paragraph of lines the read-along highlights from their
+        start times. Built here rather than by a template loop: Jinja's loop over a
+        story's hundred lines, escaping each value, was most of a page's CPU. Safe
+        markup: the texts are escaped (a stanza's at once: its lines hold no newline),
+        and the numbers are ints."""
+        starts, number, stanzas = self._starts, 0, []
+        for lines in self._stanza_lines:
+            spans = []
+            for text in html.escape("\n".join(lines), quote=False).split("\n"):
+                number += 1
+                start = "" if starts[number] is None else f' data-start="{starts[number]}"'
+                spans.append(f'<span class="line" data-line="{number}"{start}>{text}</span>')
+            stanzas.append('<p class="stanza">\n' + "<br>\n".join(spans) + "\n</p>")
+        return Markup("\n".join(stanzas))  # noqa: S704  # nosec B704
 
     @property
     def narrated(self) -> bool:
@@ -135,7 +167,6 @@ def template_environment(web_root: Path = WEB_ROOT) -> Environment:
         lstrip_blocks=True,
         auto_reload=False,  # a container's templates never change: check no file per page
     )
-    environment.filters["lines_html"] = lines_html
     return environment
 
 
@@ -364,20 +395,8 @@ class Site:
         return self._render("error.html", status=status, heading=heading, message=message)
 
     def _view(self, story: Story) -> StoryView:
-        times = story.audio.line_times
-        spoken = list(spoken_lines(story.title, story.paragraphs))
-        starts = times if len(times) == len(spoken) else (None,) * len(spoken)
-        title = Line(0, spoken[0].text, starts[0], True)
-        stanzas: list[list[Line]] = [[]]
-        for number in range(1, len(spoken)):
-            text, ends_stanza, _ = spoken[number]
-            stanzas[-1].append(Line(number, text, starts[number], ends_stanza))
-            if ends_stanza:
-                stanzas.append([])
         return StoryView(
             story=story,
-            title_line=title,
-            stanzas=[stanza for stanza in stanzas if stanza],
             image_url=self._url_if_done(story.image.status, story.image.key),
             audio_url=self._url_if_done(story.audio.status, story.audio.key),
             recording_url=self._media.url(story.recording.key) if story.recording else None,
