@@ -401,6 +401,34 @@ def test_the_site_may_read_the_stories_media_and_nothing_more_of_the_bucket() ->
         assert not is_allowed(Call("WebFunctionRole", action, bucket))
 
 
+def test_only_the_site_may_delete_and_only_a_storys_recordings() -> None:
+    """Amazon S3 API Reference, "DeleteObject" and "DeleteObjects", their Permissions:
+    both need s3:DeleteObject on each object (there is no s3:DeleteObjects action), and
+    s3:DeleteObjectVersion only for a request that names a version; the bucket has no
+    versioning, so a DeleteObject without one removes the object for good. Service
+    Authorization Reference, "Actions, resources, and condition keys for Amazon S3":
+    s3:DeleteObject takes an object ARN, whose key may hold wildcards. "Use the machine
+    voice again" deletes the recording it took off, under `stories/<id>/recording-`, and
+    nothing else: not the narration, the picture or the marks, which the lifecycle deletes."""
+    resources = resolved_resources()
+    bucket = arn_of("MediaBucket")
+    recording = f"{bucket}/stories/x/recording-Ab3_defGhijklmnop"
+    assert "VersioningConfiguration" not in resources["MediaBucket"]["Properties"]
+    deleters = [
+        role
+        for role in of_type(resources, "AWS::IAM::Role")
+        if is_allowed(Call(role, "s3:DeleteObject", recording))
+    ]
+    assert deleters == ["WebFunctionRole"]
+    for kept in ("narration.mp3", "narration-marks.json", "picture-offline.png"):
+        assert not is_allowed(
+            Call("WebFunctionRole", "s3:DeleteObject", f"{bucket}/stories/x/{kept}")
+        )
+    for action in ("s3:DeleteObjectVersion", "s3:ListBucket", "s3:PutLifecycleConfiguration"):
+        for resource in (recording, bucket):
+            assert not is_allowed(Call("WebFunctionRole", action, resource))
+
+
 def test_no_function_role_is_granted_an_action_on_every_resource() -> None:
     """Service Authorization Reference: every action the functions use names a resource
     type but Polly's SynthesizeSpeech (whose only resource is a lexicon, which we do not
