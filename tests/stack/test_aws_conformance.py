@@ -19,6 +19,7 @@ import pytest
 from botocore.stub import Stubber
 
 from bedtime import services
+from bedtime.core.settings import Settings
 from bedtime.delivery.email_message import Picture, Tonight, compose
 from bedtime.delivery.nightly_email import Household, Postbox, deliver
 from bedtime.handlers import create_story, illustrate, narrate
@@ -31,6 +32,7 @@ from bedtime.records.speech import spoken_lines
 from bedtime.records.stories import Medium
 from bedtime_local.functions import LambdaContext
 from helpers import (
+    ROOT,
     SAMPLE_STORY_ID,
     delivered,
     home_family,
@@ -254,6 +256,21 @@ def test_a_bedrock_model_in_the_region_is_allowed_by_its_own_arn_only() -> None:
     statements = story_function_statements({"StoryProvider": "bedrock"})
     [only] = [s for s in statements if s.get("Sid", "").startswith("WriteWithBedrock")]
     assert only["Resource"] == "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0"
+
+
+def test_the_bedrock_defaults_are_the_model_ids_aws_lists_in_the_template_and_the_code() -> None:
+    """Amazon Bedrock User Guide, "Supported foundation models in Amazon Bedrock": Nova Lite
+    is amazon.nova-lite-v1:0, Nova Canvas amazon.nova-canvas-v1:0, and Canvas runs in a
+    single Region only in us-east-1, ap-northeast-1 and eu-west-1, with no cross-Region
+    profile (the README's advice). Whether each is still Active is not on an AWS page we
+    could read on 3 December 2026 (docs/decisions.md): `make deploy` asks
+    GetFoundationModel, and refuses one past its end of life."""
+    parameters = translated_template()["Parameters"]
+    text, image = parameters["BedrockTextModel"], parameters["BedrockImageModel"]
+    assert text["Default"] == Settings.bedrock_text_model == "amazon.nova-lite-v1:0"
+    assert image["Default"] == Settings.bedrock_image_model == "amazon.nova-canvas-v1:0"
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    assert "use `ImageProvider=bedrock` only in us-east-1, eu-west-1 or ap-northeast-1" in readme
 
 
 # --- 7. A retried CreateStory writes no second story --------------------------------
