@@ -91,11 +91,12 @@ def aws(monkeypatch: pytest.MonkeyPatch, template: dict, moto_server: str) -> It
         assert not denied, "the template's roles do not allow:\n" + "\n".join(denied)
 
 
-def _fetch_from(server: str, fetch, url: str, headers: dict[str, str]):
-    """A GET signed for AWS's own host, sent to moto's server with that host named."""
+def _fetch_from(server: str, fetch, url: str, headers: dict[str, str], method: str = "GET"):
+    """A GET (or DELETE) signed for AWS's own host, sent to moto's server with that host
+    named."""
     parts = urlsplit(url)
     moved = f"{server.rstrip('/')}{parts.path}?{parts.query}"
-    return fetch(moved, {"Host": parts.netloc, **headers})
+    return fetch(moved, {"Host": parts.netloc, **headers}, method)
 
 
 @pytest.fixture

@@ -188,9 +188,17 @@ def test_template_lead_and_story_length_match_the_planning_defaults(parameters: 
     assert parameters["StoryMinutes"]["Default"] == DEFAULT_STORY_MINUTES
 
 
+def test_the_narrating_limit_is_pollys_quota_for_neural_voices(parameters: dict) -> None:
+    """Amazon Polly Developer Guide, "Quotas in Amazon Polly" (read 3 December 2026):
+    SynthesizeSpeech with neural voices, 8 transactions a second with a burst of 10, and
+    at most 18 concurrent requests, per account and Region. A narration sends its
+    requests one after another, so the stage's cap is how many run at once."""
+    narrating = PROVIDER_LIMITS["narrating"]
+    assert (narrating.per_second, narrating.burst) == (8, 10)
+    assert narrating.concurrency == parameters["NarratingConcurrency"]["Default"] <= 18
+
+
 def test_provider_limits_are_todays_defaults() -> None:
-    assert PROVIDER_LIMITS["narrating"].per_second == 8
-    assert PROVIDER_LIMITS["narrating"].burst == 10
     assert PROVIDER_LIMITS["painting"].per_minute == pytest.approx(5)
     assert PROVIDER_LIMITS["writing"].per_minute <= 500  # OpenAI Tier 1's requests a minute
 

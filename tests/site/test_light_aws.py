@@ -118,11 +118,16 @@ def test_dynamodb_requests_are_signed_as_botocore_signs_them(moment, keys) -> No
     assert ours.get("X-Amz-Security-Token") == request.headers.get("X-Amz-Security-Token")
 
 
-def test_presigned_urls_are_signed_as_botocore_signs_them() -> None:
+@pytest.mark.parametrize("method", ["GET", "DELETE"])
+def test_presigned_urls_are_signed_as_botocore_signs_them(method) -> None:
+    """The method is part of the signed request (S3 API Reference, "Authenticating
+    Requests: Using Query Parameters"): a page's GET URL cannot delete, nor the other way."""
     key = "stories/a b/picture~ä+.png"
     host = "media-bucket.s3.us-west-2.amazonaws.com"
-    query = presigned_query(KEYS, Scope("us-west-2", "s3"), FROZEN, host, object_path(key), 3600)
-    request = AWSRequest("GET", f"https://{host}{object_path(key)}")
+    query = presigned_query(
+        KEYS, Scope("us-west-2", "s3"), FROZEN, host, object_path(key), 3600, method
+    )
+    request = AWSRequest(method, f"https://{host}{object_path(key)}")
     with _botocore_at_frozen_time():
         S3SigV4QueryAuth(
             BotoCredentials(KEYS.access_key, KEYS.secret_key, KEYS.token), "s3", "us-west-2", 3600

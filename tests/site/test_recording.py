@@ -29,6 +29,7 @@ from bedtime.media.recordings import container_of
 from bedtime.media.storage import recording_prefix
 from bedtime.records.families import Family
 from bedtime.records.stories import HOME, Medium
+from bedtime.site import light_aws
 from bedtime.site.sigv4 import Credentials, Scope, post_policy_fields
 from bedtime_local.function_url import function_url_event
 from helpers import SAMPLE_STORY_ID, emails, reader_cookie, story_record
@@ -378,6 +379,96 @@ def test_the_family_goes_back_to_the_machine_voice_from_its_pages(
     home = call("GET", "/", lambda_context, headers=reader_cookie())["body"]
     assert "Read tonight's story in your own voice" in home  # it may be read anew
     assert use_machine_voice(lambda_context)["statusCode"] == 303  # twice: no harm
+
+
+def stored_keys() -> list[str]:
+    listed = boto3.client("s3").list_objects_v2(Bucket=services.settings().media_bucket)
+    return [entry["Key"] for entry in listed.get("Contents", [])]
+
+
+def test_going_back_to_the_machine_voice_deletes_the_recording_and_nothing_else(
+    aws, lambda_context
+) -> None:
+    # Given a story in Grandma Sue's voice, with its narration stored beside it
+    narration = f"stories/{SAMPLE_STORY_ID}/narration.mp3"
+    services.media_store().put(narration, b"ID3", "audio/mpeg")
+    record(add_story(), lambda_context)
+    taken = recording_of().key
+    assert sorted(stored_keys()) == sorted([narration, taken])
+
+    # When the family goes back to the machine voice
+    assert use_machine_voice(lambda_context)["statusCode"] == 303
+
+    # Then the recording is gone from the bucket, and the story never names it again
+    assert stored_keys() == [narration]
+    assert recording_of() is None
+    assert (
+        "recording-"
+        not in call("GET", f"/stories/{SAMPLE_STORY_ID}", lambda_context, headers=reader_cookie())[
+            "body"
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    "failure", [(503, {}, b"<Error><Code>SlowDown</Code></Error>"), ConnectionResetError()]
+)
+def test_a_recording_s3_did_not_delete_is_left_to_the_lifecycle_and_the_story_is_unchanged(
+    aws, lambda_context, monkeypatch, caplog, failure
+) -> None:
+    # Given a recorded story, and S3 refusing (or not answering) the delete
+    record(add_story(), lambda_context)
+    taken = recording_of().key
+    fetch = light_aws.fetch
+
+    def failing_delete(url: str, headers: dict, method: str = "GET"):
+        if method != "DELETE":
+            return fetch(url, headers, method)
+        if isinstance(failure, Exception):
+            raise failure
+        return failure
+
+    monkeypatch.setattr(light_aws, "fetch", failing_delete)
+
+    # When the family goes back to the machine voice
+    answer = use_machine_voice(lambda_context)
+
+    # Then the machine voice plays: the story no longer names the object left behind
+    assert answer["statusCode"] == 303
+    assert recording_of() is None and taken in stored_keys()
+    [warning] = [r for r in caplog.records if r.message == "recording left to the lifecycle"]
+    assert warning.key == taken
+
+
+def test_a_late_finish_of_the_recording_taken_off_is_not_taken_back_while_it_is_deleted(
+    aws, lambda_context, monkeypatch
+) -> None:
+    """The story stops naming the recording before S3 deletes it; the same upload's finish,
+    sent again in between, must not make the story name it again."""
+    # Given a recorded story whose recording page sends its finish again mid-delete
+    query = add_story()
+    path = f"/stories/{SAMPLE_STORY_ID}/record{query}"
+    form = page_form(path, lambda_context)
+    put_upload(form, WEBM)
+    assert finish(path, form, lambda_context)["statusCode"] == 200
+    fetch = light_aws.fetch
+    resent: list[dict] = []
+
+    def finish_again_before_the_delete(url: str, headers: dict, method: str = "GET"):
+        if method == "DELETE" and not resent:
+            resent.append(finish(path, form, lambda_context))
+        return fetch(url, headers, method)
+
+    monkeypatch.setattr(light_aws, "fetch", finish_again_before_the_delete)
+
+    # When the family goes back to the machine voice
+    assert use_machine_voice(lambda_context)["statusCode"] == 303
+
+    # Then the finish sent again was refused, and no story points at the deleted object
+    assert resent[0]["statusCode"] == 409
+    assert recording_of() is None and form["fields"]["key"] not in stored_keys()
+    # and a new reading is taken as before
+    assert record(query, lambda_context)["statusCode"] == 200
 
 
 def test_only_the_family_signed_in_on_this_site_goes_back_to_the_machine_voice(

@@ -19,6 +19,7 @@ import pytest
 from botocore.stub import Stubber
 
 from bedtime import services
+from bedtime.core.settings import Settings
 from bedtime.delivery.email_message import Picture, Tonight, compose
 from bedtime.delivery.nightly_email import Household, Postbox, deliver
 from bedtime.handlers import create_story, illustrate, narrate
@@ -31,6 +32,7 @@ from bedtime.records.speech import spoken_lines
 from bedtime.records.stories import Medium
 from bedtime_local.functions import LambdaContext
 from helpers import (
+    ROOT,
     SAMPLE_STORY_ID,
     delivered,
     home_family,
@@ -256,6 +258,21 @@ def test_a_bedrock_model_in_the_region_is_allowed_by_its_own_arn_only() -> None:
     assert only["Resource"] == "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0"
 
 
+def test_the_bedrock_defaults_are_the_model_ids_aws_lists_in_the_template_and_the_code() -> None:
+    """Amazon Bedrock User Guide, "Supported foundation models in Amazon Bedrock": Nova Lite
+    is amazon.nova-lite-v1:0, Nova Canvas amazon.nova-canvas-v1:0, and Canvas runs in a
+    single Region only in us-east-1, ap-northeast-1 and eu-west-1, with no cross-Region
+    profile (the README's advice). Whether each is still Active is not on an AWS page we
+    could read on 3 December 2026 (docs/decisions.md): `make deploy` asks
+    GetFoundationModel, and refuses one past its end of life."""
+    parameters = translated_template()["Parameters"]
+    text, image = parameters["BedrockTextModel"], parameters["BedrockImageModel"]
+    assert text["Default"] == Settings.bedrock_text_model == "amazon.nova-lite-v1:0"
+    assert image["Default"] == Settings.bedrock_image_model == "amazon.nova-canvas-v1:0"
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    assert "use `ImageProvider=bedrock` only in us-east-1, eu-west-1 or ap-northeast-1" in readme
+
+
 # --- 7. A retried CreateStory writes no second story --------------------------------
 def test_a_create_story_retried_after_dying_between_save_and_idempotency_writes_one_story(
     aws, lambda_context
@@ -399,6 +416,34 @@ def test_the_site_may_read_the_stories_media_and_nothing_more_of_the_bucket() ->
     assert is_allowed(Call("WebFunctionRole", "s3:GetObject", f"{bucket}/stories/x/narration.mp3"))
     for action in ("s3:ListBucket", "s3:GetBucketLocation"):
         assert not is_allowed(Call("WebFunctionRole", action, bucket))
+
+
+def test_only_the_site_may_delete_and_only_a_storys_recordings() -> None:
+    """Amazon S3 API Reference, "DeleteObject" and "DeleteObjects", their Permissions:
+    both need s3:DeleteObject on each object (there is no s3:DeleteObjects action), and
+    s3:DeleteObjectVersion only for a request that names a version; the bucket has no
+    versioning, so a DeleteObject without one removes the object for good. Service
+    Authorization Reference, "Actions, resources, and condition keys for Amazon S3":
+    s3:DeleteObject takes an object ARN, whose key may hold wildcards. "Use the machine
+    voice again" deletes the recording it took off, under `stories/<id>/recording-`, and
+    nothing else: not the narration, the picture or the marks, which the lifecycle deletes."""
+    resources = resolved_resources()
+    bucket = arn_of("MediaBucket")
+    recording = f"{bucket}/stories/x/recording-Ab3_defGhijklmnop"
+    assert "VersioningConfiguration" not in resources["MediaBucket"]["Properties"]
+    deleters = [
+        role
+        for role in of_type(resources, "AWS::IAM::Role")
+        if is_allowed(Call(role, "s3:DeleteObject", recording))
+    ]
+    assert deleters == ["WebFunctionRole"]
+    for kept in ("narration.mp3", "narration-marks.json", "picture-offline.png"):
+        assert not is_allowed(
+            Call("WebFunctionRole", "s3:DeleteObject", f"{bucket}/stories/x/{kept}")
+        )
+    for action in ("s3:DeleteObjectVersion", "s3:ListBucket", "s3:PutLifecycleConfiguration"):
+        for resource in (recording, bucket):
+            assert not is_allowed(Call("WebFunctionRole", action, resource))
 
 
 def test_no_function_role_is_granted_an_action_on_every_resource() -> None:

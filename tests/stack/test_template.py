@@ -145,8 +145,8 @@ def test_web_function_has_a_public_url_and_only_reads_but_ratings_unsubscribes_a
     template,
 ) -> None:
     """It reads, records a rating and who unsubscribed, and signs upload forms for
-    recordings only (IAM User Guide, "Amazon S3 resources": an object ARN's key may hold
-    wildcards)."""
+    recordings and deletes recordings only (IAM User Guide, "Amazon S3 resources": an
+    object ARN's key may hold wildcards)."""
     spec = functions(template)["WebFunction"]
     assert spec["FunctionUrlConfig"] == {"AuthType": "NONE"}
     assert spec["Policies"] == [
@@ -165,6 +165,12 @@ def test_web_function_has_a_public_url_and_only_reads_but_ratings_unsubscribes_a
                     "Sid": "TakeARecordingOfTheStory",
                     "Effect": "Allow",
                     "Action": "s3:PutObject",
+                    "Resource": {"Fn::Sub": "${MediaBucket.Arn}/stories/*/recording-*"},
+                },
+                {
+                    "Sid": "DeleteARecordingTakenOff",
+                    "Effect": "Allow",
+                    "Action": "s3:DeleteObject",
                     "Resource": {"Fn::Sub": "${MediaBucket.Arn}/stories/*/recording-*"},
                 },
                 {

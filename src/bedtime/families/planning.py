@@ -162,9 +162,11 @@ PROVIDER_LIMITS: Mapping[str, ProviderLimit] = MappingProxyType(
         "painting": ProviderLimit(
             "OpenAI gpt-image-2.6-flare", 5 / 60, 1, 40.0, 1, "PaintingConcurrency"
         ),
-        # Amazon Polly neural voices: SynthesizeSpeech 8 requests a second, burst 10, per
-        # account and region (Amazon Polly developer guide, "Quotas in Amazon Polly").
-        # ~1.5 s a request; a 6-minute story is ~3,570 characters, 2 chunks, 4 requests.
+        # Amazon Polly neural voices: SynthesizeSpeech 8 requests a second, burst 10, at
+        # most 18 at once, per account and region (Amazon Polly developer guide, "Quotas
+        # in Amazon Polly", read 2026-12-03). A narration asks one at a time, so the cap
+        # (12) is also how many are in flight. ~1.5 s a request; a 6-minute story is
+        # ~3,570 characters, 2 chunks, 4 requests.
         "narrating": ProviderLimit(
             "Amazon Polly neural",
             8.0,

@@ -1,5 +1,5 @@
-"""Story media in S3: keys, uploads, fresh presigned GETs, and the forms a browser
-uploads a recording with."""
+"""Story media in S3: keys, uploads, fresh presigned GETs, the forms a browser uploads a
+recording with, and deleting a recording the family took off."""
 
 from __future__ import annotations
 
@@ -75,6 +75,16 @@ class MediaStore:
         )
         self._signed[key] = (url, now)
         return url
+
+    def delete(self, key: str) -> bool:
+        """Delete the object (S3 deletes an object in a bucket without versioning for
+        good); False when S3 could not be asked or refused, leaving it to the bucket's
+        lifecycle."""
+        try:
+            self._s3.delete_object(Bucket=self._bucket, Key=key)
+        except (self._s3.exceptions.ClientError, OSError):
+            return False
+        return True
 
     def upload_form(self, key: str, max_bytes: int, lifetime: int) -> dict[str, Any]:
         """A presigned POST for one object at `key`: audio (the browser says which, in a

@@ -20,6 +20,9 @@ from bedtime.records.stories import (
     StoryNotFound,
 )
 
+# The key of the recording the family last took off, which is not taken back (see record).
+TAKEN_OFF = "recording_taken_off"
+
 
 def compact(values: tuple[Any, ...]) -> str:
     """A list held as one string attribute (JSON): a story's hundred line times and its
@@ -213,37 +216,44 @@ class StoryStore:
         return story_from(response["Attributes"])
 
     def record(self, story_id: str, recording: Recording) -> bool:
-        """Play this recording for the story, if it has none yet: of two racing, one
-        is kept and the other is told (False). The narration stays as it was."""
+        """Play this recording for the story, if it has none yet and it is not the one
+        the family just took off (its object is being deleted): of two racing, one is
+        kept and the other is told (False). The narration stays as it was."""
         update, names, values = set_expression(recording_attributes(recording))
         try:
             self._dynamodb.update_item(
                 TableName=self._table,
                 Key={"id": {"S": story_id}},
                 UpdateExpression=update,
-                ConditionExpression="attribute_exists(id) AND attribute_not_exists(recording_key)",
+                ConditionExpression="attribute_exists(id) AND attribute_not_exists(recording_key)"
+                f" AND (attribute_not_exists({TAKEN_OFF}) OR {TAKEN_OFF} <> :key)",
                 ExpressionAttributeNames=names,
-                ExpressionAttributeValues=values,
+                ExpressionAttributeValues={**values, ":key": {"S": recording.key}},
             )
         except self._dynamodb.exceptions.ConditionalCheckFailedException:
             return False
         return True
 
-    def forget_recording(self, story_id: str) -> None:
-        """The family's "use the machine voice again": the story plays its narration, and
-        may be recorded anew (the recording's object stays until the story fades);
-        StoryNotFound when the story is gone."""
+    def forget_recording(self, story_id: str, key: str) -> bool:
+        """The family's "use the machine voice again": the story stops playing the
+        recording at `key`, plays its narration, and may be recorded anew. False, and
+        nothing changed, when the story no longer plays that recording. The item stops
+        naming the key before its object is deleted, so no story points at a deleted
+        object; and it keeps the key as taken off, so that a late finish of the same
+        upload is not taken back while the object is being deleted."""
         names = {f"#{field.name}": f"recording_{field.name}" for field in fields(Recording)}
         try:
             self._dynamodb.update_item(
                 TableName=self._table,
                 Key={"id": {"S": story_id}},
-                UpdateExpression="REMOVE " + ", ".join(names),
-                ConditionExpression="attribute_exists(id)",
-                ExpressionAttributeNames=names,
+                UpdateExpression=f"REMOVE {', '.join(names)} SET #taken_off = :key",
+                ConditionExpression="#key = :key",
+                ExpressionAttributeNames={**names, "#taken_off": TAKEN_OFF},
+                ExpressionAttributeValues={":key": {"S": key}},
             )
-        except self._dynamodb.exceptions.ConditionalCheckFailedException as error:
-            raise StoryNotFound(story_id) from error
+        except self._dynamodb.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
 
     def rate(self, story_id: str, rating: str, *also: dict[str, Any]) -> None:
         """The family's word on a story (a later word replaces an earlier one), written

@@ -1,6 +1,6 @@
 """The web function's AWS clients on the standard library: a DynamoDB client for the
 few operations the site makes, and an S3 client that presigns its media URLs and upload
-forms and reads the first bytes of an object.
+forms, reads the first bytes of an object and deletes a recording.
 
 A family's nightly tap is a cold start, and importing botocore and building its clients
 was most of that page. These take the boto3 clients' call shapes (`get_item(TableName=...,
@@ -105,9 +105,12 @@ def send(url: str, headers: dict[str, str], body: bytes) -> tuple[int, bytes]:
     return status, data
 
 
-def fetch(url: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
-    """GET `url`; the status, the response headers (lower-case names) and the body."""
-    return exchange("GET", url, headers, b"", TIMEOUT_SECONDS)
+def fetch(
+    url: str, headers: dict[str, str], method: str = "GET"
+) -> tuple[int, dict[str, str], bytes]:
+    """GET (or `method`, with no body) `url`; the status, the response headers
+    (lower-case names) and the body."""
+    return exchange(method, url, headers, b"", TIMEOUT_SECONDS)
 
 
 def _error(operation: str, status: int, body: bytes) -> ClientError:
@@ -217,7 +220,7 @@ class QueryPaginator:
 class S3Presigner:
     """Presigned GETs and upload forms in Signature Version 4 on the bucket's regional
     virtual-hosted name (or path-style under a local endpoint), as clients.S3_CONFIG has
-    botocore do; and a ranged GetObject through a presigned URL."""
+    botocore do; and a ranged GetObject and a DeleteObject through presigned URLs."""
 
     exceptions = Exceptions
 
@@ -233,13 +236,7 @@ class S3Presigner:
     ) -> str:
         if operation != "get_object":
             raise NotImplementedError(operation)
-        for hook in call_hooks:
-            hook("s3", "GetObject", Params)
-        scheme, host, path = self._address(Params["Bucket"], object_path(Params["Key"]))
-        query = presigned_query(
-            credentials(), self._scope, datetime.now(UTC), host, path, ExpiresIn
-        )
-        return f"{scheme}://{host}{path}?{query}"
+        return self._signed_url("GET", "GetObject", Params, ExpiresIn)
 
     def generate_presigned_post(
         self,
@@ -271,6 +268,24 @@ class S3Presigner:
             "ContentRange": headers.get("content-range", f"bytes 0-{len(body) - 1}/{len(body)}"),
             "ContentType": headers.get("content-type", ""),
         }
+
+    def delete_object(self, Bucket: str, Key: str) -> dict[str, Any]:
+        """DeleteObject, sent as a DELETE of a presigned URL. S3 answers 204 whether or
+        not the key was there."""
+        url = self._signed_url("DELETE", "DeleteObject", {"Bucket": Bucket, "Key": Key}, 60)
+        status, _, _ = fetch(url, {}, "DELETE")
+        if status not in (200, 204):
+            raise ClientError("DeleteObject", {"Error": {"Code": f"HTTP{status}", "Message": ""}})
+        return {}
+
+    def _signed_url(self, method: str, operation: str, params: dict[str, str], expires: int) -> str:
+        for hook in call_hooks:
+            hook("s3", operation, params)
+        scheme, host, path = self._address(params["Bucket"], object_path(params["Key"]))
+        query = presigned_query(
+            credentials(), self._scope, datetime.now(UTC), host, path, expires, method
+        )
+        return f"{scheme}://{host}{path}?{query}"
 
     def _address(self, bucket: str, path: str) -> tuple[str, str, str]:
         """The scheme, host and path of `path` in the bucket."""

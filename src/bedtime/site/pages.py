@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import logging
 import re
 import secrets
 from collections.abc import Callable, Sequence
@@ -38,6 +39,7 @@ from bedtime.records.speech import NARRATION_WORDS_PER_MINUTE, spoken_lines, sta
 from bedtime.records.stories import Recording, Story, StoryExpired, StoryNotFound
 from bedtime.records.story_store import StoryStore
 
+logger = logging.getLogger("bedtime.web")
 ALREADY_RECORDED = "Someone else's recording of this story arrived first: theirs is kept."
 _PACKAGE = Path(__file__).resolve().parents[1]  # bedtime/
 # In the Lambda artifact web/ sits beside the package; in the repository, beside src/.
@@ -334,10 +336,19 @@ class Site:
         return recording
 
     def use_narration(self, story: Story) -> None:
-        """Play the machine's narration again instead of the story's recording."""
+        """Play the machine's narration again instead of the story's recording, and
+        delete the recording: the story stops naming it first, so a delete that fails
+        leaves only an object no story plays, which the bucket's lifecycle deletes with
+        the story's other media."""
         if story.audio.status != "done":
             raise StoryNotFound(f"{story.id} has no narration to go back to")
-        self._store.forget_recording(story.id)
+        if not story.recording or not self._store.forget_recording(story.id, story.recording.key):
+            return
+        if not self._media.delete(story.recording.key):
+            logger.warning(
+                "recording left to the lifecycle",
+                extra={"story": story.id, "key": story.recording.key},
+            )
 
     def recording_url(self, story: Story) -> str:
         if not story.recording:

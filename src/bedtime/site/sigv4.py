@@ -115,10 +115,17 @@ def signed_headers(
 
 
 def presigned_query(
-    credentials: Credentials, scope: Scope, moment: datetime, host: str, path: str, expires: int
+    credentials: Credentials,
+    scope: Scope,
+    moment: datetime,
+    host: str,
+    path: str,
+    expires: int,
+    method: str = "GET",
 ) -> str:
-    """The query string that makes a GET of https://host/path valid for `expires`
-    seconds (the Host header alone signed, the payload unsigned, as S3 expects)."""
+    """The query string that makes a `method` request (a GET unless told) of
+    https://host/path valid for `expires` seconds (the Host header alone signed, the
+    payload unsigned, as S3 expects)."""
     stamp = timestamp(moment)
     params = {
         "X-Amz-Algorithm": ALGORITHM,
@@ -130,7 +137,7 @@ def presigned_query(
     if credentials.token:
         params["X-Amz-Security-Token"] = credentials.token
     query = canonical_query(params)
-    canonical = "\n".join(("GET", path, query, f"host:{host}\n", "host", UNSIGNED_PAYLOAD))
+    canonical = "\n".join((method, path, query, f"host:{host}\n", "host", UNSIGNED_PAYLOAD))
     return f"{query}&X-Amz-Signature={signature(credentials, scope, stamp, canonical)}"
 
 
