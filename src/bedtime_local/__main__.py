@@ -69,9 +69,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         run.stop()
         return 1
-    say("Writing tonight's story now; the tick keeps each family's bedtime. Ctrl-C stops.")
-    for family in run.family_ids():
-        threading.Thread(target=run.request_story, kwargs={"family": family}, daemon=True).start()
+    say("Tonight's story for each family that has none yet; the tick keeps each family's bedtime.")
+    say("Ctrl-C stops.")
+    run.start_tonights_stories()
     run.keep_schedule()
     while not asked_to_stop:
         time.sleep(0.1)

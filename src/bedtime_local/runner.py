@@ -17,11 +17,13 @@ from typing import Any
 
 from bedtime import services
 from bedtime.core import clock
+from bedtime.core.settings import settings
 from bedtime.families.enrolment import enrol
 from bedtime.families.family_file import FamilyCatalog, load_families
 from bedtime.records.catalog import DEFAULT_CATALOG
 from bedtime.records.families import FamilyStore, home_from_parameters
 from bedtime.records.stories import HOME
+from bedtime.records.story_store import StoryStore
 from bedtime_local import snapshot
 from bedtime_local.endpoint import local_client
 from bedtime_local.function_url import FunctionUrlServer
@@ -43,6 +45,13 @@ from bedtime_local.stack import ACCOUNT, LocalStack, Rule, create_stack
 from bedtime_local.state import OUTPUTS, STATE_DIR, run_state_file, write_private
 from bedtime_local.streams import StreamReader, deliver_records
 from bedtime_local.template import TEMPLATE, load_template, resources, template_resolver
+from bedtime_local.tonight import (
+    bring_forward,
+    story_id_of,
+    story_link,
+    tonights_make,
+    written_tonight,
+)
 
 # botocore's service ids, as its AWS_ENDPOINT_URL_<ID> variables spell them
 LOCAL_SERVICES = (
@@ -56,6 +65,8 @@ LOCAL_SERVICES = (
     "SESV2",
 )
 SEEDED = "seeded.json"  # in the kept state: each family's catalog entry as last seeded
+# How long a start waits for tonight's story to be saved before leaving it to its bedtime
+SAVED_WITHIN_SECONDS = 600
 # The home family's address locally (the template's NotificationEmail is empty by default)
 LOCAL_HOME_ADDRESS = "parent@example.com"
 # Settings a user may set in the environment to override the template's defaults locally
@@ -195,6 +206,40 @@ class LocalRun:
         """A story now (as `make story` asks), made in this thread."""
         event = event or {"trigger": "manual", "family": family, "requestId": str(uuid.uuid4())}
         return self.invoker.invoke("CreateStoryFunction", event)
+
+    def start_tonights_stories(self) -> None:
+        """Tonight's story for each family, side by side (bedtime_local.tonight)."""
+        for family in self.family_ids():
+            threading.Thread(target=self.tonights_story, args=(family,), daemon=True).start()
+
+    def tonights_story(self, family_id: str) -> None:
+        """The family's story for tonight: its link again when it has one, else tonight's
+        own story written now and emailed as soon as it is ready."""
+        dynamodb = self._client("dynamodb")
+        family = FamilyStore(dynamodb, self.resolver.names["FamiliesTable"]).get(family_id)
+        store = StoryStore(dynamodb, self.resolver.names["StoriesTable"])
+        now = clock.now()
+        written = written_tonight(store, family, now)
+        if written:
+            link = story_link(
+                dynamodb,
+                self.resolver.names["FamiliesTable"],
+                self.web.url if self.web else "",
+                self.resolver.parameters["Privacy"] == "private",
+                written,
+            )
+            self.say(f"Family {family.id} has tonight's story already, {written.title!r}:")
+            self.say(f"Story ready: {link}")
+            return
+        make = tonights_make(family, now, settings().lead)
+        self._client("sqs").send_message(
+            QueueUrl=self.resolver.names["WritingQueue"], MessageBody=json.dumps(make.message)
+        )
+        story_id = story_id_of(make, now, settings().lead)
+        stopping = self.loops.stopping
+        saved = bring_forward(store, story_id, clock.now, stopping.wait, SAVED_WITHIN_SECONDS)
+        if not saved and not stopping.is_set():
+            self.say(f"Family {family.id}: tonight's story is not written yet; it comes at bedtime")
 
     def family_ids(self) -> list[str]:
         """Every family this run serves: the catalog's, and those kept from the last run."""
