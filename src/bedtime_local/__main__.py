@@ -51,8 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     except CatalogError as error:
         print(f"Cannot use that catalog: {error}", file=sys.stderr)
         return 2
-    except (NotATime, UnknownZone) as error:
-        print(f"Cannot start: {error} (set by STORY_TIME or STORY_TIME_ZONE)", file=sys.stderr)
+    except NotATime as error:
+        print(f"Cannot start: {error} (set by STORY_TIME)", file=sys.stderr)
+        return 2
+    except UnknownZone as error:
+        print(f"Cannot start: {error} (set by STORY_TIME_ZONE)", file=sys.stderr)
         return 2
 
     # A plain flag, not a threading.Event: the handler runs between the main thread's
