@@ -7,6 +7,7 @@ import http.client
 import json
 import logging
 import os
+import sys
 import threading
 import time
 import uuid
@@ -65,6 +66,7 @@ LOCAL_SERVICES = (
     "SESV2",
 )
 SEEDED = "seeded.json"  # in the kept state: each family's catalog entry as last seeded
+STOPPING_SWITCH_SECONDS = 0.0002
 # How long a start waits for tonight's story to be saved before leaving it to its bedtime
 SAVED_WITHIN_SECONDS = 600
 # The home family's address locally (the template's NotificationEmail is empty by default)
@@ -181,6 +183,10 @@ class LocalRun:
         """Within about a second: the loops see the stop at their next poll and are not
         waited for, and invocations still running are left to die with the process, as
         Lambda would stop them. The tables and media are kept for the next run."""
+        # Each of the save's requests to moto waits for the interpreter's lock at every
+        # socket call, behind invocations still writing stories in pure Python: a turn
+        # each 5 ms (the default) made a save of under a second take ten.
+        sys.setswitchinterval(STOPPING_SWITCH_SECONDS)
         self.loops.stopping.set()
         if self.web:
             self.web.stop()
@@ -312,6 +318,7 @@ class LocalRun:
                 self._client("s3"),
                 self._tables(),
                 self.resolver.names["MediaBucket"],
+                self.resolver.names["IdempotencyTable"],
             )
             write_private(self.state_dir / "state" / SEEDED, json.dumps(self._fingerprints))
         except Exception as error:  # keeping is a courtesy: stopping must still stop
