@@ -11,7 +11,8 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -183,15 +184,12 @@ class LocalRun:
         """Within about a second: the loops see the stop at their next poll and are not
         waited for, and invocations still running are left to die with the process, as
         Lambda would stop them. The tables and media are kept for the next run."""
-        # Each of the save's requests to moto waits for the interpreter's lock at every
-        # socket call, behind invocations still writing stories in pure Python: a turn
-        # each 5 ms (the default) made a save of under a second take ten.
-        sys.setswitchinterval(STOPPING_SWITCH_SECONDS)
         self.loops.stopping.set()
         if self.web:
             self.web.stop()
         if self.stack:
-            self._keep()
+            with prompt_handovers():
+                self._keep()
             self._moto.stop()
         if self._state_written:  # a run that could not start leaves another run's file be
             run_state_file(self.port, self.state_dir).unlink(missing_ok=True)
@@ -455,6 +453,19 @@ class LocalRun:
     # --- the web function behind its function URL ----------------------------
     def _serve_web(self, event: dict) -> dict:
         return self.functions["WebFunction"].invoke(event)
+
+
+@contextmanager
+def prompt_handovers() -> Iterator[None]:
+    """Each of the save's requests to moto waits for the interpreter's lock at every
+    socket call, behind invocations still writing stories in pure Python: handed over
+    every 5 ms (the default), a save of under a second took several."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(STOPPING_SWITCH_SECONDS)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
 
 
 def _fingerprint(entry: FamilyCatalog) -> str:

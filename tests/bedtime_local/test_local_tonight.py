@@ -1,10 +1,12 @@
 """What `make run` writes as it starts: tonight's story for a family that has none, the
 same story the tick or FamiliesFunction would make for that night (so neither writes a
-second), and nothing for a family that has tonight's story already."""
+second), and nothing for a family that has tonight's story already; and the stop that
+keeps them."""
 
 from __future__ import annotations
 
 import json
+import sys
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -15,8 +17,9 @@ import pytest
 from bedtime.families.tick import late_work, work_between
 from bedtime.records.families import Family
 from bedtime.records.story_store import StoryStore
+from bedtime_local import snapshot
 from bedtime_local.endpoint import local_client
-from bedtime_local.runner import LocalRun
+from bedtime_local.runner import STOPPING_SWITCH_SECONDS, LocalRun
 from bedtime_local.tonight import story_id_of, tonights_make
 
 LEAD = timedelta(hours=1)
@@ -129,3 +132,23 @@ def test_a_second_start_the_same_night_prints_the_link_again_and_writes_nothing(
     assert creates(second) == 0
     [link] = [line.removeprefix("Story ready: ") for line in said if "Story ready: " in line]
     assert urlsplit(link).path == urlsplit(email["url"]).path  # the port is the run's own
+
+
+@pytest.mark.slow
+def test_the_stop_saves_with_prompt_handovers_and_restores_the_interval(
+    tmp_path, monkeypatch
+) -> None:
+    """Stories still being written (pure Python) hand the interpreter's lock to the
+    stop's save only every switch interval, at each of its socket calls to moto."""
+    catalog = one_family(tmp_path / "families.json", daytime_zone(), timedelta(hours=5))
+    run = local_run(tmp_path, catalog, [])
+    intervals: list[float] = []
+    save = snapshot.save
+    monkeypatch.setattr(
+        snapshot, "save", lambda *a: intervals.append(sys.getswitchinterval()) or save(*a)
+    )
+    before = sys.getswitchinterval()
+    run.start()
+    run.stop()
+    assert intervals and intervals[0] <= STOPPING_SWITCH_SECONDS < before / 10
+    assert sys.getswitchinterval() == before
