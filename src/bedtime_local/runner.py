@@ -224,6 +224,9 @@ class LocalRun:
         store = StoryStore(dynamodb, self.resolver.names["StoriesTable"])
         now = clock.now()
         written = written_tonight(store, family, now)
+        if written and not written.ready_at:
+            self.say(f"Family {family.id}: finishing the picture and voice of tonight's story")
+            self._created_again(written.id)
         if written:
             link = story_link(
                 dynamodb,
@@ -413,6 +416,15 @@ class LocalRun:
                 story_id = detail.get("storyId") if isinstance(detail, dict) else None
                 now = time.monotonic()
                 self.timeline.record(Stage(self.pipe.name, story_id, now, now, "sent"))
+
+    def _created_again(self, story_id: str) -> None:
+        """Announce a story as the pipe did when it was saved: the last run stopped before
+        its picture and narration were done (each is made once; StoryReady follows)."""
+        item = self._client("dynamodb").get_item(
+            TableName=self.resolver.names["StoriesTable"], Key={"id": {"S": story_id}}
+        )["Item"]
+        record = {"eventName": "INSERT", "dynamodb": {"Keys": {"id": item["id"]}, "NewImage": item}}
+        self.pipe.forward(record, self._client("events"), self.pipe.bus(self.resolver))
 
     def _pump_function(self, reader: StreamReader, function: str) -> None:
         invoke = partial(self.invoker.invoke, function)

@@ -135,6 +135,44 @@ def test_a_second_start_the_same_night_prints_the_link_again_and_writes_nothing(
 
 
 @pytest.mark.slow
+def test_a_story_the_last_stop_cut_off_before_its_media_is_finished_and_emailed(
+    tmp_path,
+) -> None:
+    catalog = one_family(tmp_path / "families.json", daytime_zone(), timedelta(hours=5))
+    first = local_run(tmp_path, catalog, [])
+    first.start()
+    try:
+        first.start_tonights_stories()
+        [email] = first.wait_for_ready(1, timeout=120)
+        # Given the run stopped as if before the story's picture and voice were done
+        # (their invocations cut off: their records in progress not kept)
+        dynamodb = local_client("dynamodb", first.endpoint)
+        dynamodb.update_item(
+            TableName=first.resolver.names["StoriesTable"],
+            Key={"id": {"S": email["storyId"]}},
+            UpdateExpression="SET image_status = :p, audio_status = :p REMOVE ready_at, emailed_at",
+            ExpressionAttributeValues={":p": {"S": "pending"}},
+        )
+        idempotency = first.resolver.names["IdempotencyTable"]
+        for item in dynamodb.scan(TableName=idempotency)["Items"]:
+            if item["id"]["S"].startswith(("image#", "audio#")):
+                dynamodb.delete_item(TableName=idempotency, Key={"id": item["id"]})
+    finally:
+        first.stop()
+    # When the next run starts
+    second = local_run(tmp_path, catalog, [])
+    second.start()
+    try:
+        second.tonights_story("ana")
+        # Then that story is painted, narrated and emailed, and no other is written
+        [again] = second.wait_for_ready(1, timeout=120)
+        written = stories_of(second, "ana")
+    finally:
+        second.stop()
+    assert again["storyId"] == email["storyId"] and written == [email["storyId"]]
+
+
+@pytest.mark.slow
 def test_the_stop_saves_with_prompt_handovers_and_restores_the_interval(
     tmp_path, monkeypatch
 ) -> None:
