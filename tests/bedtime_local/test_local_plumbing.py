@@ -109,9 +109,11 @@ def test_the_snapshot_fetches_only_what_changed_and_restores_it(aws, tmp_path) -
     assert s3.get_object(Bucket="kept-media", Key="stories/a/p.png")["Body"].read() == b"one"
 
 
-def test_work_in_progress_at_the_stop_is_not_kept_so_the_next_run_does_it(aws, tmp_path) -> None:
+def test_work_in_progress_at_the_stop_is_not_kept_so_the_next_run_does_it(
+    aws, tmp_path, lambda_context
+) -> None:
     """A story cut off mid-writing by Ctrl-C is not saved; its idempotency record, kept
-    in progress, would refuse the next run's request for it (for two days here)."""
+    in progress, would refuse the next run's request for it until its timeout."""
     dynamodb, s3 = boto3.client("dynamodb"), boto3.client("s3")
     s3.create_bucket(Bucket="kept-media")
     table = settings().idempotency_table
@@ -122,14 +124,14 @@ def test_work_in_progress_at_the_stop_is_not_kept_so_the_next_run_does_it(aws, t
         return {"storyId": "never kept"}
 
     # Given one story written, and the run stopped while another was being written
-    once(table, "create-story", "written", None, lambda: {"storyId": "a"})
-    once(table, "create-story", "cut-off", None, stopped_while_writing)
+    once(table, "create-story", "written", lambda_context, lambda: {"storyId": "a"})
+    once(table, "create-story", "cut-off", lambda_context, stopped_while_writing)
     # When the next run starts from what was kept and asks for both again
     for item in dynamodb.scan(TableName=table)["Items"]:
         dynamodb.delete_item(TableName=table, Key={"id": item["id"]})
     snapshot.restore(state, dynamodb, s3, [table], "kept-media")
-    written = once(table, "create-story", "written", None, lambda: {"storyId": "b"})
-    cut_off = once(table, "create-story", "cut-off", None, lambda: {"storyId": "c"})
+    written = once(table, "create-story", "written", lambda_context, lambda: {"storyId": "b"})
+    cut_off = once(table, "create-story", "cut-off", lambda_context, lambda: {"storyId": "c"})
     # Then the written one is not written twice, and the cut-off one is written now
     assert (written, cut_off) == ({"storyId": "a"}, {"storyId": "c"})
 
