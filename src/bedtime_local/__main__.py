@@ -51,8 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     except CatalogError as error:
         print(f"Cannot use that catalog: {error}", file=sys.stderr)
         return 2
-    except (NotATime, UnknownZone) as error:
-        print(f"Cannot start: {error} (set by STORY_TIME or STORY_TIME_ZONE)", file=sys.stderr)
+    except NotATime as error:
+        print(f"Cannot start: {error} (set by STORY_TIME)", file=sys.stderr)
+        return 2
+    except UnknownZone as error:
+        print(f"Cannot start: {error} (set by STORY_TIME_ZONE)", file=sys.stderr)
         return 2
 
     # A plain flag, not a threading.Event: the handler runs between the main thread's
@@ -69,9 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         run.stop()
         return 1
-    say("Writing tonight's story now; the tick keeps each family's bedtime. Ctrl-C stops.")
-    for family in run.family_ids():
-        threading.Thread(target=run.request_story, kwargs={"family": family}, daemon=True).start()
+    say("Tonight's story for each family that has none yet; the tick keeps each family's bedtime.")
+    say("Ctrl-C stops.")
+    run.start_tonights_stories()
     run.keep_schedule()
     while not asked_to_stop:
         time.sleep(0.1)

@@ -7,21 +7,25 @@ import http.client
 import json
 import logging
 import os
+import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from bedtime import services
 from bedtime.core import clock
+from bedtime.core.settings import settings
 from bedtime.families.enrolment import enrol
 from bedtime.families.family_file import FamilyCatalog, load_families
 from bedtime.records.catalog import DEFAULT_CATALOG
 from bedtime.records.families import FamilyStore, home_from_parameters
 from bedtime.records.stories import HOME
+from bedtime.records.story_store import StoryStore
 from bedtime_local import snapshot
 from bedtime_local.endpoint import local_client
 from bedtime_local.function_url import FunctionUrlServer
@@ -43,6 +47,13 @@ from bedtime_local.stack import ACCOUNT, LocalStack, Rule, create_stack
 from bedtime_local.state import OUTPUTS, STATE_DIR, run_state_file, write_private
 from bedtime_local.streams import StreamReader, deliver_records
 from bedtime_local.template import TEMPLATE, load_template, resources, template_resolver
+from bedtime_local.tonight import (
+    bring_forward,
+    story_id_of,
+    story_link,
+    tonights_make,
+    written_tonight,
+)
 
 # botocore's service ids, as its AWS_ENDPOINT_URL_<ID> variables spell them
 LOCAL_SERVICES = (
@@ -56,6 +67,9 @@ LOCAL_SERVICES = (
     "SESV2",
 )
 SEEDED = "seeded.json"  # in the kept state: each family's catalog entry as last seeded
+STOPPING_SWITCH_SECONDS = 0.0002
+# How long a start waits for tonight's story to be saved before leaving it to its bedtime
+SAVED_WITHIN_SECONDS = 600
 # The home family's address locally (the template's NotificationEmail is empty by default)
 LOCAL_HOME_ADDRESS = "parent@example.com"
 # Settings a user may set in the environment to override the template's defaults locally
@@ -174,7 +188,8 @@ class LocalRun:
         if self.web:
             self.web.stop()
         if self.stack:
-            self._keep()
+            with prompt_handovers():
+                self._keep()
             self._moto.stop()
         if self._state_written:  # a run that could not start leaves another run's file be
             run_state_file(self.port, self.state_dir).unlink(missing_ok=True)
@@ -195,6 +210,43 @@ class LocalRun:
         """A story now (as `make story` asks), made in this thread."""
         event = event or {"trigger": "manual", "family": family, "requestId": str(uuid.uuid4())}
         return self.invoker.invoke("CreateStoryFunction", event)
+
+    def start_tonights_stories(self) -> None:
+        """Tonight's story for each family, side by side (bedtime_local.tonight)."""
+        for family in self.family_ids():
+            threading.Thread(target=self.tonights_story, args=(family,), daemon=True).start()
+
+    def tonights_story(self, family_id: str) -> None:
+        """The family's story for tonight: its link again when it has one, else tonight's
+        own story written now and emailed as soon as it is ready."""
+        dynamodb = self._client("dynamodb")
+        family = FamilyStore(dynamodb, self.resolver.names["FamiliesTable"]).get(family_id)
+        store = StoryStore(dynamodb, self.resolver.names["StoriesTable"])
+        now = clock.now()
+        written = written_tonight(store, family, now)
+        if written and not written.ready_at:
+            self.say(f"Family {family.id}: finishing the picture and voice of tonight's story")
+            self._created_again(written.id)
+        if written:
+            link = story_link(
+                dynamodb,
+                self.resolver.names["FamiliesTable"],
+                self.web.url if self.web else "",
+                self.resolver.parameters["Privacy"] == "private",
+                written,
+            )
+            self.say(f"Family {family.id} has tonight's story already, {written.title!r}:")
+            self.say(f"Story ready: {link}")
+            return
+        make = tonights_make(family, now, settings().lead)
+        self._client("sqs").send_message(
+            QueueUrl=self.resolver.names["WritingQueue"], MessageBody=json.dumps(make.message)
+        )
+        story_id = story_id_of(make, now, settings().lead)
+        stopping = self.loops.stopping
+        saved = bring_forward(store, story_id, clock.now, stopping.wait, SAVED_WITHIN_SECONDS)
+        if not saved and not stopping.is_set():
+            self.say(f"Family {family.id}: tonight's story is not written yet; it comes at bedtime")
 
     def family_ids(self) -> list[str]:
         """Every family this run serves: the catalog's, and those kept from the last run."""
@@ -267,6 +319,7 @@ class LocalRun:
                 self._client("s3"),
                 self._tables(),
                 self.resolver.names["MediaBucket"],
+                self.resolver.names["IdempotencyTable"],
             )
             write_private(self.state_dir / "state" / SEEDED, json.dumps(self._fingerprints))
         except Exception as error:  # keeping is a courtesy: stopping must still stop
@@ -364,6 +417,15 @@ class LocalRun:
                 now = time.monotonic()
                 self.timeline.record(Stage(self.pipe.name, story_id, now, now, "sent"))
 
+    def _created_again(self, story_id: str) -> None:
+        """Announce a story as the pipe did when it was saved: the last run stopped before
+        its picture and narration were done (each is made once; StoryReady follows)."""
+        item = self._client("dynamodb").get_item(
+            TableName=self.resolver.names["StoriesTable"], Key={"id": {"S": story_id}}
+        )["Item"]
+        record = {"eventName": "INSERT", "dynamodb": {"Keys": {"id": item["id"]}, "NewImage": item}}
+        self.pipe.forward(record, self._client("events"), self.pipe.bus(self.resolver))
+
     def _pump_function(self, reader: StreamReader, function: str) -> None:
         invoke = partial(self.invoker.invoke, function)
         deliver_records(reader.read(), invoke, partial(self.invoker.record_failure, function))
@@ -403,6 +465,19 @@ class LocalRun:
     # --- the web function behind its function URL ----------------------------
     def _serve_web(self, event: dict) -> dict:
         return self.functions["WebFunction"].invoke(event)
+
+
+@contextmanager
+def prompt_handovers() -> Iterator[None]:
+    """Each of the save's requests to moto waits for the interpreter's lock at every
+    socket call, behind invocations still writing stories in pure Python: handed over
+    every 5 ms (the default), a save of under a second took several."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(STOPPING_SWITCH_SECONDS)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
 
 
 def _fingerprint(entry: FamilyCatalog) -> str:

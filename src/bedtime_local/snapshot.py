@@ -11,25 +11,41 @@ from typing import Any
 
 from bedtime_local.state import write_private
 
+# Powertools' mark of an invocation still running: it dies with the process, as Lambda
+# would stop it, and is not kept, so the next run does that work again at once (kept, it
+# would refuse the work until the invocation's timeout had passed).
+IN_PROGRESS = {"S": "INPROGRESS"}  # its "status"
 
-def save(state: Path, dynamodb: Any, s3: Any, tables: list[str], bucket: str) -> None:
+
+def save(
+    state: Path, dynamodb: Any, s3: Any, tables: list[str], bucket: str, idempotency: str
+) -> None:
     """Every table, and each object not already kept as it is now (its ETag), fetched
-    side by side: stopping waits for this, and Ctrl-C should take a second or so."""
+    side by side: stopping waits for this, and Ctrl-C should take a second or so. The
+    `idempotency` table is kept without the marks of work still in progress."""
     state.mkdir(mode=0o700, parents=True, exist_ok=True)
-    for table in tables:
-        items = []
-        for page in dynamodb.get_paginator("scan").paginate(TableName=table):
-            items += page["Items"]
-        write_private(state / f"{table}.json", json.dumps(items))
     files = state / "bucket"
-    changed = [
-        found
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket)
-        for found in page.get("Contents", [])
-        if _kept_etag(files / found["Key"]) != found["ETag"]
-    ]
     with ThreadPoolExecutor(max_workers=8) as pool:
+        for table, items in zip(
+            tables, pool.map(lambda t: _items(dynamodb, t), tables), strict=True
+        ):
+            if table == idempotency:
+                items = [item for item in items if item.get("status") != IN_PROGRESS]
+            write_private(state / f"{table}.json", json.dumps(items))
+        changed = [
+            found
+            for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket)
+            for found in page.get("Contents", [])
+            if _kept_etag(files / found["Key"]) != found["ETag"]
+        ]
         list(pool.map(lambda found: _keep_object(s3, bucket, files, found), changed))
+
+
+def _items(dynamodb: Any, table: str) -> list[dict]:
+    items = []
+    for page in dynamodb.get_paginator("scan").paginate(TableName=table):
+        items += page["Items"]
+    return items
 
 
 def _kept_etag(target: Path) -> str | None:

@@ -21,6 +21,7 @@ from bedtime.records.catalog import DEFAULT_CATALOG, CatalogError
 from bedtime.records.families import Family
 from bedtime_local.arguments import Arguments, port_number
 from bedtime_local.outbox import with_an_address
+from bedtime_tools.family_table import family_table
 from bedtime_tools.links import story_link
 from bedtime_tools.models import deploy_parameters, model_report, openai_client_here, verdict
 from bedtime_tools.preflight import NotConfigured, check_aws, check_sender, check_time_zone
@@ -86,12 +87,8 @@ def family_command(args: argparse.Namespace) -> int:
     for entry in adding:
         save(target, with_an_address(entry) if target.local else entry)
         say(f"Saved family {entry.family.id} in {target.description}.")
-    for family in families(target):
-        emails = ", ".join(family.emails) or "no email"
-        say(
-            f"{family.id:<16} {family.name:<20} {family.bedtime:%H:%M} {family.time_zone.key:<20}"
-            f" age {family.listener_age}, {family.story_minutes:g} min, {emails}"
-        )
+    for line in family_table(families(target)):
+        say(line)
     return 0
 
 

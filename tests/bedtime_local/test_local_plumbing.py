@@ -12,6 +12,8 @@ from collections.abc import Iterator
 import boto3
 import pytest
 
+from bedtime.core.idempotency import once
+from bedtime.core.settings import settings
 from bedtime.handlers import web
 from bedtime_local import snapshot
 from bedtime_local.function_url import FunctionUrlServer
@@ -76,7 +78,8 @@ def test_the_kept_families_table_is_readable_by_this_user_only(aws, tmp_path) ->
     """It holds every family's reader secret."""
     boto3.client("s3").create_bucket(Bucket="kept-media")
     dynamodb = boto3.client("dynamodb")
-    snapshot.save(tmp_path / "state", dynamodb, boto3.client("s3"), ["FamiliesTable"], "kept-media")
+    s3 = boto3.client("s3")
+    snapshot.save(tmp_path / "state", dynamodb, s3, ["FamiliesTable"], "kept-media", "")
     kept = tmp_path / "state" / "FamiliesTable.json"
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     assert stat.S_IMODE((tmp_path / "state").stat().st_mode) == 0o700
@@ -94,16 +97,43 @@ def test_the_snapshot_fetches_only_what_changed_and_restores_it(aws, tmp_path) -
     s3.create_bucket(Bucket="kept-media")
     s3.put_object(Bucket="kept-media", Key="stories/a/p.png", Body=b"one", ContentType="image/png")
     state = tmp_path / "state"
-    snapshot.save(state, boto3.client("dynamodb"), s3, [], "kept-media")
+    snapshot.save(state, boto3.client("dynamodb"), s3, [], "kept-media", "")
     fetched = []
     real_get = s3.get_object
     s3.get_object = lambda **kw: fetched.append(kw["Key"]) or real_get(**kw)
     s3.put_object(Bucket="kept-media", Key="stories/b/p.png", Body=b"two", ContentType="image/png")
-    snapshot.save(state, boto3.client("dynamodb"), s3, [], "kept-media")
+    snapshot.save(state, boto3.client("dynamodb"), s3, [], "kept-media", "")
     assert fetched == ["stories/b/p.png"]
     s3.delete_object(Bucket="kept-media", Key="stories/a/p.png")
     snapshot.restore(state, boto3.client("dynamodb"), s3, [], "kept-media")
     assert s3.get_object(Bucket="kept-media", Key="stories/a/p.png")["Body"].read() == b"one"
+
+
+def test_work_in_progress_at_the_stop_is_not_kept_so_the_next_run_does_it(
+    aws, tmp_path, lambda_context
+) -> None:
+    """A story cut off mid-writing by Ctrl-C is not saved; its idempotency record, kept
+    in progress, would refuse the next run's request for it until its timeout."""
+    dynamodb, s3 = boto3.client("dynamodb"), boto3.client("s3")
+    s3.create_bucket(Bucket="kept-media")
+    table = settings().idempotency_table
+    state = tmp_path / "state"
+
+    def stopped_while_writing() -> dict:
+        snapshot.save(state, dynamodb, s3, [table], "kept-media", table)  # the stop's save
+        return {"storyId": "never kept"}
+
+    # Given one story written, and the run stopped while another was being written
+    once(table, "create-story", "written", lambda_context, lambda: {"storyId": "a"})
+    once(table, "create-story", "cut-off", lambda_context, stopped_while_writing)
+    # When the next run starts from what was kept and asks for both again
+    for item in dynamodb.scan(TableName=table)["Items"]:
+        dynamodb.delete_item(TableName=table, Key={"id": item["id"]})
+    snapshot.restore(state, dynamodb, s3, [table], "kept-media")
+    written = once(table, "create-story", "written", lambda_context, lambda: {"storyId": "b"})
+    cut_off = once(table, "create-story", "cut-off", lambda_context, lambda: {"storyId": "c"})
+    # Then the written one is not written twice, and the cut-off one is written now
+    assert (written, cut_off) == ({"storyId": "a"}, {"storyId": "c"})
 
 
 def test_a_bad_message_on_the_make_story_queue_does_not_end_its_loop(aws) -> None:

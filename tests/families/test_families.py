@@ -87,6 +87,7 @@ def test_a_one_family_file_is_the_home_family_as_the_deployment_sets_it_up() -> 
         ({"timeZone": "Europe/Pari"}, "Did you mean Europe/Paris"),
         ({"bedtime": "25:00"}, "\"bedtime\" '25:00' is not a time"),
         ({"bedtime": "7pm"}, "\"bedtime\" '7pm' is not a time"),
+        ({"bedtime": "19.15"}, "\"bedtime\" '19.15' is not a time"),
         ({"listenerAge": 12}, '"listenerAge" must be a number from 3 to 8'),
         ({"emails": ["not an address"]}, "is not an email address"),
         ({"language": "xx"}, "\"language\" 'xx' is not one of"),
@@ -751,6 +752,7 @@ def test_one_browser_reads_two_families_stories_by_their_email_links(
     [
         ({"StoryTime": "25:00"}, "StoryTime '25:00' is not a time such as \"19:15\""),
         ({"StoryTime": "7pm"}, "StoryTime '7pm' is not a time"),
+        ({"StoryTime": "19.15"}, "StoryTime '19.15' is not a time"),
         ({"StoryTimeZone": "Europe/Pari"}, "Did you mean Europe/Paris"),
     ],
 )

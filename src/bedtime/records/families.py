@@ -17,6 +17,7 @@ from bedtime.records.stories import HOME
 UNSUBSCRIBED = "unsubscribed"  # string sets on the family's item
 SUPPRESSED = "suppressed"
 BY_BEDTIME = "ByBedtime"  # the Families table's index by (time zone, bedtime)
+CLOCK_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")  # template.yaml's StoryTime
 FAMILY_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
 
 
@@ -62,11 +63,11 @@ class NotATime(ValueError):
 
 
 def clock_time(text: object, label: str) -> time:
-    """A time of day written as "HH:MM" (24-hour)."""
-    try:
-        return time.fromisoformat(str(text))
-    except ValueError:
-        raise NotATime(f'{label} {text!r} is not a time such as "19:15"') from None
+    """A time of day written as "HH:MM" (24-hour), as the template's StoryTime pattern
+    allows: ISO 8601 alone would read "19.15" as 19:00 and a fraction of a second."""
+    if not isinstance(text, str) or not CLOCK_TIME.fullmatch(text):
+        raise NotATime(f'{label} {text!r} is not a time such as "19:15"')
+    return time.fromisoformat(text)
 
 
 def home_from_parameters(parameters: Mapping[str, str]) -> Family:
