@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -209,6 +210,19 @@ def test_bedtime_sends_tonights_story_when_it_is_ready(aws, lambda_context) -> N
     assert notify.handler(sample_event("bedtime.json"), lambda_context)["emailed"] is True
     [email] = emails()
     assert email.story_id == SAMPLE_STORY_ID
+
+
+def test_a_bedtime_after_the_email_went_sends_nothing_and_warns_of_nothing(
+    aws, lambda_context, caplog
+) -> None:
+    """A `make run` start emails tonight's story the moment it is ready: the family's
+    bedtime then finds it sent, which is as it should be, not a warning."""
+    ready_story(deliver_at=datetime(2026, 11, 25, 19, 15, tzinfo=UTC))
+    assert notify.handler(sample_event("bedtime.json"), lambda_context)["emailed"] is True
+    caplog.clear()
+    assert notify.handler(sample_event("bedtime.json"), lambda_context)["emailed"] is False
+    assert len(emails()) == 1
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
 def test_a_familys_change_on_the_stream_tells_the_tick(aws, lambda_context):

@@ -51,12 +51,15 @@ def at_bedtime(bedtime: Bedtime) -> dict:
             "not written by bedtime: it is emailed the moment it is ready", family=bedtime.family
         )
         return {"family": bedtime.family, "emailed": False}
+    if story.emailed_at:  # sent when it was ready (a `make run` start emails at once)
+        logger.info("emailed before bedtime", story_id=story.id)
+        return {"storyId": story.id, "emailed": False}
     if story.deliver_at != bedtime.at:  # the family moved its bedtime since it was made
         store.set_bedtime(story.id, bedtime.at)
     finish_picture_now(story)
     sent = send_if_due(story.id, max(clock.now(), bedtime.at))  # the schedule says it is time
     if not sent["emailed"]:
-        logger.warning("not emailed at bedtime: not ready yet, or already sent", story_id=story.id)
+        logger.warning("not emailed at bedtime: not ready yet", story_id=story.id)
     return sent
 
 
