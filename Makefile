@@ -76,13 +76,15 @@ new-secret: $(VENV)/.local ## Replace FAMILY's reader secret (ALL=1: every famil
 	@$(PYTHON) -m bedtime_tools new-secret $(TOOLS_ARGS) $(if $(ALL),--all)
 
 # --- Quality ------------------------------------------------------------------
+# Two processes share the tests one by one, except a file marked xdist_group, whose tests
+# share a module fixture (a `make run`, the sam local stack, the browser): one process each.
 test: $(VENV)/.dev ## The whole gate: lint, types, validate, scan, build, then every test
 	@$(MAKE) lint
 	@$(BIN)/mypy
 	@$(MAKE) validate
 	@$(MAKE) security
 	@$(MAKE) build
-	@$(BIN)/pytest
+	@$(BIN)/pytest -n 2 --dist loadgroup
 
 check: $(VENV)/.dev ## The fast inner loop: ruff, mypy, and the tests that need no browser, build or full local run
 	@$(MAKE) lint
@@ -150,11 +152,12 @@ define lambda_venv
 endef
 # arm64 as deployed; make invoke builds for this machine's architecture (LAMBDA_ARCH=x86_64)
 LAMBDA_ARCH ?= arm64
-LAMBDA_PIP = $(PYTHON) -m pip install --quiet --disable-pip-version-check \
+LAMBDA_PIP = $(PYTHON) -m pip install --quiet --disable-pip-version-check --no-compile \
   --platform manylinux2014_$(if $(filter x86_64,$(LAMBDA_ARCH)),x86_64,aarch64) \
   --implementation cp --python-version 3.13 --only-binary=:all: --upgrade --target
 # Bytecode for the Lambda runtime (/var/task is read-only, so Python would compile every
-# module at every cold start). .pyc files do not depend on the CPU, only on the version.
+# module at every cold start). .pyc files do not depend on the CPU, only on the version:
+# pip's own (this Python's version) would be thrown away, so pip compiles nothing.
 PYTHON313 ?= $(or $(firstword $(wildcard $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions/3.13*/bin/python3.13)),$(shell python3.13 -c 'import sys; print(sys.executable)' 2>/dev/null))
 
 # textstat declares setuptools but only imports it on Python < 3.9: 7 MB never loaded.

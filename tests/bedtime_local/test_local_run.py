@@ -26,7 +26,8 @@ from bedtime_local.outbox import Email
 from bedtime_local.runner import LocalRun
 from helpers import ROOT
 
-pytestmark = pytest.mark.slow
+# One `make run` for the whole file (make_run): make test's two processes keep it together.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("make-run")]
 
 HOSTILE = '<script>alert("Pip")</script>'
 CATALOG = {

@@ -20,7 +20,8 @@ import pytest
 from bedtime_local.runner import LocalRun
 from helpers import ROOT
 
-pytestmark = pytest.mark.browser
+# One local run and one Chromium for the whole file: make test's processes keep it together.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "test-output" / "browser"

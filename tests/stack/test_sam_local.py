@@ -45,7 +45,8 @@ from bedtime_tools.invoke import (
 )
 from helpers import EVENTS, ROOT, SAMPLE_STORY_ID, sample_event, story_record
 
-pytestmark = pytest.mark.docker
+# One build, image and stack for the whole file: make test's processes keep it together.
+pytestmark = [pytest.mark.docker, pytest.mark.xdist_group("sam-local")]
 
 
 @dataclass(frozen=True)
