@@ -6,12 +6,14 @@ import os
 import re
 import subprocess
 import sys
+from collections import Counter
 from functools import cache
 from itertools import pairwise
 
 import pytest
 
 from bedtime.providers.offline import quality
+from bedtime.providers.offline import story as storyteller
 from bedtime.providers.offline import vocabulary as vocab
 from bedtime.providers.offline.characters import read_character
 from bedtime.providers.offline.plots import BIG, LITTLE
@@ -539,3 +541,19 @@ def test_five_ten_minute_nights_of_a_new_cast_say_their_own_lines_and_tell_a_sto
 
 def handles(*cast: Entry) -> list[str]:
     return [read_character(entry).handle for entry in cast]
+
+
+# --- how much work a night takes ---------------------------------------------------------
+def test_a_line_is_priced_at_most_once_between_two_lines_told(monkeypatch) -> None:
+    """A 10-minute night took 2-3 s of CPU: each search for a couplet priced the same
+    lines again. A line's price now stands until a line is told."""
+    priced: Counter[tuple[int, int]] = Counter()
+    cost = storyteller._Teller._cost
+
+    def counted(teller, line):
+        priced[id(line), len(teller.lines)] += 1
+        return cost(teller, line)
+
+    monkeypatch.setattr(storyteller._Teller, "_cost", counted)
+    write(scene=HOUSEBOAT, cast=(FOX, ROBOT), minutes=10)
+    assert priced and max(priced.values()) == 1

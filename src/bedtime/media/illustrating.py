@@ -13,6 +13,8 @@ from bedtime.providers import KeyMissing, Painter
 from bedtime.records.briefs import PictureBrief
 from bedtime.records.stories import Medium, Story
 
+OFFLINE = "offline"  # the offline painter's name (OfflinePainter.name)
+
 
 def picture_brief(story: Story) -> PictureBrief:
     return PictureBrief(
@@ -24,8 +26,16 @@ def picture_brief(story: Story) -> PictureBrief:
     )
 
 
-def alt_text(story: Story) -> str:
-    return f"{' and '.join(story.characters)} in {story.scene}, at night."
+def alt_text(brief: PictureBrief, painter: Painter) -> str:
+    """What the picture shows as painted: the offline painter says what it drew (dusk or
+    night); a model is asked for night-time (`prompts.picture_prompt`)."""
+    if painter.name == OFFLINE:
+        # imported here: the offline painter's module loads Pillow, and it is loaded
+        # already when the offline painter painted
+        from bedtime.providers.offline.picture import described
+
+        return described(brief)
+    return f"{' and '.join(c.name for c in brief.characters)} in {brief.scene.name}, at night."
 
 
 def paint_picture(
@@ -50,4 +60,4 @@ def paint_picture(
         painter = fallback()
         png = painter.paint(brief)
     key = media.put(picture_key(story.id, painter.name), png, "image/png")
-    return Medium(status="done", key=key, alt=alt_text(story))
+    return Medium(status="done", key=key, alt=alt_text(brief, painter))

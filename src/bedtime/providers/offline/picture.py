@@ -16,7 +16,13 @@ from collections.abc import Callable
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 from bedtime.providers.offline.characters import words
-from bedtime.providers.offline.composition import SIZE, Composition, Placement, compose
+from bedtime.providers.offline.composition import (
+    SIZE,
+    Composition,
+    Placement,
+    compose,
+    is_dusk,
+)
 from bedtime.providers.offline.figures import figure_image, figure_spec
 from bedtime.providers.offline.labels import draw_label
 from bedtime.providers.offline.scenes import mentions, scene_kind
@@ -53,6 +59,13 @@ class OfflinePainter:
         buffer = io.BytesIO()
         image.save(buffer, format="PNG", compress_level=6)
         return buffer.getvalue()
+
+
+def described(brief: PictureBrief) -> str:
+    """What the painter draws, for the picture's alt text: the two it stands in the
+    scene, and dusk or night as it paints the sky (the same decision, `is_dusk`)."""
+    names = " and ".join(character.name for character in brief.characters[:2])
+    return f"{names} in {brief.scene.name}, {'at dusk' if is_dusk(brief) else 'at night'}."
 
 
 def _framed(image: Image.Image, rng: random.Random, frame: Composition) -> Image.Image:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import heapq
+import math
 import random
 import re
 from collections import Counter, defaultdict
@@ -183,7 +184,9 @@ class _Teller:
     def __init__(self, brief: StoryBrief, level: Level) -> None:
         self.brief = brief
         self.level = level
-        self.rng = random.Random(brief.seed)
+        # each age its own draws: two ages told in the same metre (3 and 4) would
+        # otherwise walk the same way, the plot apart
+        self.rng = random.Random(f"{brief.seed}:{listener_age(brief.listener_age)}")
         lines = _lines_for(brief.characters, brief.scene, level)
         self.cast, self.scene, self.where = lines.cast, lines.scene, lines.where
         self.own, self.names = lines.own, lines.names
@@ -194,11 +197,18 @@ class _Teller:
         self.used_templates: set[str] = set()
         self.ends: Counter[str] = Counter()
         self.halves_told: Counter[str] = Counter()
+        self.settled: dict[int, float] = {}  # each line's settled cost, by id (`_settled`)
+        self.partners: dict[tuple[str, int], tuple[Line, ...]] = {}
+        self.sounds: dict[str, dict[str, list[Line]]] = {}
         self.shown: set[str] = set()
         self.lines: list[Line] = []
         self.lately: Counter[str] = Counter()  # who the last lines were about
         self.heard = self._stops_heard(lines.pools["explore"])
         self.pools = self._tonights(lines.pools)
+        # tonight's order among lines that cost the same, drawn once (not at each
+        # pricing), so a price stays the same until a line is told
+        self.jitter = {id(line): self.rng.random() for pool in self.pools.values() for line in pool}
+        self.prices: dict[int, float] = {}
         self.themes = self.rng.sample(THEMES, len(THEMES))  # the questions not always 10th
         self.plot, self.thing, self.hero = self._plot()
         self.worn = {  # told on two of the last nights: a third time only if nothing else
@@ -377,12 +387,12 @@ class _Teller:
     ) -> tuple[float, Couplet] | None:
         usable = [line for line in self.pools[section] if self._usable(line, strictness)]
         firsts = [line for line in usable if all(n in line.tags for n in needs)]
-        found = self._pair(firsts, usable)
+        found = self._pair(section, firsts, usable)
         soft = bool(needs) and needs[0].split(":")[0] in _SOFT
         if soft and (found is None or found[0] >= _SOFT_BONUS):
             # wanted, but not at the price of a stale or an overlong line (costs are never
             # below nothing, so a couplet under the bonus is never given up)
-            free = self._pair(usable, usable)
+            free = self._pair(section, usable, usable)
             if found is None or (free and free[0] < found[0] - _SOFT_BONUS):
                 found = free
         return found
@@ -394,65 +404,105 @@ class _Teller:
             return False
         return strictness < 2 or line.template.id not in self.used_templates
 
-    def _pair(self, firsts: list[Line], usable: list[Line]) -> tuple[float, Couplet] | None:
+    def _pair(
+        self, section: str, firsts: list[Line], usable: list[Line]
+    ) -> tuple[float, Couplet] | None:
         """The cheapest couplet found among the cheapest first lines that have a partner."""
-        by_sound: defaultdict[str, list[Line]] = defaultdict(list)
-        for line in usable:
-            for sound in line.sounds:
-                by_sound[sound].append(line)
+        can_use = {id(line) for line in usable}
         best: tuple[float, Couplet] | None = None
-        prices: dict[int, float] = {}  # each line's cost, worked out once a couplet
         tried = 0
         stop_ends: set[str] = set()  # many stops end alike: the cheapest of each is enough
-        for first in self._by_cost(firsts, prices):
+        for first in self._by_cost(firsts):
+            price = self._price(first)
+            if best and price >= best[0]:
+                break  # a partner costs nothing or more: no later first can do better
             if first.halves and first.end in stop_ends:
                 continue
             stop_ends.update([first.end] if first.halves else [])
-            partners = [
-                line
-                for sound in sorted(first.sounds)  # sets iterate in a per-process order
-                for line in by_sound[sound]
-                if _fits(first, line) and apart(first.end, line.end)
-            ]
+            partners = [line for line in self._partners(section, first) if id(line) in can_use]
             if not partners:
                 continue
-            costs = [(self._partner_cost(first, line, prices), line) for line in partners]
-            cost, second = min(costs, key=lambda c: c[0])
-            cost += prices[id(first)]
-            if best is None or cost < best[0]:
-                best = cost, (first, second)
+            found = self._partner(first, partners, best[0] - price if best else math.inf)
+            if found:
+                best = found[0] + price, (first, found[1])
             tried += 1
             if tried == _FIRSTS_TRIED:
                 break
         return best
 
-    def _by_cost(self, lines: list[Line], prices: dict[int, float]) -> Iterator[Line]:
+    def _partner(
+        self, first: Line, partners: list[Line], under: float
+    ) -> tuple[float, Line] | None:
+        """The first line's cheapest partner, if it costs less than `under`. A partner
+        costs at least its settled part, so one whose settled part is not under the
+        cheapest so far is not priced."""
+        found = None
+        for line in partners:
+            if self._settled(line) >= under:
+                continue
+            cost = self._partner_cost(first, line)
+            if cost < under:
+                found, under = (cost, line), cost
+        return found
+
+    def _by_cost(self, lines: list[Line]) -> Iterator[Line]:
         """The lines, cheapest first. A line costs at least its settled part, so each is
         priced only once it could be the next."""
         waiting: list[tuple[float, int, Line]] = []
-        for settled, index, line in sorted((self._settled(x), i, x) for i, x in enumerate(lines)):
+        unpriced = [(self._settled(x), i, x) for i, x in enumerate(lines)]
+        heapq.heapify(unpriced)  # most lines are never reached: no need to sort them all
+        while unpriced:
+            settled, index, line = heapq.heappop(unpriced)
             while waiting and waiting[0][0] <= settled:
                 yield heapq.heappop(waiting)[2]
-            heapq.heappush(waiting, (self._price(line, prices), index, line))
+            heapq.heappush(waiting, (self._price(line), index, line))
         while waiting:
             yield heapq.heappop(waiting)[2]
 
-    def _price(self, line: Line, prices: dict[int, float]) -> float:
-        if id(line) not in prices:
-            prices[id(line)] = self._cost(line)
-        return prices[id(line)]
+    def _price(self, line: Line) -> float:
+        """A line's cost, worked out once between two lines told (`_note`)."""
+        if id(line) not in self.prices:
+            self.prices[id(line)] = self._cost(line)
+        return self.prices[id(line)]
 
     def _settled(self, line: Line) -> float:
-        """The part of a line's cost that the couplets told so far leave alone."""
-        same = _SAME_TEMPLATE if line.template.id in self.used_templates else 0.0
-        halves = _HALF_AGAIN * sum(self.halves_told[half] for half in line.halves)
-        return self._told(line) + same + halves
+        """The part of a line's cost that the couplets told so far leave alone: kept until
+        a line of its template or with one of its halves is told (`_note`)."""
+        key = id(line)
+        if key not in self.settled:
+            same = _SAME_TEMPLATE if line.template.id in self.used_templates else 0.0
+            halves = _HALF_AGAIN * sum(self.halves_told[half] for half in line.halves)
+            self.settled[key] = self._told(line) + same + halves
+        return self.settled[key]
+
+    def _partners(self, section: str, first: Line) -> tuple[Line, ...]:
+        """The lines of this part of the story that can follow `first` in a couplet, by
+        rhyme, worked out once a night: which of them are usable changes, this does not."""
+        key = (section, id(first))
+        if key not in self.partners:
+            by_sound = self._by_sound(section)
+            self.partners[key] = tuple(
+                line
+                for sound in sorted(first.sounds)  # sets iterate in a per-process order
+                for line in by_sound[sound]
+                if _fits(first, line) and apart(first.end, line.end)
+            )
+        return self.partners[key]
+
+    def _by_sound(self, section: str) -> dict[str, list[Line]]:
+        if section not in self.sounds:
+            by_sound: defaultdict[str, list[Line]] = defaultdict(list)
+            for line in self.pools[section]:
+                for sound in line.sounds:
+                    by_sound[sound].append(line)
+            self.sounds[section] = by_sound
+        return self.sounds[section]
 
     def _cost(self, line: Line) -> float:
         cost = self._settled(line) + 2.0 * self.ends[line.end]
         if shown := line.tags & self.shown:
             cost += sum(_SHOWN_AGAIN.get(t[:4], 4.0) for t in shown - _SHARED)
-        return cost + self._imbalance(line) + self.rng.random()
+        return cost + self._imbalance(line) + self.jitter[id(line)]
 
     def _told(self, line: Line) -> float:
         """What the last nights make a line cost, and a line any scene may tell: worked
@@ -490,11 +540,11 @@ class _Teller:
         said = plain_line(line.text, self.names)
         return any(near_copies(said, other) for half in line.halves for other in self.heard[half])
 
-    def _partner_cost(self, first: Line, second: Line, prices: dict[int, float]) -> float:
+    def _partner_cost(self, first: Line, second: Line) -> float:
         """More for a second line that repeats the first one's words: less sing-song."""
         same = len(first.content & second.content)
         who = sum(tag in second.who for tag in first.who)
-        return self._price(second, prices) + 3.0 * same + 3.0 * who
+        return self._price(second) + 3.0 * same + 3.0 * who
 
     def _imbalance(self, line: Line) -> float:
         """More for a line about whoever the story has told most about lately."""
@@ -507,6 +557,8 @@ class _Teller:
         return first, second
 
     def _note(self, line: Line) -> None:
+        self._unsettle(line)
+        self.prices.clear()
         self.used_texts.add(line.text)
         self.used_templates.add(line.template.id)
         self.ends[line.end] += 1
@@ -514,6 +566,22 @@ class _Teller:
         self.shown |= line.tags
         self.lines.append(line)
         self.lately = Counter(t for seen in self.lines[-6:] for t in seen.who)
+
+    def _unsettle(self, told: Line) -> None:
+        """Forget the settled cost of the lines that telling this one makes dearer: those
+        of its template and those that share a half with it."""
+        for key in (told.template.id, *told.halves):
+            for line_id in self._alike.get(key, ()):
+                self.settled.pop(line_id, None)
+
+    @cached_property
+    def _alike(self) -> dict[str, list[int]]:
+        """Tonight's lines by their template, and by each of their halves."""
+        alike: defaultdict[str, list[int]] = defaultdict(list)
+        for line in (line for pool in self.pools.values() for line in pool):
+            for key in (line.template.id, *line.halves):
+                alike[key].append(id(line))
+        return alike
 
     # --- the title and the summary -----------------------------------------------
     def _title(self) -> tuple[str, str]:
