@@ -9,6 +9,7 @@ Pylons project's production WSGI server) speaks HTTP/1.1 keep-alive.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 
@@ -35,6 +36,7 @@ class KeptAliveMotoServer:
             clear_untrusted_proxy_headers=True,
         )
         self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self._stopping = False
 
     def start(self) -> None:
         self._thread.start()
@@ -44,9 +46,13 @@ class KeptAliveMotoServer:
 
     def stop(self) -> None:
         """Close the listening socket and every kept-alive connection, so the loop ends.
-        They are closed by the loop's own thread (its trigger), not under its select()."""
-        if not self._thread.is_alive():
+        They are closed by the loop's own thread (its trigger), not under its select().
+        Once only: on a busy machine the loop may outlive the join, and its trigger is
+        then already closed (a second pull was `Bad file descriptor`)."""
+        if self._stopping or not self._thread.is_alive():
             return
+        self._stopping = True
         self._server.task_dispatcher.shutdown(timeout=STOP_SECONDS)
-        self._server.trigger.pull_trigger(lambda: wasyncore.close_all(self._server._map))
+        with contextlib.suppress(OSError):  # the loop closed itself already
+            self._server.trigger.pull_trigger(lambda: wasyncore.close_all(self._server._map))
         self._thread.join(STOP_SECONDS)
