@@ -109,6 +109,17 @@ def test_without_a_session_every_story_address_is_401_whether_or_not_it_is_a_sto
     assert "This bedtime story is private" in response["body"]
 
 
+def test_a_damaged_link_tells_the_parent_what_may_be_wrong_and_what_to_do(
+    keys, lambda_context
+) -> None:
+    """A parent who did tap the email's link is told it may be cut short or old, and
+    where a new one comes from, not only to use the link they used."""
+    damaged = token(keys)[:-1]
+    response = call(f"/stories/{SAMPLE_STORY_ID}?t={damaged}", lambda_context)
+    assert response["statusCode"] == 401
+    assert "cut short" in response["body"] and "tonight&#39;s email" in response["body"]
+
+
 def test_the_email_link_trades_its_token_for_a_session_and_a_clean_address(
     keys, lambda_context
 ) -> None:

@@ -77,7 +77,13 @@ class WrongMethod(Exception):
 
 # What each refusal tells the reader: status, heading, advice
 ERROR_PAGES: dict[type[Exception], tuple[int, str, str]] = {
-    NotAllowed: (401, "This bedtime story is private", "Open it with the link from the email."),
+    NotAllowed: (
+        401,
+        "This bedtime story is private",
+        "Open it with the link from the email. If that link does not work, it may have been "
+        "cut short by the mail app, or be more than two days old: tonight's email brings a "
+        "new one.",
+    ),
     StoryNotFound: (
         404,
         "Story not found",
